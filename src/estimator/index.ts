@@ -1,0 +1,25 @@
+/**
+ * Public surface of the on-robot affect estimator. The pure fusion part (no images,
+ * no ONNX) is what the simulator uses; the image pipeline, calibration and the frame
+ * loop are for the CLI and the deployed estimator.
+ *
+ * @example
+ * ```ts
+ * import { createAffectFuser, NEUTRAL_CONTEXT } from './src/estimator/index.ts';
+ * const fuser = createAffectFuser();
+ * const out = fuser.push({ t: 0, probabilities: [1, 0, 0, 0, 0, 0, 0] }, NEUTRAL_CONTEXT);
+ * ```
+ */
+export {
+  createAffectFuser,
+  valenceArousal,
+  furrowedBrow,
+  VA_COORDINATES,
+  CONTEXT_RULES,
+  NEUTRAL_CONTEXT,
+  type AffectFuser,
+  type AffectFuserOptions,
+  type FuserObservation,
+  type FuserStats,
+} from './fusion.ts';
+export type { FaceBox, FrameObservation, TaskContext, FusedEstimate } from './types.ts';
