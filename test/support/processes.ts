@@ -1,0 +1,222 @@
+/**
+ * Child processes for end-to-end and fault tests: spawn `node bin/affect-bt.js …`
+ * (or any executable), collect its output lines, wait for a line matching a pattern,
+ * send signals, and await the exit code. Every spawned child is tracked so a test's
+ * `afterEach` can kill whatever is left (no orphan planners eating the 2 cores).
+ *
+ * Design notes: lines are kept (bounded) so a failed wait can print the tail of the
+ * child's output — the first thing anyone needs when an e2e test fails. JSON lines
+ * (pino logs) are parsed once on arrival, so waits can match on fields.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+
+/** Repository root (tests run from it; paths in commands are relative to it). */
+export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+
+/** One output line of a child. */
+export interface OutputLine {
+  stream: 'stdout' | 'stderr';
+  text: string;
+  /** Parsed JSON when the line is a JSON object (pino logs, JSON events). */
+  json?: Record<string, any>;
+  at: number;
+}
+
+/** A matcher for {@link Child.waitFor}. */
+export type LineMatcher = RegExp | ((line: OutputLine) => boolean);
+
+const live = new Set<Child>();
+
+/** A spawned child process with line capture. */
+export class Child {
+  readonly lines: OutputLine[] = [];
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  exitCode: number | null | undefined = undefined;
+  private waiters: { match: LineMatcher; resolve: (l: OutputLine) => void }[] = [];
+
+  constructor(
+    readonly name: string,
+    readonly proc: ChildProcess,
+  ) {
+    live.add(this);
+    for (const stream of ['stdout', 'stderr'] as const) {
+      let buf = '';
+      proc[stream]!.setEncoding('utf8');
+      proc[stream]!.on('data', (chunk: string) => {
+        buf += chunk;
+        let nl: number;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          this.push(stream, buf.slice(0, nl));
+          buf = buf.slice(nl + 1);
+        }
+      });
+      proc[stream]!.on('end', () => {
+        if (buf) this.push(stream, buf);
+        buf = '';
+      });
+    }
+    this.exited = new Promise((res) => {
+      proc.on('exit', (code, signal) => {
+        this.exitCode = code;
+        live.delete(this);
+        res({ code, signal });
+      });
+    });
+  }
+
+  private push(stream: 'stdout' | 'stderr', text: string): void {
+    const line: OutputLine = { stream, text, at: Date.now() };
+    if (text.startsWith('{')) {
+      try {
+        line.json = JSON.parse(text);
+      } catch {
+        /* not JSON */
+      }
+    }
+    this.lines.push(line);
+    if (this.lines.length > 20_000) this.lines.splice(0, 5_000);
+    if (this.waiters.length > 0) {
+      this.waiters = this.waiters.filter((w) => {
+        if (!matches(w.match, line)) return true;
+        w.resolve(line);
+        return false;
+      });
+    }
+  }
+
+  /** The lines seen so far that match. */
+  find(match: LineMatcher): OutputLine[] {
+    return this.lines.filter((l) => matches(match, l));
+  }
+
+  /**
+   * Resolves with the first line (already seen with `since` index, or future) that
+   * matches; rejects after `timeoutMs` with the tail of the output.
+   */
+  waitFor(match: LineMatcher, timeoutMs = 10_000, since = 0): Promise<OutputLine> {
+    for (let i = since; i < this.lines.length; i++) if (matches(match, this.lines[i]!)) return Promise.resolve(this.lines[i]!);
+    return new Promise((res, rej) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        rej(new Error(`${this.name}: no line matching ${String(match)} within ${timeoutMs} ms (exit ${this.exitCode}); last lines:\n${this.tail(25)}`));
+      }, timeoutMs);
+      const waiter = {
+        match,
+        resolve: (l: OutputLine) => {
+          clearTimeout(timer);
+          res(l);
+        },
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** The last `n` lines as text (for error messages). */
+  tail(n = 20): string {
+    return this.lines
+      .slice(-n)
+      .map((l) => `  [${l.stream}] ${l.text}`)
+      .join('\n');
+  }
+
+  /** Sends a signal (no-op after exit). */
+  kill(signal: NodeJS.Signals = 'SIGTERM'): void {
+    if (this.exitCode === undefined) this.proc.kill(signal);
+  }
+
+  /** Sends `signal` and waits for the exit; SIGKILLs after `timeoutMs`. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 5000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (this.exitCode !== undefined) return this.exited;
+    this.kill(signal);
+    const t = setTimeout(() => this.kill('SIGKILL'), timeoutMs);
+    try {
+      return await this.exited;
+    } finally {
+      clearTimeout(t);
+    }
+  }
+}
+
+function matches(m: LineMatcher, l: OutputLine): boolean {
+  return typeof m === 'function' ? m(l) : m.test(l.text);
+}
+
+/**
+ * Spawns `node bin/affect-bt.js <args>` from the repo root.
+ *
+ * @example
+ * ```ts
+ * const sim = spawnCli('controller', ['controller-sim', '--mqtt', url, '--robot', 'acme/c1']);
+ * await sim.waitFor(/ONLINE/);
+ * await sim.stop();
+ * ```
+ */
+export function spawnCli(name: string, args: string[], env: Record<string, string | undefined> = {}): Child {
+  return spawnProcess(name, process.execPath, [resolve(REPO_ROOT, 'bin/affect-bt.js'), ...args], env);
+}
+
+/**
+ * Spawns any executable with captured output.
+ *
+ * @example
+ * ```ts
+ * const m = spawnProcess('mosquitto', 'mosquitto', ['-p', '18830']);
+ * ```
+ */
+export function spawnProcess(name: string, command: string, args: string[], env: Record<string, string | undefined> = {}): Child {
+  const proc = spawn(command, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Child(name, proc);
+}
+
+/**
+ * SIGKILLs every child still running (use in `afterEach`/`afterAll`).
+ *
+ * @example
+ * ```ts
+ * afterEach(async () => { await killAll(); });
+ * ```
+ */
+export async function killAll(): Promise<void> {
+  const all = [...live];
+  for (const c of all) c.kill('SIGKILL');
+  await Promise.all(all.map((c) => c.exited));
+}
+
+/**
+ * A TCP port that was free a moment ago on 127.0.0.1.
+ *
+ * @example
+ * ```ts
+ * const port = await freePort();
+ * ```
+ */
+export async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => res(port));
+    });
+  });
+}
+
+/**
+ * Polls `check` until it returns a truthy value or `timeoutMs` passes.
+ *
+ * @example
+ * ```ts
+ * await until(() => sim.find(/FINISHED/).length >= 2, 10_000, 'two handovers');
+ * ```
+ */
+export async function until<T>(check: () => T | Promise<T>, timeoutMs: number, what: string, intervalMs = 50): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
