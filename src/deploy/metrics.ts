@@ -47,7 +47,7 @@ export class PlannerMetrics {
 
   constructor(options: { defaultMetrics?: boolean; labels?: Record<string, string> } = {}) {
     if (options.labels) this.registry.setDefaultLabels(options.labels);
-    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'affectbt_process_' });
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'affectbt_' });
     const registers = [this.registry];
     this.tickDuration = new Histogram({
       name: 'affectbt_tick_duration_seconds',
