@@ -1,0 +1,78 @@
+/**
+ * The VDA 5050-style header carried by every affect-bt MQTT message. It exists so a
+ * receiver can order messages (`headerId` grows by one per topic and sender), judge
+ * their age (`timestamp`, ISO 8601 UTC with milliseconds) and check who sent them
+ * (`manufacturer`/`serialNumber` must match the topic) and in which contract
+ * `version` — all from the payload, so it works on MQTT 3.1.1 brokers too.
+ *
+ * Design note: the header fields are spread into every message schema (flat, as in
+ * VDA 5050) rather than nested, so payloads stay familiar to AGV/cobot integrators.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+
+/** Contract version written into every header (semver; receivers accept the same major). */
+export const CONTRACT_VERSION = '1.0.0';
+
+/** Pattern of a topic level / identifier (no MQTT wildcards, no slashes). */
+export const ID_PATTERN = '^[A-Za-z0-9_.:-]+$';
+
+/** Header fields, as a TypeBox property map (spread into message schemas). */
+export const HeaderProperties = {
+  headerId: Type.Integer({ minimum: 0, maximum: 2 ** 53 - 1, description: 'per topic and sender, +1 each message (restarts at 0 when the sender restarts)' }),
+  timestamp: Type.String({ format: 'date-time', maxLength: 40, description: 'ISO 8601 UTC time the message was sent, with milliseconds' }),
+  version: Type.String({ pattern: '^[0-9]+\\.[0-9]+\\.[0-9]+$', maxLength: 32, description: `contract version (semver), currently ${CONTRACT_VERSION}` }),
+  manufacturer: Type.String({ minLength: 1, maxLength: 64, pattern: ID_PATTERN, description: 'robot manufacturer, as in the topic' }),
+  serialNumber: Type.String({ minLength: 1, maxLength: 64, pattern: ID_PATTERN, description: 'robot serial number, as in the topic' }),
+};
+
+/** The header alone (for docs and generic checks). */
+export const HeaderSchema = Type.Object(HeaderProperties, { additionalProperties: false });
+/** The message header. */
+export type Header = Static<typeof HeaderSchema>;
+
+/** Identity of one robot cell: the `{manufacturer}/{serialNumber}` part of every topic. */
+export interface RobotId {
+  manufacturer: string;
+  serialNumber: string;
+}
+
+/**
+ * Produces headers with a per-topic `headerId` counter (+1 per message).
+ *
+ * @example
+ * ```ts
+ * const headers = new HeaderFactory({ manufacturer: 'acme', serialNumber: 'cell1' });
+ * headers.next('affect', Date.now()); // { headerId: 0, timestamp: '2026-…Z', version: '1.0.0', … }
+ * headers.next('affect', Date.now()).headerId; // 1
+ * ```
+ */
+export class HeaderFactory {
+  private readonly counters = new Map<string, number>();
+  constructor(readonly robot: RobotId) {}
+
+  /** The next header for `topic` at time `nowMs` (epoch ms). */
+  next(topic: string, nowMs: number): Header {
+    const id = this.counters.get(topic) ?? 0;
+    this.counters.set(topic, id + 1);
+    return {
+      headerId: id,
+      timestamp: new Date(nowMs).toISOString(),
+      version: CONTRACT_VERSION,
+      manufacturer: this.robot.manufacturer,
+      serialNumber: this.robot.serialNumber,
+    };
+  }
+}
+
+/**
+ * True when a received `version` has the same major as {@link CONTRACT_VERSION}.
+ *
+ * @example
+ * ```ts
+ * isCompatibleVersion('1.4.0'); // true
+ * isCompatibleVersion('2.0.0'); // false
+ * ```
+ */
+export function isCompatibleVersion(version: string): boolean {
+  return version.split('.')[0] === CONTRACT_VERSION.split('.')[0];
+}

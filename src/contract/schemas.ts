@@ -1,0 +1,180 @@
+/**
+ * The MQTT contract as data: one table ({@link TOPIC_SPECS}) names every topic, its
+ * direction, QoS, retain flag and JSON Schema; Ajv validators are compiled from those
+ * schemas once, at module load. Validation, the TypeScript types (via TypeBox
+ * `Static`) and `docs/mqtt-contract.md` all come from here — the single source of
+ * truth (a test fails when the doc drifts).
+ *
+ * Design notes: Ajv runs with `allErrors: false` (stop at the first error: cheaper on
+ * the hot path and enough for a reason + message). Errors are classified: range
+ * keywords (`minimum`, `maximum`, …) become `out_of_range`, everything else `schema`.
+ * `date-time` is checked by a local format (ISO 8601 with an explicit zone and a
+ * parseable date) so no extra dependency is needed.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { AffectEstimateSchema } from './affect.ts';
+import { HeaderProperties } from './header.ts';
+import { InstantActionsMessageSchema } from './instant-actions.ts';
+import { StateMessageSchema } from './state.ts';
+import { ConnectionMessageSchema } from './connection.ts';
+
+/** The `affect` message: header + 1..16 estimates (one per tracked person). */
+export const AffectMessageSchema = Type.Object(
+  {
+    ...HeaderProperties,
+    estimates: Type.Array(AffectEstimateSchema, { minItems: 1, maxItems: 16 }),
+  },
+  { additionalProperties: false },
+);
+/** The `affect` message. */
+export type AffectMessage = Static<typeof AffectMessageSchema>;
+
+/** The `trace` message (planner → observers): tick records, free-form objects. */
+export const TraceMessageSchema = Type.Object(
+  {
+    ...HeaderProperties,
+    records: Type.Array(Type.Object({}, { additionalProperties: true }), { maxItems: 1024 }),
+  },
+  { additionalProperties: false },
+);
+/** The `trace` message. */
+export type TraceMessage = Static<typeof TraceMessageSchema>;
+
+/** Names of the contract's topics (the last levels of `affectbt/v1/{m}/{s}/…`). */
+export type TopicName = 'affect' | 'instantActions' | 'state' | 'connection/controller' | 'connection/planner' | 'trace';
+
+/** How one topic is used. */
+export interface TopicSpec {
+  name: TopicName;
+  /** Who publishes → who subscribes. */
+  direction: string;
+  qos: 0 | 1;
+  retain: boolean;
+  /** One paragraph for the docs. */
+  description: string;
+  schema: TSchema;
+}
+
+/** The contract table: every topic with its QoS, retain flag and schema. */
+export const TOPIC_SPECS: Readonly<Record<TopicName, TopicSpec>> = {
+  affect: {
+    name: 'affect',
+    direction: 'estimator → planner',
+    qos: 0,
+    retain: false,
+    description:
+      'Affect estimates, one per tracked person. High rate (every fused frame), so QoS 0: a lost message is replaced by the next one, and staleness comes from `observedAt` + `maxAgeMs`. On MQTT 5 brokers the message expiry interval is set from `maxAgeMs`.',
+    schema: AffectMessageSchema,
+  },
+  instantActions: {
+    name: 'instantActions',
+    direction: 'planner → controller',
+    qos: 1,
+    retain: false,
+    description:
+      'Commands. QoS 1 (at least once); the planner re-sends actions not yet seen in `state` after a reconnect, the controller executes each `actionId` at most once — together exactly once.',
+    schema: InstantActionsMessageSchema,
+  },
+  state: {
+    name: 'state',
+    direction: 'controller → planner',
+    qos: 0,
+    retain: false,
+    description:
+      'Controller state on every change and at least every `stateIntervalMs` (heartbeat). Silence longer than the planner\'s `stateTimeoutMs` puts the planner in its safe state.',
+    schema: StateMessageSchema,
+  },
+  'connection/controller': {
+    name: 'connection/controller',
+    direction: 'controller → planner',
+    qos: 1,
+    retain: true,
+    description: 'Controller connection: `ONLINE` on connect, `OFFLINE` on graceful exit, `CONNECTION_BROKEN` as MQTT last will.',
+    schema: ConnectionMessageSchema,
+  },
+  'connection/planner': {
+    name: 'connection/planner',
+    direction: 'planner → controller',
+    qos: 1,
+    retain: true,
+    description: 'Planner connection, same states. The controller holds a safe stop (speed to minimum, running actions stopped) while the planner is not `ONLINE`.',
+    schema: ConnectionMessageSchema,
+  },
+  trace: {
+    name: 'trace',
+    direction: 'planner → observers',
+    qos: 0,
+    retain: false,
+    description: 'Tick trace records (node path, status, duration) for dashboards; free-form objects.',
+    schema: TraceMessageSchema,
+  },
+};
+
+/** Why an inbound payload was rejected (the keys of the bridge's rejection counters). */
+export type RejectReason =
+  | 'too_large'
+  | 'bad_json'
+  | 'schema'
+  | 'out_of_range'
+  | 'wrong_topic'
+  | 'version'
+  | 'stale'
+  | 'clock_skew'
+  | 'duplicate'
+  | 'out_of_order';
+
+/** All rejection reasons, in a fixed order (for counters and metrics). */
+export const REJECT_REASONS: readonly RejectReason[] = ['too_large', 'bad_json', 'schema', 'out_of_range', 'wrong_topic', 'version', 'stale', 'clock_skew', 'duplicate', 'out_of_order'];
+
+/** Result of {@link validateMessage}. */
+export type ValidationResult<T> = { ok: true; value: T } | { ok: false; reason: 'schema' | 'out_of_range'; message: string };
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+function makeAjv(): Ajv {
+  const ajv = new Ajv({ allErrors: false, strict: true, coerceTypes: false, useDefaults: false });
+  ajv.addFormat('date-time', { type: 'string', validate: (s: string) => ISO_DATE_TIME.test(s) && Number.isFinite(Date.parse(s)) });
+  return ajv;
+}
+
+const ajv = makeAjv();
+const validators = new Map<TopicName, ValidateFunction>();
+for (const spec of Object.values(TOPIC_SPECS)) validators.set(spec.name, ajv.compile(spec.schema));
+
+const RANGE_KEYWORDS = new Set(['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum']);
+
+function describe(err: ErrorObject): string {
+  const where = err.instancePath === '' ? '(root)' : err.instancePath;
+  const extra = err.keyword === 'additionalProperties' ? ` '${(err.params as { additionalProperty: string }).additionalProperty}'` : '';
+  return `${where} ${err.message ?? err.keyword}${extra}`;
+}
+
+/**
+ * Validates a parsed payload against the schema of `topic`.
+ *
+ * @example
+ * ```ts
+ * const r = validateMessage('connection/controller', JSON.parse(text));
+ * if (!r.ok) console.warn(r.reason, r.message); // e.g. 'out_of_range', '/estimates/0/valence must be <= 1'
+ * ```
+ */
+export function validateMessage<T = unknown>(topic: TopicName, value: unknown): ValidationResult<T> {
+  const v = validators.get(topic)!;
+  if (v(value)) return { ok: true, value: value as T };
+  const err = v.errors?.[0];
+  if (!err) return { ok: false, reason: 'schema', message: 'invalid' };
+  return { ok: false, reason: RANGE_KEYWORDS.has(err.keyword) ? 'out_of_range' : 'schema', message: describe(err) };
+}
+
+/**
+ * The JSON Schema (plain JSON, no TypeBox symbols) of a topic's payload.
+ *
+ * @example
+ * ```ts
+ * JSON.stringify(jsonSchemaOf('state'), null, 2);
+ * ```
+ */
+export function jsonSchemaOf(topic: TopicName): object {
+  return JSON.parse(JSON.stringify(TOPIC_SPECS[topic].schema)) as object;
+}

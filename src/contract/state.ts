@@ -1,0 +1,51 @@
+/**
+ * `state` (controller → planner, QoS 0, not retained, published on every change and
+ * at least every `stateIntervalMs` as a heartbeat): what the cobot is doing. The
+ * planner finishes its RUNNING actions from `actionStates`, treats an `actionId`
+ * seen here as acknowledged (no more re-sends), and enters its safe state when the
+ * state goes silent.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { HeaderProperties, ID_PATTERN } from './header.ts';
+import { WIRE_FAILURE_KINDS } from './instant-actions.ts';
+
+/** Action statuses, as in VDA 5050. */
+export const ACTION_STATUSES = ['WAITING', 'INITIALIZING', 'RUNNING', 'FINISHED', 'FAILED'] as const;
+
+/** One action's state as reported by the controller. */
+export const WireActionStateSchema = Type.Object(
+  {
+    actionId: Type.String({ minLength: 1, maxLength: 64, pattern: ID_PATTERN }),
+    actionType: Type.Union([Type.Literal('handover'), Type.Literal('setSpeedScale'), Type.Literal('say'), Type.Literal('cancel')]),
+    actionStatus: Type.Union(ACTION_STATUSES.map((s) => Type.Literal(s))),
+    failureKind: Type.Optional(Type.Union(WIRE_FAILURE_KINDS.map((k) => Type.Literal(k)), { description: 'set when actionStatus is FAILED' })),
+    resultDescription: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+/** One action's state on the wire. */
+export type WireActionState = Static<typeof WireActionStateSchema>;
+
+/** A controller error (e.g. a rejected action). */
+export const ControllerErrorSchema = Type.Object(
+  {
+    errorType: Type.String({ minLength: 1, maxLength: 64 }),
+    errorDescription: Type.String({ maxLength: 500 }),
+    errorLevel: Type.Union([Type.Literal('WARNING'), Type.Literal('FATAL')]),
+  },
+  { additionalProperties: false },
+);
+
+/** The `state` message. */
+export const StateMessageSchema = Type.Object(
+  {
+    ...HeaderProperties,
+    actionStates: Type.Array(WireActionStateSchema, { maxItems: 256, description: 'recent actions (bounded window), newest last' }),
+    speedScale: Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'current speed scale' }),
+    safeState: Type.Boolean({ description: 'true while the controller holds a safe stop (e.g. planner lost)' }),
+    errors: Type.Array(ControllerErrorSchema, { maxItems: 32 }),
+  },
+  { additionalProperties: false },
+);
+/** The `state` message. */
+export type StateMessage = Static<typeof StateMessageSchema>;

@@ -1,0 +1,349 @@
+/**
+ * `MqttController`: the tree's {@link Controller} over MQTT. Every call returns at
+ * once (principle 2): commands are published on `instantActions` (QoS 1, one
+ * `actionId` each) and results arrive later through `state`, which the
+ * {@link MqttBridge} validates and hands over. The tree polls
+ * {@link MqttController.actionState} on later ticks.
+ *
+ * Robustness:
+ * - speed scales are clamped to `speedRange` before anything is published;
+ * - an action not yet seen in `state` is re-sent every `resendIntervalMs` and on each
+ *   reconnect (the controller ignores duplicate `actionId`s → exactly once);
+ * - an action without a final status by its deadline fails locally with `timeout`
+ *   (and a cancel is sent);
+ * - safe state ({@link SafeStateMonitor}): while the controller's connection is
+ *   `CONNECTION_BROKEN`/`OFFLINE` or its state is silent past `stateTimeoutMs`,
+ *   `available` is false, running actions are failed with `controller_lost` and
+ *   cancelled, new handovers fail at once, and {@link MqttController.safeReason} says
+ *   why; it resumes when the controller is back (ONLINE and a fresh state).
+ *
+ * Design note: the internal check timer only compares numbers; no allocation unless
+ * something changes. All times come from the injected clock.
+ */
+import type { MqttClient } from 'mqtt';
+import { SystemClock, type Clock } from '../core/clock.ts';
+import { clampSpeedScale, type ActionState, type ActionType, type Controller, type FailureKind, type HandoverParams, type SayParams } from '../core/controller.ts';
+import { HeaderFactory, type RobotId } from '../contract/header.ts';
+import type { InstantAction, InstantActionsMessage } from '../contract/instant-actions.ts';
+import type { StateMessage } from '../contract/state.ts';
+import type { ConnectionMessage } from '../contract/connection.ts';
+import type { MqttBridge } from './bridge.ts';
+import { publishOptions } from './connection.ts';
+import { SafeStateMonitor } from './safe-state.ts';
+import { topicFor } from './topics.ts';
+
+/** Options of {@link MqttController}. */
+export interface MqttControllerOptions {
+  client: MqttClient;
+  robot: RobotId;
+  /** Source of state and connection messages (already validated). */
+  bridge: MqttBridge;
+  clock?: Clock;
+  /** Safe speed range `[min, max]` (default `[0.3, 1]`). */
+  speedRange?: readonly [number, number];
+  /** State silence that triggers the safe state (default 3000 ms). */
+  stateTimeoutMs?: number;
+  /** Re-send period of unacknowledged actions (default 1000 ms). */
+  resendIntervalMs?: number;
+  /** Extra time over an action's own timeout before it fails locally (default 2000 ms). */
+  actionTimeoutMarginMs?: number;
+  /** Deadline of `say`/`setSpeedScale`/`cancel` actions (default 30 s). */
+  shortActionTimeoutMs?: number;
+  /** Period of the internal check timer (default 50 ms; 0 disables it — call {@link MqttController.update}). */
+  checkIntervalMs?: number;
+  /** Finished actions are forgotten after this (default 60 s). */
+  retainFinishedMs?: number;
+}
+
+/** Counters of a controller client. */
+export interface ControllerCounters {
+  actionsSent: number;
+  resends: number;
+  timeouts: number;
+  safeStateEntered: number;
+}
+
+interface Tracked {
+  state: ActionState;
+  action: InstantAction;
+  acked: boolean;
+  sentAt: number;
+  deadline: number;
+}
+
+const FINAL = (s: ActionState['status']) => s === 'FINISHED' || s === 'FAILED';
+
+/**
+ * The cobot controller as the tree sees it, over MQTT.
+ *
+ * @example
+ * ```ts
+ * const ctl = new MqttController({ client, robot, bridge, speedRange: [0.3, 1] });
+ * if (ctl.available) {
+ *   const id = ctl.startHandover({ objectId: 'cup', target: 'h1', speedScale: 0.6, approachWaitMs: 0, timeoutMs: 8000 });
+ *   // later ticks:
+ *   ctl.actionState(id)?.status; // 'RUNNING' … 'FINISHED'
+ * } else {
+ *   console.log('safe state:', ctl.safeReason);
+ * }
+ * ```
+ */
+export class MqttController implements Controller {
+  readonly speedRange: readonly [number, number];
+  readonly counters: ControllerCounters = { actionsSent: 0, resends: 0, timeouts: 0, safeStateEntered: 0 };
+  /** Last state message from the controller. */
+  lastState: StateMessage | undefined;
+  private readonly client: MqttClient;
+  private readonly clock: Clock;
+  private readonly headers: HeaderFactory;
+  private readonly topic: string;
+  private readonly monitor: SafeStateMonitor;
+  private readonly tracked = new Map<string, Tracked>();
+  private readonly resendMs: number;
+  private readonly marginMs: number;
+  private readonly shortMs: number;
+  private readonly retainMs: number;
+  private readonly idPrefix: string;
+  private readonly listeners: Array<(available: boolean, reason: string | undefined) => void> = [];
+  private readonly unsubscribe: Array<() => void> = [];
+  private timer: NodeJS.Timeout | undefined;
+  private nextId = 0;
+  private _speed: number;
+  private _safe = true;
+  private _reason: string | undefined;
+  private lastResendAt = 0;
+
+  constructor(options: MqttControllerOptions) {
+    this.client = options.client;
+    this.clock = options.clock ?? new SystemClock();
+    const [lo, hi] = options.speedRange ?? [0.3, 1];
+    if (!(lo > 0 && lo <= hi && hi <= 1)) throw new RangeError(`speedRange must satisfy 0 < min ≤ max ≤ 1, got [${lo}, ${hi}]`);
+    this.speedRange = [lo, hi];
+    this._speed = lo;
+    this.headers = new HeaderFactory(options.robot);
+    this.topic = topicFor(options.robot, 'instantActions');
+    this.monitor = new SafeStateMonitor({ clock: this.clock, stateTimeoutMs: options.stateTimeoutMs ?? 3000 });
+    this.resendMs = options.resendIntervalMs ?? 1000;
+    this.marginMs = options.actionTimeoutMarginMs ?? 2000;
+    this.shortMs = options.shortActionTimeoutMs ?? 30_000;
+    this.retainMs = options.retainFinishedMs ?? 60_000;
+    this.idPrefix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+    this._reason = this.monitor.reason();
+    this.unsubscribe.push(options.bridge.onState((m) => this.onState(m)));
+    this.unsubscribe.push(options.bridge.onConnection((m) => this.onConnection(m)));
+    const onConnect = () => this.resendUnacked(true);
+    this.client.on('connect', onConnect);
+    this.unsubscribe.push(() => void this.client.off('connect', onConnect));
+    const every = options.checkIntervalMs ?? 50;
+    if (every > 0) {
+      this.timer = setInterval(() => this.update(), every);
+      this.timer.unref();
+    }
+  }
+
+  /** False while in the safe state. */
+  get available(): boolean {
+    this.update();
+    return !this._safe;
+  }
+
+  /** Why the planner is in its safe state (`undefined` when available). */
+  get safeReason(): string | undefined {
+    this.update();
+    return this._reason;
+  }
+
+  /** Last commanded speed scale (clamped). */
+  get speedScale(): number {
+    return this._speed;
+  }
+
+  /** Last connection state the controller announced. */
+  get controllerConnection(): string | undefined {
+    return this.monitor.connectionState;
+  }
+
+  /** Calls `listener(available, reason)` on every safe-state transition. */
+  onAvailabilityChange(listener: (available: boolean, reason: string | undefined) => void): () => void {
+    this.listeners.push(listener);
+    return () => void this.listeners.splice(this.listeners.indexOf(listener) >>> 0, 1);
+  }
+
+  startHandover(params: HandoverParams): string {
+    const speedScale = clampSpeedScale(params.speedScale, this.speedRange);
+    const approachWaitMs = Math.max(0, Math.min(60_000, Math.round(Number.isFinite(params.approachWaitMs) ? params.approachWaitMs : 0)));
+    const timeoutMs = Math.max(1, Math.min(600_000, Math.round(Number.isFinite(params.timeoutMs) ? params.timeoutMs : 10_000)));
+    const id = this.newId();
+    const action: InstantAction = { actionId: id, actionType: 'handover', actionParameters: { objectId: params.objectId, target: params.target, speedScale, approachWaitMs, timeoutMs } };
+    if (!this.available) {
+      this.track(action, approachWaitMs + timeoutMs);
+      this.finish(id, 'FAILED', 'controller_lost', `not sent: planner in safe state (${this._reason})`);
+      return id;
+    }
+    this._speed = speedScale;
+    this.send(action, approachWaitMs + timeoutMs + this.marginMs);
+    return id;
+  }
+
+  setSpeedScale(scale: number): number {
+    const s = clampSpeedScale(scale, this.speedRange);
+    this._speed = s;
+    this.send({ actionId: this.newId(), actionType: 'setSpeedScale', actionParameters: { speedScale: s } }, this.shortMs);
+    return s;
+  }
+
+  say(params: SayParams): string {
+    const id = this.newId();
+    const p: Extract<InstantAction, { actionType: 'say' }>['actionParameters'] = { text: String(params.text).slice(0, 500) || '…', kind: params.kind };
+    if (params.failureKind) p.failureKind = params.failureKind;
+    if (params.tone) p.tone = params.tone;
+    this.send({ actionId: id, actionType: 'say', actionParameters: p }, this.shortMs);
+    return id;
+  }
+
+  cancel(actionId: string): void {
+    const t = this.tracked.get(actionId);
+    if (!t || FINAL(t.state.status)) return;
+    this.finish(actionId, 'FAILED', 'cancelled', 'cancelled by the planner');
+    this.send({ actionId: this.newId(), actionType: 'cancel', actionParameters: { targetActionId: actionId } }, this.shortMs);
+  }
+
+  actionState(actionId: string): Readonly<ActionState> | undefined {
+    this.update();
+    return this.tracked.get(actionId)?.state;
+  }
+
+  /** Actions sent but not yet acknowledged by a `state` message. */
+  get unacknowledged(): number {
+    let n = 0;
+    for (const t of this.tracked.values()) if (!t.acked && !FINAL(t.state.status)) n++;
+    return n;
+  }
+
+  /**
+   * Re-evaluates the safe state, deadlines and re-sends. Runs on the internal timer;
+   * call it yourself with `checkIntervalMs: 0` (e.g. on a virtual clock).
+   */
+  update(): void {
+    const now = this.clock.now();
+    const reason = this.monitor.reason();
+    if ((reason !== undefined) !== this._safe || reason !== this._reason) {
+      const wasSafe = this._safe;
+      this._safe = reason !== undefined;
+      this._reason = reason;
+      if (this._safe && !wasSafe) this.enterSafeState(reason!);
+      if (this._safe !== wasSafe) for (const l of this.listeners) l(!this._safe, reason);
+    }
+    for (const [id, t] of this.tracked) {
+      if (FINAL(t.state.status)) {
+        if (now - t.state.updatedAt > this.retainMs) this.tracked.delete(id);
+      } else if (now > t.deadline) {
+        this.counters.timeouts++;
+        this.finish(id, 'FAILED', 'timeout', `no result from the controller within ${t.deadline - t.sentAt} ms`);
+        if (t.action.actionType !== 'cancel') this.send({ actionId: this.newId(), actionType: 'cancel', actionParameters: { targetActionId: id } }, this.shortMs);
+      }
+    }
+    if (now - this.lastResendAt >= this.resendMs) this.resendUnacked(false);
+  }
+
+  /** Stops the timer and detaches from the bridge and client (does not end the client). */
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    for (const u of this.unsubscribe.splice(0)) u();
+  }
+
+  private enterSafeState(reason: string): void {
+    this.counters.safeStateEntered++;
+    for (const [id, t] of this.tracked) {
+      if (FINAL(t.state.status) || t.action.actionType === 'cancel') continue;
+      this.finish(id, 'FAILED', 'controller_lost', `safe state: ${reason}`);
+      if (t.action.actionType === 'handover' || t.action.actionType === 'say') {
+        this.send({ actionId: this.newId(), actionType: 'cancel', actionParameters: { targetActionId: id } }, this.shortMs);
+      }
+    }
+    // cancels are best effort: a lost controller does not need them acknowledged
+    for (const t of this.tracked.values()) if (t.action.actionType === 'cancel') t.acked = true;
+  }
+
+  private onState(m: StateMessage): void {
+    this.lastState = m;
+    this.monitor.stateSeen();
+    const now = this.clock.now();
+    const list = m.actionStates;
+    for (let i = 0; i < list.length; i++) {
+      const w = list[i]!;
+      const t = this.tracked.get(w.actionId);
+      if (!t) continue;
+      t.acked = true;
+      if (FINAL(t.state.status) || t.state.status === w.actionStatus) continue;
+      t.state.status = w.actionStatus;
+      t.state.updatedAt = now;
+      if (w.failureKind !== undefined) t.state.failureKind = w.failureKind;
+      if (w.resultDescription !== undefined) t.state.resultDescription = w.resultDescription;
+    }
+    this.update();
+  }
+
+  private onConnection(m: ConnectionMessage): void {
+    this.monitor.connection(m.connectionState);
+    this.update();
+  }
+
+  private newId(): string {
+    return `${this.idPrefix}-${this.nextId++}`;
+  }
+
+  private track(action: InstantAction, budgetMs: number): Tracked {
+    const now = this.clock.now();
+    const t: Tracked = {
+      state: { actionId: action.actionId, actionType: action.actionType as ActionType, status: 'WAITING', updatedAt: now },
+      action,
+      acked: false,
+      sentAt: now,
+      deadline: now + budgetMs,
+    };
+    this.tracked.set(action.actionId, t);
+    return t;
+  }
+
+  private send(action: InstantAction, budgetMs: number): void {
+    this.track(action, budgetMs);
+    this.counters.actionsSent++;
+    this.publish([action]);
+  }
+
+  private publish(actions: InstantAction[]): void {
+    const msg: InstantActionsMessage = { ...this.headers.next('instantActions', this.clock.now()), actions };
+    this.client.publish(this.topic, JSON.stringify(msg), publishOptions(this.client, 1, false));
+  }
+
+  private resendUnacked(force: boolean): void {
+    this.lastResendAt = this.clock.now();
+    const now = this.lastResendAt;
+    let batch: InstantAction[] | undefined;
+    for (const t of this.tracked.values()) {
+      if (t.acked || FINAL(t.state.status)) continue;
+      if (!force && now - t.sentAt < this.resendMs) continue;
+      (batch ??= []).push(t.action);
+      if (batch.length === 32) {
+        this.counters.resends += batch.length;
+        this.publish(batch);
+        batch = undefined;
+      }
+    }
+    if (batch) {
+      this.counters.resends += batch.length;
+      this.publish(batch);
+    }
+  }
+
+  private finish(id: string, status: 'FINISHED' | 'FAILED', failureKind: FailureKind | undefined, description: string): void {
+    const t = this.tracked.get(id);
+    if (!t) return;
+    t.state.status = status;
+    t.state.updatedAt = this.clock.now();
+    if (failureKind) t.state.failureKind = failureKind;
+    t.state.resultDescription = description;
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The planner's whole MQTT side in one call: connect (MQTT 5 when available, TLS and
+ * credentials as given) with a `CONNECTION_BROKEN` last will, publish `ONLINE`
+ * (retained) on every (re)connect, subscribe to the robot's inbound topics on every
+ * (re)connect (a restarted broker forgets subscriptions), feed the {@link MqttBridge},
+ * and drive an {@link MqttController}. `close()` publishes `OFFLINE` and disconnects.
+ *
+ * This is what `affect-bt run` and the simulator's MQTT mode use.
+ */
+import type { MqttClient } from 'mqtt';
+import type { Blackboard } from '../core/blackboard.ts';
+import { SystemClock, type Clock } from '../core/clock.ts';
+import { HeaderFactory, type RobotId } from '../contract/header.ts';
+import type { ConnectionMessage, ConnectionState } from '../contract/connection.ts';
+import { MqttBridge, type BridgeCounters, type BridgeOptions } from './bridge.ts';
+import { connectMqtt, isMqtt5, publishOptions, type MqttConnectOptions } from './connection.ts';
+import { MqttController, type ControllerCounters, type MqttControllerOptions } from './controller-client.ts';
+import { stderrLogger, type MqttLogger } from './rejections.ts';
+import { topicFor } from './topics.ts';
+
+/** Options of {@link connectPlanner}. */
+export interface PlannerLinkOptions {
+  /** Broker connection (url, TLS, credentials, protocol …). `will` is set by the link. */
+  mqtt: Omit<MqttConnectOptions, 'will'>;
+  robot: RobotId;
+  blackboard: Blackboard;
+  clock?: Clock;
+  logger?: MqttLogger;
+  /** Bridge tuning (payload limit, log interval, clock skew …). */
+  bridge?: Partial<Omit<BridgeOptions, 'robot' | 'blackboard' | 'clock' | 'logger'>>;
+  /** Controller client tuning (speed range, state timeout, resend period …). */
+  controller?: Partial<Omit<MqttControllerOptions, 'client' | 'robot' | 'bridge' | 'clock'>>;
+}
+
+/** Counters for metrics (read on demand; plain numbers). */
+export interface PlannerCounters {
+  connected: boolean;
+  mqtt5: boolean;
+  reconnects: number;
+  bridge: BridgeCounters;
+  controller: ControllerCounters;
+  available: boolean;
+  safeReason: string | undefined;
+}
+
+/** A connected planner. */
+export interface PlannerLink {
+  readonly client: MqttClient;
+  readonly bridge: MqttBridge;
+  readonly controller: MqttController;
+  /** True when the broker speaks MQTT 5 to us. */
+  readonly mqtt5: boolean;
+  readonly connected: boolean;
+  counters(): PlannerCounters;
+  /** Publishes `OFFLINE` (retained), stops the controller client and disconnects. */
+  close(): Promise<void>;
+}
+
+/**
+ * Connects a planner to a robot cell.
+ *
+ * @example
+ * ```ts
+ * const link = await connectPlanner({ mqtt: { url: 'mqtt://127.0.0.1:1883' }, robot: { manufacturer: 'acme', serialNumber: 'c1' }, blackboard: bb });
+ * runner.controller = link.controller;  // the tree drives the cobot over MQTT
+ * bb.get('affect/h1');                   // estimates arrive through the bridge
+ * await link.close();
+ * ```
+ */
+export async function connectPlanner(options: PlannerLinkOptions): Promise<PlannerLink> {
+  const clock = options.clock ?? options.blackboard.clock ?? new SystemClock();
+  const logger = options.logger ?? stderrLogger;
+  const headers = new HeaderFactory(options.robot);
+  const connTopic = topicFor(options.robot, 'connection/planner');
+  const connection = (state: ConnectionState): string => {
+    const m: ConnectionMessage = { ...headers.next('connection/planner', clock.now()), connectionState: state };
+    return JSON.stringify(m);
+  };
+  const client = await connectMqtt({ ...options.mqtt, will: { topic: connTopic, payload: connection('CONNECTION_BROKEN'), qos: 1, retain: true } });
+  const bridge = new MqttBridge({ ...options.bridge, robot: options.robot, blackboard: options.blackboard, clock, logger });
+  let reconnects = 0;
+  const onMessage = (topic: string, payload: Buffer) => void bridge.handle(topic, payload);
+  const onConnect = () => {
+    client.subscribe([...bridge.subscriptions], { qos: 1 }, (err) => {
+      if (err) logger.warn({ topic: bridge.subscriptions.join(','), reason: 'subscribe', detail: err.message }, 'mqtt subscribe failed');
+    });
+    client.publish(connTopic, connection('ONLINE'), publishOptions(client, 1, true));
+  };
+  client.on('message', onMessage);
+  client.on('connect', () => {
+    reconnects++;
+    onConnect();
+  });
+  client.on('error', (err) => logger.warn({ reason: 'mqtt_error', detail: err.message }, 'mqtt client error'));
+  onConnect();
+  const controller = new MqttController({ ...options.controller, client, robot: options.robot, bridge, clock });
+  return {
+    client,
+    bridge,
+    controller,
+    mqtt5: isMqtt5(client),
+    get connected() {
+      return client.connected;
+    },
+    counters() {
+      return {
+        connected: client.connected,
+        mqtt5: isMqtt5(client),
+        reconnects,
+        bridge: bridge.counters,
+        controller: { ...controller.counters },
+        available: controller.available,
+        safeReason: controller.safeReason,
+      };
+    },
+    async close() {
+      controller.close();
+      if (client.connected) {
+        await new Promise<void>((resolve) => client.publish(connTopic, connection('OFFLINE'), publishOptions(client, 1, true), () => resolve()));
+      }
+      await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+      client.off('message', onMessage);
+    },
+  };
+}
