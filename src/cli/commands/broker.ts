@@ -1,0 +1,55 @@
+/**
+ * `affect-bt broker [--port N] [--host H]`: runs the embedded aedes broker standalone
+ * (MQTT 3.1.1, 127.0.0.1 by default) until SIGINT/SIGTERM. Prints the URL on stdout
+ * (one line, so scripts can read it).
+ */
+import { parseArgs } from 'node:util';
+import { startEmbeddedBroker } from '../../mqtt/broker.ts';
+
+const HELP = `usage: affect-bt broker [--port N] [--host H]
+
+Runs the embedded MQTT broker (aedes, MQTT 3.1.1) until interrupted.
+  --port N   TCP port (default 1883; 0 picks a free one)
+  --host H   interface to bind (default 127.0.0.1)
+Prints the broker URL (mqtt://host:port) on stdout.`;
+
+/**
+ * Runs the command.
+ *
+ * @example
+ * ```ts
+ * await run(['--port', '0']); // returns 0 after SIGINT
+ * ```
+ */
+export async function run(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: { port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+  } catch (err) {
+    process.stderr.write(`affect-bt broker: ${(err as Error).message}\n\n${HELP}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(HELP + '\n');
+    return 0;
+  }
+  const port = values.port === undefined ? 1883 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`affect-bt broker: --port must be an integer 0..65535, got '${values.port}'\n`);
+    return 2;
+  }
+  let broker;
+  try {
+    broker = await startEmbeddedBroker({ port, host: values.host ?? '127.0.0.1' });
+  } catch (err) {
+    process.stderr.write(`affect-bt broker: ${(err as Error).message}\n`);
+    return 1;
+  }
+  process.stdout.write(broker.url + '\n');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await broker.stop();
+  return 0;
+}

@@ -1,0 +1,115 @@
+/**
+ * `affect-bt controller-sim --mqtt URL --robot M/S [...]`: the reference cobot
+ * controller as a process (see src/controller-sim). Runs until SIGINT/SIGTERM, then
+ * publishes OFFLINE; a SIGKILL leaves the broker to publish its CONNECTION_BROKEN
+ * last will. Prints `ready <robot> <url> mqtt5=<bool>` on stdout once connected.
+ */
+import { parseArgs } from 'node:util';
+import { startControllerSim } from '../../controller-sim/controller-sim.ts';
+import { parseRobotId } from '../../mqtt/topics.ts';
+import { isMqtt5 } from '../../mqtt/connection.ts';
+import { stderrLogger } from '../../mqtt/rejections.ts';
+
+const HELP = `usage: affect-bt controller-sim --mqtt URL --robot MANUFACTURER/SERIAL [options]
+
+Reference cobot controller speaking the affect-bt MQTT contract.
+  --mqtt URL              broker URL (default: MQTT_URL env)
+  --robot M/S             robot id, e.g. acme/cell-1 (required)
+  --seed N                RNG seed for failure draws (default 1)
+  --p-drop P              probability a handover drops the object (default 0)
+  --p-human-not-ready P   probability the human is not ready (default 0)
+  --p-timeout P           probability a handover stalls until its timeout (default 0)
+  --handover-ms N         handover motion time at speed 1 (default 1500)
+  --min-speed S           minimum safe speed scale (default 0.3)
+  --state-interval-ms N   state heartbeat period (default 500)
+  --keepalive S           MQTT keepalive seconds (default 5)
+  --username U / --password P   broker credentials (or MQTT_USERNAME / MQTT_PASSWORD)`;
+
+function num(name: string, text: string | undefined, def: number, lo: number, hi: number): number {
+  if (text === undefined) return def;
+  const v = Number(text);
+  if (!Number.isFinite(v) || v < lo || v > hi) throw new Error(`--${name} must be a number in [${lo}, ${hi}], got '${text}'`);
+  return v;
+}
+
+/**
+ * Runs the command.
+ *
+ * @example
+ * ```ts
+ * await run(['--mqtt', 'mqtt://127.0.0.1:1883', '--robot', 'acme/c1', '--p-drop', '0.1']);
+ * ```
+ */
+export async function run(argv: string[]): Promise<number> {
+  let opts;
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        mqtt: { type: 'string' },
+        robot: { type: 'string' },
+        seed: { type: 'string' },
+        'p-drop': { type: 'string' },
+        'p-human-not-ready': { type: 'string' },
+        'p-timeout': { type: 'string' },
+        'handover-ms': { type: 'string' },
+        'min-speed': { type: 'string' },
+        'state-interval-ms': { type: 'string' },
+        keepalive: { type: 'string' },
+        username: { type: 'string' },
+        password: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      process.stdout.write(HELP + '\n');
+      return 0;
+    }
+    const url = values.mqtt ?? process.env['MQTT_URL'];
+    if (!url) throw new Error('--mqtt URL is required (or set MQTT_URL)');
+    if (!values.robot) throw new Error('--robot MANUFACTURER/SERIAL is required');
+    opts = {
+      url,
+      robot: parseRobotId(values.robot),
+      seed: num('seed', values.seed, 1, 0, 2 ** 32 - 1),
+      pDrop: num('p-drop', values['p-drop'], 0, 0, 1),
+      pHumanNotReady: num('p-human-not-ready', values['p-human-not-ready'], 0, 0, 1),
+      pTimeout: num('p-timeout', values['p-timeout'], 0, 0, 1),
+      baseHandoverMs: num('handover-ms', values['handover-ms'], 1500, 1, 600_000),
+      minSpeed: num('min-speed', values['min-speed'], 0.3, 0.01, 1),
+      stateIntervalMs: num('state-interval-ms', values['state-interval-ms'], 500, 10, 60_000),
+      keepaliveS: num('keepalive', values.keepalive, 5, 1, 3600),
+      username: values.username ?? process.env['MQTT_USERNAME'],
+      password: values.password ?? process.env['MQTT_PASSWORD'],
+    };
+  } catch (err) {
+    process.stderr.write(`affect-bt controller-sim: ${(err as Error).message}\n\n${HELP}\n`);
+    return 2;
+  }
+  let sim;
+  try {
+    sim = await startControllerSim({
+      mqtt: { url: opts.url, keepaliveS: opts.keepaliveS, username: opts.username, password: opts.password },
+      robot: opts.robot,
+      seed: opts.seed,
+      pDrop: opts.pDrop,
+      pHumanNotReady: opts.pHumanNotReady,
+      pTimeout: opts.pTimeout,
+      baseHandoverMs: opts.baseHandoverMs,
+      speedRange: [opts.minSpeed, 1],
+      stateIntervalMs: opts.stateIntervalMs,
+      logger: stderrLogger,
+    });
+  } catch (err) {
+    process.stderr.write(`affect-bt controller-sim: ${(err as Error).message}\n`);
+    return 1;
+  }
+  process.stdout.write(`ready ${opts.robot.manufacturer}/${opts.robot.serialNumber} ${opts.url.replace(/\/\/[^@/]*@/, '//***@')} mqtt5=${isMqtt5(sim.client)}\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await sim.stop();
+  return 0;
+}
