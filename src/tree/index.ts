@@ -1,0 +1,23 @@
+/**
+ * Public API of the tree runtime: load YAML trees (with file:line:col diagnostics),
+ * build them against a blackboard, a controller and a clock, and tick them.
+ * The simulator, the planner (`affect-bt run`) and the CLI import from here only.
+ *
+ * @example
+ * ```ts
+ * import { loadTreeFile, buildTree } from './src/tree/index.ts';
+ * const runner = buildTree(await loadTreeFile('trees/handover_affect.yaml'), { blackboard, controller, clock });
+ * runner.tick();
+ * ```
+ */
+export { loadTreeFile, loadTreeText, validateTreeFiles, formatDiagnostic, TreeLoadError } from './loader.ts';
+export type { Diagnostic, LoadOptions, TreeDocument, TreeNodeSpec, SourcePos } from './loader.ts';
+export { buildTree, affectControllerView } from './build.ts';
+export type { BuildContext } from './build.ts';
+export { TreeRunner } from './runner.ts';
+export type { RunnerCounters } from './runner.ts';
+export { nodeRegistry, registerNode } from './registry.ts';
+export { Behaviour, statusOf } from './node.ts';
+export type { Status, NodeStatus, TraceRecord, RtNode, NodeDef, LeafContext, NodeCategory, NodeRole } from './node.ts';
+export type { PortSpec, PortType } from './ports.ts';
+export { renderText, renderMermaid, renderDot } from './render.ts';
