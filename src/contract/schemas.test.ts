@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { HeaderFactory, isCompatibleVersion, validateMessage, REJECT_REASONS, TOPIC_SPECS } from './index.ts';
+
+const robot = { manufacturer: 'acme', serialNumber: 'c1' };
+const estimate = () => ({ humanId: 'h1', expression: 'focused', valence: 0.1, arousal: 0.2, confidence: 0.5, frustration: 0.2, source: 'local', maxAgeMs: 1000, observedAt: '2026-01-01T00:00:00.000Z' });
+
+describe('HeaderFactory', () => {
+  it('counts headerId per topic and writes ISO ms UTC timestamps', () => {
+    const h = new HeaderFactory(robot);
+    expect(h.next('affect', 0)).toEqual({ headerId: 0, timestamp: '1970-01-01T00:00:00.000Z', version: '1.0.0', manufacturer: 'acme', serialNumber: 'c1' });
+    expect(h.next('affect', 1).headerId).toBe(1);
+    expect(h.next('state', 1).headerId).toBe(0);
+  });
+  it('accepts the same major version only', () => {
+    expect(isCompatibleVersion('1.9.3')).toBe(true);
+    expect(isCompatibleVersion('2.0.0')).toBe(false);
+  });
+});
+
+describe('validateMessage', () => {
+  const h = new HeaderFactory(robot);
+  it('accepts a valid affect message', () => {
+    const m = { ...h.next('affect', 0), estimates: [estimate()] };
+    expect(validateMessage('affect', m).ok).toBe(true);
+  });
+  it('classifies range violations as out_of_range with the path', () => {
+    const m = { ...h.next('affect', 0), estimates: [{ ...estimate(), valence: 1.5 }] };
+    expect(validateMessage('affect', m)).toEqual({ ok: false, reason: 'out_of_range', message: '/estimates/0/valence must be <= 1' });
+  });
+  it('classifies wrong types and unknown fields as schema', () => {
+    expect(validateMessage('affect', { ...h.next('affect', 0), estimates: [{ ...estimate(), confidence: 'high' }] })).toMatchObject({ ok: false, reason: 'schema', message: '/estimates/0/confidence must be number' });
+    expect(validateMessage('connection/controller', { ...h.next('c', 0), connectionState: 'ONLINE', extra: 1 })).toMatchObject({ reason: 'schema', message: "(root) must NOT have additional properties 'extra'" });
+  });
+  it('rejects timestamps without a zone or with an impossible date', () => {
+    expect(validateMessage('connection/controller', { ...h.next('c', 0), timestamp: '2026-01-01T00:00:00', connectionState: 'ONLINE' }).ok).toBe(false);
+    expect(validateMessage('connection/controller', { ...h.next('c', 0), timestamp: '2026-13-45T00:00:00Z', connectionState: 'ONLINE' }).ok).toBe(false);
+  });
+  it('rejects an affect message with 0 or 17 estimates', () => {
+    expect(validateMessage('affect', { ...h.next('affect', 0), estimates: [] }).ok).toBe(false);
+    expect(validateMessage('affect', { ...h.next('affect', 0), estimates: Array.from({ length: 17 }, estimate) }).ok).toBe(false);
+  });
+  it('checks handover parameters: speedScale in (0,1]', () => {
+    const act = (speedScale: number) => ({ ...h.next('i', 0), actions: [{ actionId: 'a1', actionType: 'handover', actionParameters: { objectId: 'o', target: 'h1', speedScale, approachWaitMs: 0, timeoutMs: 1000 } }] });
+    expect(validateMessage('instantActions', act(0.5)).ok).toBe(true);
+    expect(validateMessage('instantActions', act(0))).toMatchObject({ ok: false, reason: 'out_of_range' });
+    expect(validateMessage('instantActions', act(1.01))).toMatchObject({ ok: false, reason: 'out_of_range' });
+  });
+  it('has a spec with QoS 1 and retain for both connection topics', () => {
+    expect(TOPIC_SPECS['connection/controller']).toMatchObject({ qos: 1, retain: true });
+    expect(TOPIC_SPECS['connection/planner']).toMatchObject({ qos: 1, retain: true });
+    expect(REJECT_REASONS).toContain('too_large');
+  });
+});
