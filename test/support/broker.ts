@@ -125,3 +125,21 @@ let seq = 0;
 export function uniqueRobot(prefix = 'r'): RobotId {
   return { manufacturer: 'test', serialNumber: `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}-${seq++}` };
 }
+
+/**
+ * Polls `cond` every `everyMs` until it is truthy; rejects with `what` after `timeoutMs`.
+ *
+ * @example
+ * ```ts
+ * await waitFor(() => bb.get('affect/h1') !== undefined, 2000, 'estimate on the blackboard');
+ * ```
+ */
+export async function waitFor<T>(cond: () => T, timeoutMs: number, what: string, everyMs = 5): Promise<NonNullable<T>> {
+  const start = Date.now();
+  for (;;) {
+    const v = cond();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
