@@ -55,6 +55,13 @@ describe('cell config', () => {
     expect(cfg.tree).toBe(resolve('trees/a.yaml')); // flag paths resolve against the cwd
   });
 
+  it('takes the broker URL from MQTT_URL only when neither flag nor file sets it', () => {
+    const env = { MQTT_URL: 'mqtt://127.0.0.1:1999' };
+    expect(parseCellConfig('cells/x.yaml', MIN, {}, env).broker.url).toBe('mqtt://127.0.0.1:1999');
+    expect(parseCellConfig('cells/x.yaml', MIN + 'broker: {url: mqtt://file:1883}\n', {}, env).broker.url).toBe('mqtt://file:1883');
+    expect(parseCellConfig('cells/x.yaml', MIN, { brokerUrl: 'mqtt://flag:1883' }, env).broker.url).toBe('mqtt://flag:1883');
+  });
+
   it('reads credentials only from the named env variables', () => {
     const cfg = parseCellConfig('cells/x.yaml', MIN + 'broker:\n  usernameEnv: CELL_USER\n  passwordEnv: CELL_PASS\n', {}, { CELL_USER: 'planner', CELL_PASS: 's3cret' });
     expect(cfg.credentials).toEqual({ username: 'planner', password: 's3cret' });

@@ -18,6 +18,8 @@ import { dirname, resolve } from 'node:path';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parseYamlSource, positionOf, type YamlSource } from './yaml-source.ts';
+import type { Diagnostic } from '../tree/loader.ts';
+import { didYouMean } from '../tree/ports.ts';
 
 /** Schema of the `broker.tls` block. */
 export const TlsSchema = Type.Object(
@@ -121,14 +123,8 @@ export type CellConfig = Static<typeof CellConfigSchema> & {
   credentials: { username?: string; password?: string };
 };
 
-/** One positioned configuration problem. */
-export interface ConfigDiagnostic {
-  file: string;
-  line: number;
-  col: number;
-  message: string;
-  hint?: string;
-}
+/** One positioned configuration problem (the tree loader's diagnostic shape, shared). */
+export type ConfigDiagnostic = Diagnostic;
 
 /** Raised when a config cannot be used; `message` lists every diagnostic. */
 export class ConfigError extends Error {
@@ -139,7 +135,8 @@ export class ConfigError extends Error {
 }
 
 /**
- * `file:line:col: message (hint: …)`.
+ * `file:line:col: message (hint: …)` — the same format as tree diagnostics (kept local so
+ * loading a config never pulls in the node registry).
  *
  * @example
  * ```ts
@@ -217,6 +214,14 @@ export function parseCellConfig(file: string, text: string, overrides: ConfigOve
   const obj = raw as Record<string, any>;
   const fromFlag = new Map<string, string>();
   applyOverrides(obj, overrides, fromFlag, diags, file);
+  // broker URL precedence: --mqtt flag > broker.url in the file > MQTT_URL env > default
+  if (overrides.brokerUrl === undefined && env['MQTT_URL'] && (typeof obj.broker !== 'object' || obj.broker === null || obj.broker.url === undefined)) {
+    if (typeof obj.broker !== 'object' || obj.broker === null || Array.isArray(obj.broker)) obj.broker = obj.broker ?? {};
+    if (typeof obj.broker === 'object' && !Array.isArray(obj.broker)) {
+      obj.broker.url = env['MQTT_URL'];
+      fromFlag.set('broker/url', 'MQTT_URL');
+    }
+  }
   findSecrets(src, obj, [], diags);
   if (!validate(obj)) {
     const seen = new Set<string>();
@@ -315,7 +320,7 @@ function toDiagnostic(src: YamlSource, obj: unknown, err: ErrorObject, fromFlag:
       const p = (err.params as { additionalProperty: string }).additionalProperty;
       message = `unknown key '${[...path, p].join('.')}'`;
       const known = Object.keys(propertiesAt(path));
-      const near = closest(p, known);
+      const near = didYouMean(p, known);
       hint = near ? `did you mean '${near}'?` : `known keys: ${known.join(', ')}`;
       keyPath = [...path, p];
       preferKey = true;
@@ -358,31 +363,4 @@ function propertiesAt(path: string[]): Record<string, unknown> {
   let s: any = CellConfigSchema;
   for (const seg of path) s = s?.properties?.[seg];
   return (s?.properties ?? {}) as Record<string, unknown>;
-}
-
-function closest(word: string, options: string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const o of options) {
-    const d = editDistance(word.toLowerCase(), o.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = o;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
 }

@@ -7,8 +7,7 @@ describe('PlannerMetrics + /metrics', () => {
     m.observeTick(0.3, false);
     m.observeTick(25, true);
     m.setAffectAgeSource(() => 120);
-    m.messageReceived('affect');
-    m.messageRejected('affect', 'schema');
+    m.setMessageSource(() => ({ received: { all: 3, affect: 1 }, rejected: { schema: 2 } }));
     m.action('handover', 'finished');
     m.vlmCall('ok', 0.002);
     const srv = await startMetricsServer(m.registry, { host: '127.0.0.1', port: 0, health: () => ({ ok: true, safe: false }) });
@@ -22,7 +21,7 @@ describe('PlannerMetrics + /metrics', () => {
       expect(text).toContain('affectbt_tick_overruns_total{robot="acme/c1"} 1');
       expect(text).toContain('affectbt_affect_age_seconds{robot="acme/c1"} 0.12');
       expect(text).toContain('affectbt_mqtt_messages_received_total{topic="affect",robot="acme/c1"} 1');
-      expect(text).toContain('affectbt_mqtt_messages_rejected_total{topic="affect",reason="schema",robot="acme/c1"} 1');
+      expect(text).toContain('affectbt_mqtt_messages_rejected_total{reason="schema",robot="acme/c1"} 2');
       expect(text).toContain('affectbt_actions_total{type="handover",outcome="finished",robot="acme/c1"} 1');
       expect(text).toContain('affectbt_vlm_calls_total{outcome="ok",robot="acme/c1"} 1');
       expect(text).toContain('affectbt_vlm_cost_usd_total{robot="acme/c1"} 0.002');

@@ -13,6 +13,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry, Histogram, Counter, Gauge, collectDefaultMetrics } from 'prom-client';
 
+/** Message counts owned by the MQTT bridge, read at scrape time. */
+export interface MessageCounts {
+  received: Record<string, number>;
+  rejected: Record<string, number>;
+}
+
 /** Outcome labels of `affectbt_actions_total`. */
 export type ActionOutcome = 'sent' | 'finished' | 'failed' | 'cancelled';
 
@@ -23,7 +29,7 @@ export type ActionOutcome = 'sent' | 'finished' | 'failed' | 'cancelled';
  * ```ts
  * const m = new PlannerMetrics({ defaultMetrics: false });
  * m.observeTick(0.4, false);
- * m.messageRejected('affect', 'schema');
+ * m.setMessageSource(() => ({ received: { affect: 10 }, rejected: { bad_json: 1 } }));
  * const text = await m.registry.metrics(); // Prometheus text format
  * ```
  */
@@ -34,7 +40,7 @@ export class PlannerMetrics {
   readonly ticks: Counter;
   readonly affectAge: Gauge;
   readonly messagesReceived: Counter<'topic'>;
-  readonly messagesRejected: Counter<'topic' | 'reason'>;
+  readonly messagesRejected: Counter<'reason'>;
   readonly actions: Counter<'type' | 'outcome'>;
   readonly vlmCalls: Counter<'outcome'>;
   readonly vlmCost: Counter;
@@ -44,6 +50,7 @@ export class PlannerMetrics {
   readonly reconnects: Counter;
   readonly tracesPublished: Counter;
   private affectAgeSource: () => number | undefined = () => undefined;
+  private messageSource: () => MessageCounts = () => ({ received: {}, rejected: {} });
 
   constructor(options: { defaultMetrics?: boolean; labels?: Record<string, string> } = {}) {
     if (options.labels) this.registry.setDefaultLabels(options.labels);
@@ -67,8 +74,26 @@ export class PlannerMetrics {
         this.set(ms === undefined ? Number.NaN : ms / 1000);
       },
     });
-    this.messagesReceived = new Counter({ name: 'affectbt_mqtt_messages_received_total', help: 'Inbound MQTT messages by topic', labelNames: ['topic'], registers });
-    this.messagesRejected = new Counter({ name: 'affectbt_mqtt_messages_rejected_total', help: 'Inbound MQTT messages dropped, by topic and reason', labelNames: ['topic', 'reason'], registers });
+    this.messagesReceived = new Counter({
+      name: 'affectbt_mqtt_messages_received_total',
+      help: 'Inbound MQTT messages accepted, by topic (topic="all": every message handed to the bridge)',
+      labelNames: ['topic'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [topic, n] of Object.entries(self.messageSource().received)) this.inc({ topic }, n);
+      },
+    });
+    this.messagesRejected = new Counter({
+      name: 'affectbt_mqtt_messages_rejected_total',
+      help: 'Inbound MQTT messages (or single estimates) dropped, by reason',
+      labelNames: ['reason'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [reason, n] of Object.entries(self.messageSource().rejected)) this.inc({ reason }, n);
+      },
+    });
     this.actions = new Counter({ name: 'affectbt_actions_total', help: 'Controller actions by type and outcome', labelNames: ['type', 'outcome'], registers });
     this.vlmCalls = new Counter({ name: 'affectbt_vlm_calls_total', help: 'Cloud VLM escalations by outcome (ok, error, timeout, skipped_budget, vlm_estimate)', labelNames: ['outcome'], registers });
     this.vlmCost = new Counter({ name: 'affectbt_vlm_cost_usd_total', help: 'Estimated VLM spend in US dollars', registers });
@@ -94,12 +119,9 @@ export class PlannerMetrics {
     this.affectAgeSource = source;
   }
 
-  messageReceived(topic: string): void {
-    this.messagesReceived.inc({ topic });
-  }
-
-  messageRejected(topic: string, reason: string): void {
-    this.messagesRejected.inc({ topic, reason });
+  /** Where the message counters are read at scrape time (the MQTT bridge owns the counts). */
+  setMessageSource(source: () => MessageCounts): void {
+    this.messageSource = source;
   }
 
   action(type: string, outcome: ActionOutcome): void {

@@ -25,13 +25,12 @@ export interface TracePublisherOptions {
  * ```ts
  * const tp = new TracePublisher({ maxHz: 2, publish: (p) => { client.publish(topic, p); return true; } });
  * // after every tick:
- * tp.offer(Date.now(), () => ({ tick: n, nodes: runner.lastTrace }));
+ * tp.offer(Date.now(), () => ({ ...headers.next('trace', Date.now()), records: runner.lastTrace }));
  * ```
  */
 export class TracePublisher {
   private readonly minIntervalMs: number;
   private last = -Infinity;
-  private seq = 0;
   published = 0;
   dropped = 0;
   failed = 0;
@@ -53,7 +52,7 @@ export class TracePublisher {
     this.last = nowMs;
     let payload: string;
     try {
-      payload = JSON.stringify({ seq: this.seq++, timestamp: new Date(nowMs).toISOString(), ...(build() as object) });
+      payload = JSON.stringify(build());
     } catch (e) {
       this.failed++;
       return false;

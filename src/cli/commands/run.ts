@@ -1,0 +1,173 @@
+/**
+ * `affect-bt run --config cell.yaml [flags]`: the deployable planner process of one
+ * robot cell (see src/deploy/planner.ts for the lifecycle). Flags override the config
+ * file; broker credentials come only from the environment (never from flags, which
+ * would show up in `ps` and shell history).
+ *
+ * Exit codes: 0 after a graceful SIGINT/SIGTERM shutdown (or a successful `--check`),
+ * 1 when the config or tree is invalid or the planner fails, 2 on usage errors.
+ * Logs are JSON lines on stdout (pino); `--check` validates config and tree and exits.
+ */
+import { parseArgs } from 'node:util';
+import type { LevelWithSilent } from 'pino';
+import { loadCellConfig, ConfigError, type ConfigOverrides, type CellConfig } from '../../deploy/config.ts';
+import { createLogger } from '../../deploy/logger.ts';
+import { Planner, type TreeFactory } from '../../deploy/planner.ts';
+
+const HELP = `usage: affect-bt run --config CELL.yaml [options]
+
+Runs the planner of one robot cell against its MQTT-connected cobot controller.
+  --config FILE               cell configuration (YAML; see cells/example.yaml)   (required)
+  --tree FILE                 tree file (overrides 'tree')
+  --mqtt URL                  broker URL (overrides broker.url; without either, MQTT_URL env)
+  --robot M/S                 manufacturer/serial (overrides robot)
+  --human ID                  humanId
+  --tick-hz N                 tick rate (overrides tick.rateHz)
+  --min-speed S / --max-speed S   safe speed range
+  --controller-silence-ms N   controller silence before the safe state
+  --metrics-port N            serve Prometheus /metrics on this port (0 = any free port)
+  --log-level L               fatal|error|warn|info|debug|trace|silent
+  --check                     validate config and tree, print the resolved config, exit
+  -h, --help
+
+Credentials: set the env variables named by broker.usernameEnv / broker.passwordEnv
+(default AFFECT_BT_MQTT_USERNAME / AFFECT_BT_MQTT_PASSWORD). There is no --password flag.
+Signals: SIGINT/SIGTERM stop ticking, cancel running actions, publish OFFLINE, exit 0.`;
+
+function num(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${flag} must be a number, got '${v}'`);
+  return n;
+}
+
+class UsageError extends Error {}
+
+/**
+ * Runs the command; resolves with the exit code after shutdown.
+ *
+ * @example
+ * ```ts
+ * const code = await run(['--config', 'cells/example.yaml', '--mqtt', 'mqtt://127.0.0.1:1883']);
+ * ```
+ */
+export async function run(argv: string[]): Promise<number> {
+  let configPath: string;
+  let overrides: ConfigOverrides;
+  let check = false;
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        config: { type: 'string', short: 'c' },
+        tree: { type: 'string' },
+        mqtt: { type: 'string' },
+        robot: { type: 'string' },
+        human: { type: 'string' },
+        'tick-hz': { type: 'string' },
+        'min-speed': { type: 'string' },
+        'max-speed': { type: 'string' },
+        'controller-silence-ms': { type: 'string' },
+        'metrics-port': { type: 'string' },
+        'log-level': { type: 'string' },
+        check: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      process.stdout.write(HELP + '\n');
+      return 0;
+    }
+    if (!values.config) throw new UsageError('--config FILE is required (start from cells/example.yaml)');
+    configPath = values.config;
+    check = values.check === true;
+    overrides = {
+      tree: values.tree,
+      brokerUrl: values.mqtt,
+      robot: values.robot,
+      humanId: values.human,
+      tickHz: num('--tick-hz', values['tick-hz']),
+      minSpeed: num('--min-speed', values['min-speed']),
+      maxSpeed: num('--max-speed', values['max-speed']),
+      controllerSilenceMs: num('--controller-silence-ms', values['controller-silence-ms']),
+      metricsPort: num('--metrics-port', values['metrics-port']),
+      logLevel: values['log-level'],
+    };
+  } catch (e) {
+    const msg = (e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, '');
+    process.stderr.write(`affect-bt run: ${msg}${/password|username/i.test(msg) ? ' (credentials come from the environment only, see --help)' : ''}\n\n${HELP}\n`);
+    return 2;
+  }
+
+  let config: CellConfig;
+  try {
+    config = loadCellConfig(configPath, overrides);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\naffect-bt run: ${e.diagnostics.length} problem(s) in the configuration\n`);
+      return 1;
+    }
+    throw e;
+  }
+
+  // Tree: load and validate before anything connects (file:line:col errors, exit 1).
+  const { loadTreeFile, TreeLoadError } = await import('../../tree/loader.ts');
+  const { buildTree } = await import('../../tree/build.ts');
+  let doc: Awaited<ReturnType<typeof loadTreeFile>>;
+  try {
+    doc = await loadTreeFile(config.tree);
+  } catch (e) {
+    if (e instanceof TreeLoadError) {
+      process.stderr.write(`${e.message}\naffect-bt run: the tree named by ${config.source} is invalid\n`);
+      return 1;
+    }
+    throw e;
+  }
+  if (check) {
+    const { credentials, ...shown } = config;
+    process.stdout.write(JSON.stringify({ ok: true, config: { ...shown, credentials: { username: credentials.username ? '(set)' : '(unset)', password: credentials.password ? '(set)' : '(unset)' } } }, null, 2) + '\n');
+    return 0;
+  }
+
+  const logger = createLogger({ level: config.log.level as LevelWithSilent, base: { robot: `${config.robot.manufacturer}/${config.robot.serialNumber}` } });
+  const factory: TreeFactory = (env) => buildTree(doc, { ...env, trace: config.trace.enabled });
+  const planner = new Planner({ config, logger, buildTree: factory });
+
+  let signalled: NodeJS.Signals | undefined;
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
+    const on = (sig: NodeJS.Signals) => {
+      if (signalled) {
+        logger.warn({ signal: sig }, 'second signal: exiting now');
+        process.exit(1);
+      }
+      signalled = sig;
+      resolve(sig);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+  logger.info({ config: config.source, tree: config.tree, tickHz: config.tick.rateHz, speed: config.speed, vlm: config.vlm.enabled }, 'planner starting');
+  try {
+    await Promise.race([planner.start(), stopped]);
+  } catch (e) {
+    if (!signalled) {
+      logger.fatal({ err: (e as Error).message }, 'planner failed to start');
+      await planner.stop('start failed');
+      return 1;
+    }
+  }
+  const sig = await stopped;
+  // hard bound: whatever happens, do not hang a systemd stop
+  const hard = setTimeout(() => {
+    logger.error({ shutdownMs: config.timeouts.shutdownMs }, 'shutdown took too long; exiting');
+    process.exit(1);
+  }, config.timeouts.shutdownMs + 2000);
+  hard.unref();
+  await planner.stop(sig);
+  clearTimeout(hard);
+  // leftover handles (sockets in TIME_WAIT callbacks…) must not keep a stopped planner alive
+  setTimeout(() => process.exit(0), 200).unref();
+  return 0;
+}

@@ -1,0 +1,351 @@
+/**
+ * The long-lived planner process of one robot cell: connects to the plant's broker,
+ * runs the tree at a fixed rate against the cobot controller over MQTT, and fails safe.
+ *
+ * Lifecycle (issue 7):
+ * - start: connect (retrying with backoff until the broker answers), publish `ONLINE`
+ *   (retained) with `CONNECTION_BROKEN` as last will (both done by the MQTT planner
+ *   link), start the tick loop — but tick the tree only once the controller is
+ *   available (ONLINE and reporting state), so no handover is sent before that;
+ * - broker lost / controller lost or silent: enter the **safe state** — stop ticking the
+ *   tree, halt it (running actions are cancelled), pacing to `speed.min`; leave it and
+ *   resume ticking when both are back. Broker reconnects use exponential backoff with
+ *   jitter ({@link ReconnectDriver}) and keep queued QoS 1 messages;
+ * - stop (SIGINT/SIGTERM): stop ticking, halt the tree (cancels), publish `OFFLINE`,
+ *   disconnect, close the metrics server — bounded by `timeouts.shutdownMs`;
+ * - a crash leaves the controller safe through the last will.
+ *
+ * Design notes: the tree is built through an injected {@link TreeFactory} and the MQTT
+ * side through an injected `connect` (default: `connectPlanner`), so the lifecycle is
+ * testable in-process and the tick loop stays free of network waits: a tick reads the
+ * blackboard and the controller client's cached state only. Logs are transitions only.
+ */
+import { readFileSync } from 'node:fs';
+import type { Logger } from 'pino';
+import { Blackboard } from '../core/blackboard.ts';
+import { SystemClock, type Clock } from '../core/clock.ts';
+import type { Controller } from '../core/controller.ts';
+import { affectKey } from '../contract/affect.ts';
+import { HeaderFactory } from '../contract/header.ts';
+import { connectPlanner, type PlannerLink, type PlannerLinkOptions } from '../mqtt/planner-link.ts';
+import { publishOptions } from '../mqtt/connection.ts';
+import { topicFor } from '../mqtt/topics.ts';
+import { Backoff } from './backoff.ts';
+import type { CellConfig } from './config.ts';
+import { PlannerMetrics, startMetricsServer, type MetricsServer } from './metrics.ts';
+import { ObservedController } from './observed-controller.ts';
+import { ReconnectDriver } from './reconnect.ts';
+import { Ticker } from './ticker.ts';
+import { TracePublisher } from './trace.ts';
+
+/** What the planner needs from a built tree (the tree runtime's `TreeRunner` fits). */
+export interface RunnableTree {
+  tick(): unknown;
+  halt(): void;
+  /** Trace records of the last tick (node path, status, duration). */
+  readonly lastTrace?: unknown;
+}
+
+/** Builds the tree against the planner's blackboard, controller and clock. */
+export type TreeFactory = (env: { blackboard: Blackboard; controller: Controller; clock: Clock }) => RunnableTree;
+
+/** Planner phases, as logged and reported on `/healthz`. */
+export type PlannerPhase = 'idle' | 'connecting' | 'waiting_controller' | 'running' | 'safe' | 'stopping' | 'stopped';
+
+/** Options of a {@link Planner}. */
+export interface PlannerOptions {
+  config: CellConfig;
+  logger: Logger;
+  buildTree: TreeFactory;
+  clock?: Clock;
+  metrics?: PlannerMetrics;
+  /** MQTT side (default {@link connectPlanner}); injectable for tests. */
+  connect?: (options: PlannerLinkOptions) => Promise<PlannerLink>;
+}
+
+/**
+ * One cell's planner.
+ *
+ * @example
+ * ```ts
+ * const planner = new Planner({ config, logger, buildTree: (env) => buildTree(doc, env) });
+ * await planner.start();
+ * process.once('SIGTERM', () => void planner.stop('SIGTERM'));
+ * ```
+ */
+export class Planner {
+  readonly metrics: PlannerMetrics;
+  readonly blackboard: Blackboard;
+  readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly cfg: CellConfig;
+  private link: PlannerLink | undefined;
+  private driver: ReconnectDriver | undefined;
+  private controller: ObservedController | undefined;
+  private tree: RunnableTree | undefined;
+  private ticker: Ticker | undefined;
+  private trace: TracePublisher | undefined;
+  private server: MetricsServer | undefined;
+  private _phase: PlannerPhase = 'idle';
+  private safeReason: string | undefined = 'not started';
+  private everRan = false;
+  private lastVlmTs = Number.NaN;
+  private stopPromise: Promise<void> | undefined;
+  private readonly affectKeyName: string;
+  private readonly headers: HeaderFactory;
+  private startAbort = false;
+
+  constructor(private readonly options: PlannerOptions) {
+    this.cfg = options.config;
+    this.log = options.logger;
+    this.clock = options.clock ?? new SystemClock();
+    this.metrics = options.metrics ?? new PlannerMetrics({ labels: { robot: `${this.cfg.robot.manufacturer}/${this.cfg.robot.serialNumber}` } });
+    this.blackboard = new Blackboard({ clock: this.clock });
+    this.affectKeyName = affectKey(this.cfg.humanId);
+    this.headers = new HeaderFactory(this.cfg.robot);
+    this.metrics.setAffectAgeSource(() => this.blackboard.ageMs(this.affectKeyName));
+  }
+
+  /** Current phase. */
+  get phase(): PlannerPhase {
+    return this._phase;
+  }
+
+  /** The metrics server address, when enabled. */
+  get metricsUrl(): string | undefined {
+    return this.server?.url;
+  }
+
+  /** The MQTT link (after {@link start}). */
+  get mqtt(): PlannerLink | undefined {
+    return this.link;
+  }
+
+  /** Ticks run, overruns (for tests and the soak bench). */
+  get tickStats(): { ticks: number; overruns: number; skipped: number } {
+    return { ticks: this.ticker?.ticks ?? 0, overruns: this.ticker?.overruns ?? 0, skipped: this.ticker?.skipped ?? 0 };
+  }
+
+  /** A JSON-able status for `/healthz` and logs. */
+  status(): Record<string, unknown> {
+    return {
+      ok: this._phase === 'running',
+      phase: this._phase,
+      safeReason: this.safeReason ?? null,
+      brokerConnected: this.link?.connected ?? false,
+      controllerAvailable: this.link?.controller.available ?? false,
+      ...this.tickStats,
+    };
+  }
+
+  /**
+   * Connects (retrying with backoff), starts the metrics server and the tick loop.
+   * Resolves once connected; the tree starts ticking when the controller is available.
+   */
+  async start(): Promise<void> {
+    if (this._phase !== 'idle') throw new Error(`Planner.start: already ${this._phase}`);
+    const cfg = this.cfg;
+    if (cfg.metrics.port !== undefined) {
+      this.server = await startMetricsServer(this.metrics.registry, { host: cfg.metrics.host, port: cfg.metrics.port, health: () => this.status() });
+      this.log.info({ url: this.server.url }, 'metrics server listening');
+    }
+    this.setPhase('connecting');
+    const backoff = new Backoff({ minMs: cfg.broker.reconnectMinMs, maxMs: cfg.broker.reconnectMaxMs });
+    const connect = this.options.connect ?? connectPlanner;
+    const linkOptions = this.linkOptions();
+    for (;;) {
+      try {
+        this.link = await connect(linkOptions);
+        break;
+      } catch (e) {
+        if (this.startAbort) throw new Error('planner stopped before the broker connection was up');
+        const delay = backoff.next();
+        this.log.warn({ url: redact(cfg.broker.url), attempt: backoff.attempts, retryInMs: delay, err: (e as Error).message }, 'broker connection failed; retrying');
+        await new Promise((r) => setTimeout(r, delay));
+        if (this.startAbort) throw new Error('planner stopped before the broker connection was up');
+      }
+    }
+    const link = this.link;
+    this.metrics.brokerConnected.set(1);
+    this.log.info({ url: redact(cfg.broker.url), mqtt5: link.mqtt5, robot: `${cfg.robot.manufacturer}/${cfg.robot.serialNumber}` }, 'planner ONLINE');
+    this.driver = new ReconnectDriver(link.client, {
+      minMs: cfg.broker.reconnectMinMs,
+      maxMs: cfg.broker.reconnectMaxMs,
+      onAttempt: (attempt, delayMs) => this.log.info({ attempt, delayMs }, 'broker reconnect attempt'),
+    });
+    link.client.on('close', () => {
+      if (this._phase === 'stopping' || this._phase === 'stopped') return;
+      this.metrics.brokerConnected.set(0);
+    });
+    link.client.on('offline', () => {
+      if (this._phase !== 'stopping' && this._phase !== 'stopped') this.log.warn({ url: redact(cfg.broker.url) }, 'broker connection lost');
+    });
+    link.client.on('connect', () => {
+      this.metrics.brokerConnected.set(1);
+      this.metrics.reconnects.inc();
+      this.log.info({ url: redact(cfg.broker.url) }, 'broker reconnected');
+    });
+    this.metrics.setMessageSource(() => {
+      const c = link.bridge.counters;
+      return { received: { all: c.received, ...c.accepted }, rejected: c.rejected as unknown as Record<string, number> };
+    });
+    this.controller = new ObservedController(link.controller, (type, outcome) => this.metrics.action(type, outcome));
+    this.tree = this.options.buildTree({ blackboard: this.blackboard, controller: this.controller, clock: this.clock });
+    const traceTopic = topicFor(cfg.robot, 'trace');
+    if (cfg.trace.enabled) {
+      this.trace = new TracePublisher({
+        maxHz: cfg.trace.maxHz,
+        publish: (payload) => {
+          if (!link.client.connected) return false;
+          link.client.publish(traceTopic, payload, publishOptions(link.client, 0, false));
+          this.metrics.tracesPublished.inc();
+          return true;
+        },
+      });
+    }
+    this.setPhase('waiting_controller');
+    this.log.info({ reason: link.controller.safeReason }, 'waiting for the controller');
+    this.ticker = new Ticker({
+      rateHz: cfg.tick.rateHz,
+      tick: this.tickOnce,
+      onTick: (ms, overrun) => this.metrics.observeTick(ms, overrun),
+      onError: (e) => this.log.error({ err: (e as Error).message, stack: (e as Error).stack }, 'tick failed'),
+    });
+    this.ticker.start();
+  }
+
+  private readonly tickOnce = (): void => {
+    const link = this.link!;
+    const reason = link.connected ? link.controller.safeReason : 'broker connection lost';
+    if (reason !== undefined) {
+      if (this._phase === 'running') this.enterSafe(reason);
+      else if (reason !== this.safeReason) this.safeReason = reason;
+      return;
+    }
+    if (this._phase !== 'running') this.leaveSafe();
+    this.tree!.tick();
+    this.controller!.poll();
+    this.countVlm();
+    if (this.trace) this.trace.offer(this.clock.now(), this.buildTrace);
+  };
+
+  private readonly buildTrace = () => {
+    const raw = this.tree?.lastTrace;
+    const records: object[] = Array.isArray(raw) ? (raw as object[]).slice(0, 1000) : raw && typeof raw === 'object' ? [raw as object] : [];
+    return { ...this.headers.next('trace', this.clock.now()), records: [{ kind: 'planner', phase: this._phase, tick: this.ticker?.ticks ?? 0, speedScale: this.controller?.speedScale }, ...records] };
+  };
+
+  private countVlm(): void {
+    const e = this.blackboard.entry<{ source?: string }>(this.affectKeyName);
+    if (e === undefined || e.timestamp === this.lastVlmTs) return;
+    this.lastVlmTs = e.timestamp;
+    if (e.value && e.value.source === 'vlm') this.metrics.vlmCall('vlm_estimate');
+  }
+
+  private enterSafe(reason: string): void {
+    this.setPhase('safe');
+    this.safeReason = reason;
+    this.metrics.safeState.set(1);
+    this.metrics.controllerAvailable.set(0);
+    try {
+      this.tree!.halt();
+    } catch (e) {
+      this.log.error({ err: (e as Error).message }, 'tree halt failed while entering the safe state');
+    }
+    if (this.link!.connected) this.controller!.setSpeedScale(this.cfg.speed.min);
+    this.log.warn({ reason, speedScale: this.cfg.speed.min }, 'safe state entered');
+  }
+
+  private leaveSafe(): void {
+    const first = !this.everRan;
+    this.everRan = true;
+    this.setPhase('running');
+    this.metrics.safeState.set(0);
+    this.metrics.controllerAvailable.set(1);
+    if (first) this.log.info({}, 'controller available; ticking');
+    else this.log.info({ after: this.safeReason }, 'safe state left; resuming');
+    this.safeReason = undefined;
+  }
+
+  private setPhase(p: PlannerPhase): void {
+    this._phase = p;
+  }
+
+  /**
+   * Graceful stop: stop ticking, halt the tree (cancels running actions), publish
+   * `OFFLINE`, disconnect, close the metrics server. Idempotent; bounded by
+   * `timeouts.shutdownMs`.
+   */
+  stop(reason: string): Promise<void> {
+    this.stopPromise ??= this.doStop(reason);
+    return this.stopPromise;
+  }
+
+  private async doStop(reason: string): Promise<void> {
+    const wasPhase = this._phase;
+    this.startAbort = true;
+    this.setPhase('stopping');
+    this.log.info({ reason, from: wasPhase }, 'planner stopping');
+    this.ticker?.stop();
+    try {
+      this.tree?.halt();
+    } catch (e) {
+      this.log.error({ err: (e as Error).message }, 'tree halt failed during shutdown');
+    }
+    this.driver?.stop();
+    const link = this.link;
+    if (link) {
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        link.close().then(() => false),
+        new Promise<boolean>((r) => (timer = setTimeout(() => r(true), this.cfg.timeouts.shutdownMs))),
+      ]);
+      clearTimeout(timer);
+      if (timedOut) {
+        this.log.warn({ shutdownMs: this.cfg.timeouts.shutdownMs }, 'broker did not acknowledge OFFLINE in time; forcing disconnect');
+        link.client.end(true);
+      } else this.log.info({}, 'OFFLINE published; disconnected');
+    }
+    await this.server?.close();
+    this.metrics.brokerConnected.set(0);
+    this.setPhase('stopped');
+    this.log.info({ reason, ...this.tickStats }, 'planner stopped');
+  }
+
+  private linkOptions(): PlannerLinkOptions {
+    const cfg = this.cfg;
+    const tls = cfg.broker.tls;
+    const read = (what: string, path: string | undefined) => {
+      if (!path) return undefined;
+      try {
+        return readFileSync(path);
+      } catch (e) {
+        throw new Error(`cannot read broker.tls.${what} '${path}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (check the path in the cell config)`);
+      }
+    };
+    return {
+      mqtt: {
+        url: cfg.broker.url,
+        clientId: cfg.broker.clientId ?? `planner-${cfg.robot.serialNumber}-${process.pid}`,
+        username: cfg.credentials.username,
+        password: cfg.credentials.password,
+        ca: read('ca', tls.ca),
+        cert: read('cert', tls.cert),
+        key: read('key', tls.key),
+        rejectUnauthorized: tls.rejectUnauthorized,
+        keepaliveS: cfg.broker.keepaliveS,
+        connectTimeoutMs: cfg.broker.connectTimeoutMs,
+        reconnectPeriodMs: cfg.broker.reconnectMinMs,
+      },
+      robot: cfg.robot,
+      blackboard: this.blackboard,
+      clock: this.clock,
+      logger: this.log,
+      controller: { speedRange: [cfg.speed.min, cfg.speed.max], stateTimeoutMs: cfg.timeouts.controllerSilenceMs, shortActionTimeoutMs: cfg.timeouts.actionTimeoutMs },
+    };
+  }
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}
