@@ -13,7 +13,7 @@
  * Usage: npm run bench -- tick [--ticks N]
  */
 import { parseArgs } from 'node:util';
-import engine from 'behaviortree';
+import engine from '../src/tree/engine.ts';
 import { Blackboard } from '../src/core/blackboard.ts';
 import { VirtualClock } from '../src/core/clock.ts';
 import { InMemoryController } from '../src/core/in-memory-controller.ts';

@@ -18,7 +18,8 @@
  * RUNNING path arrays are cached per child, so the tick path allocates nothing in this
  * layer (the engine's own Sequence/Selector still allocate, as in a raw engine tree).
  */
-import engine, { type RunOptions, type RunResult, type EngineNode } from 'behaviortree';
+import engine from './engine.ts';
+import type { RunOptions, RunResult, EngineNode } from 'behaviortree';
 import type { Clock } from '../core/clock.ts';
 import { RUNNING, statusOf, type NodeDef, type NodeStatus, type RtNode, type Status, type TickShared } from './node.ts';
 

@@ -16,7 +16,8 @@
  * Statuses are the engine's own values (`true`, `false`, the RUNNING symbol, or an
  * index path for a RUNNING branch); {@link statusOf} maps them to strings.
  */
-import engine, { type RunOptions, type RunResult, type EngineNode } from 'behaviortree';
+import engine from './engine.ts';
+import type { RunOptions, RunResult, EngineNode } from 'behaviortree';
 import type { Blackboard, BlackboardAccess } from '../core/blackboard.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Controller } from '../core/controller.ts';

@@ -10,7 +10,7 @@
  * A node that throws outside an AffectBranch fails the tick (counted in
  * `counters.errors`, the tree is halted) instead of crashing the planner.
  */
-import engine from 'behaviortree';
+import engine from './engine.ts';
 import type { Blackboard } from '../core/blackboard.ts';
 import { statusOf, type LeafTask, type RtNode, type Status, type TickShared, type TraceRecord } from './node.ts';
 import { renderDot, renderMermaid, renderText } from './render.ts';
