@@ -21,3 +21,5 @@ export { Behaviour, statusOf } from './node.ts';
 export type { Status, NodeStatus, TraceRecord, RtNode, NodeDef, LeafContext, NodeCategory, NodeRole } from './node.ts';
 export type { PortSpec, PortType } from './ports.ts';
 export { renderText, renderMermaid, renderDot } from './render.ts';
+export { treeHarness, HARNESS_START } from './testing.ts';
+export type { TreeHarness } from './testing.ts';
