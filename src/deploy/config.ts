@@ -38,6 +38,10 @@ export const CellConfigSchema = Type.Object(
   {
     tree: Type.String({ minLength: 1, description: 'YAML tree file to run (relative to the config file)' }),
     humanId: Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_.:-]+$', default: 'h1', description: 'the person the cell works with (affect/<humanId>)' }),
+    humanReady: Type.Union([Type.Literal('assume'), Type.Literal('affect')], {
+      default: 'assume',
+      description: "where 'human/ready' comes from: 'assume' = always ready (the controller's own sensors report human_not_ready), 'affect' = ready while a fresh affect estimate of the person exists",
+    }),
     robot: Type.Object(
       {
         manufacturer: Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_.-]+$', description: 'topic segment {manufacturer}' }),

@@ -38,6 +38,9 @@ import { ReconnectDriver } from './reconnect.ts';
 import { Ticker } from './ticker.ts';
 import { TracePublisher } from './trace.ts';
 
+/** Blackboard key WaitForHumanReady reads by default. */
+export const HUMAN_READY_KEY = 'human/ready';
+
 /** What the planner needs from a built tree (the tree runtime's `TreeRunner` fits). */
 export interface RunnableTree {
   tick(): unknown;
@@ -94,6 +97,7 @@ export class Planner {
   private readonly affectKeyName: string;
   private readonly headers: HeaderFactory;
   private startAbort = false;
+  private lastReady: boolean | undefined;
 
   constructor(private readonly options: PlannerOptions) {
     this.cfg = options.config;
@@ -191,6 +195,7 @@ export class Planner {
     });
     this.controller = new ObservedController(link.controller, (type, outcome) => this.metrics.action(type, outcome));
     this.tree = this.options.buildTree({ blackboard: this.blackboard, controller: this.controller, clock: this.clock });
+    if (cfg.humanReady === 'assume') this.blackboard.set(HUMAN_READY_KEY, true, { source: 'planner:assume', maxAgeMs: Infinity });
     const traceTopic = topicFor(cfg.robot, 'trace');
     if (cfg.trace.enabled) {
       this.trace = new TracePublisher({
@@ -223,6 +228,13 @@ export class Planner {
       return;
     }
     if (this._phase !== 'running') this.leaveSafe();
+    if (this.cfg.humanReady === 'affect') {
+      const ready = this.blackboard.isFresh(this.affectKeyName);
+      if (ready !== this.lastReady) {
+        this.lastReady = ready;
+        this.blackboard.set(HUMAN_READY_KEY, ready, { source: 'planner:affect', maxAgeMs: Infinity });
+      }
+    }
     this.tree!.tick();
     this.controller!.poll();
     this.countVlm();

@@ -121,6 +121,11 @@ export class Child {
       .join('\n');
   }
 
+  /** Writes one line to the child's stdin (scripted children read commands there). */
+  send(line: string): void {
+    if (this.exitCode === undefined) this.proc.stdin?.write(line + '\n');
+  }
+
   /** Sends a signal (no-op after exit). */
   kill(signal: NodeJS.Signals = 'SIGTERM'): void {
     if (this.exitCode === undefined) this.proc.kill(signal);
@@ -158,6 +163,19 @@ export function spawnCli(name: string, args: string[], env: Record<string, strin
 }
 
 /**
+ * Spawns a TypeScript file with Node and the tsx loader (for scripted helpers in test/support).
+ *
+ * @example
+ * ```ts
+ * const pub = spawnTs('affect', 'test/support/affect-publisher.ts', ['--mqtt', url, '--robot', 'acme/c1']);
+ * pub.send('frustrated');
+ * ```
+ */
+export function spawnTs(name: string, file: string, args: string[], env: Record<string, string | undefined> = {}): Child {
+  return spawnProcess(name, process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, file), ...args], env);
+}
+
+/**
  * Spawns any executable with captured output.
  *
  * @example
@@ -166,7 +184,7 @@ export function spawnCli(name: string, args: string[], env: Record<string, strin
  * ```
  */
 export function spawnProcess(name: string, command: string, args: string[], env: Record<string, string | undefined> = {}): Child {
-  const proc = spawn(command, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(command, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   return new Child(name, proc);
 }
 
