@@ -1,0 +1,36 @@
+/**
+ * Loads YAML trees for the simulator through the real tree runtime (loader, builder,
+ * runner, nodes): the simulator never re-implements a node. A loaded tree is a
+ * {@link TreeFactory} that builds a fresh runner per episode.
+ */
+import { basename } from 'node:path';
+import { loadTreeFile, buildTree } from '../src/tree/index.ts';
+import type { TreeFactory } from './episode.ts';
+
+/** A tree ready for episodes. */
+export interface SimTree {
+  /** Display name (file name without `.yaml`). */
+  name: string;
+  /** Path as given. */
+  path: string;
+  factory: TreeFactory;
+}
+
+/**
+ * Loads a tree file (validation errors throw the loader's `TreeLoadError` with
+ * `file:line:col` diagnostics).
+ *
+ * @example
+ * ```ts
+ * const tree = await loadSimTree('trees/handover_affect.yaml');
+ * runEpisode({ scenario, tree: tree.factory, seed: '1/x/0' });
+ * ```
+ */
+export async function loadSimTree(path: string): Promise<SimTree> {
+  const doc = await loadTreeFile(path);
+  return {
+    name: basename(path).replace(/\.ya?ml$/, ''),
+    path,
+    factory: ({ blackboard, controller, clock }) => buildTree(doc, { blackboard, controller, clock }),
+  };
+}
