@@ -75,6 +75,20 @@ describe('MqttBridge.handle', () => {
     expect(bb.get<{ frustration: number }>('affect/h1')!.frustration).toBe(0.5);
   });
 
+  it('accepts a CONNECTION_BROKEN last will although its header is older than the ONLINE that followed', () => {
+    const { bridge, bb, topics, clock } = setup();
+    const senderHeaders = new HeaderFactory(robot);
+    const will = JSON.stringify({ ...senderHeaders.next('connection/controller', clock.now()), connectionState: 'CONNECTION_BROKEN' });
+    clock.advance(10);
+    expect(bridge.handle(topics['connection/controller'], JSON.stringify({ ...senderHeaders.next('connection/controller', clock.now()), connectionState: 'ONLINE' }))).toBe(true);
+    clock.advance(10_000);
+    expect(bridge.handle(topics['connection/controller'], will)).toBe(true);
+    expect(bb.get(CONTROLLER_CONNECTION_KEY)).toBe('CONNECTION_BROKEN');
+    // an old ONLINE is still out of order
+    expect(bridge.handle(topics['connection/controller'], JSON.stringify({ headerId: 0, timestamp: new Date(T0 - 1).toISOString(), version: '1.0.0', ...robot, connectionState: 'ONLINE' }))).toBe(false);
+    expect(bridge.counters.rejected.out_of_order).toBe(1);
+  });
+
   it('logs once per reason per interval and reports how many were suppressed', () => {
     const { bridge, topics, logs, clock } = setup();
     for (let i = 0; i < 50; i++) bridge.handle(topics.affect, '{');

@@ -10,7 +10,8 @@
  * `schema` / `out_of_range` (Ajv) → `version` (other major) → ordering per topic:
  * `duplicate` (same headerId and timestamp) / `out_of_order` (older headerId and not
  * newer timestamp; a restarted sender whose headerId went back to 0 is accepted
- * because its timestamp is newer). Then per estimate: `stale` (older than its
+ * because its timestamp is newer; a `CONNECTION_BROKEN` last will, whose header dates
+ * from when the sender connected, is always accepted). Then per estimate: `stale` (older than its
  * `maxAgeMs` on arrival), `clock_skew` (observed in the future beyond
  * `maxClockSkewMs`), `out_of_order` (older than what the blackboard already holds for
  * that person). A rejected payload never touches the blackboard.
@@ -189,12 +190,17 @@ export class MqttBridge {
         this.rejections.reject(topic, 'duplicate', `headerId ${msg.headerId} at ${msg.timestamp} was already received`);
         return false;
       }
-      if (msg.headerId <= last.headerId && ts <= last.ts) {
+      // A last will is composed when the sender connected, so its header is older than
+      // what followed; CONNECTION_BROKEN is accepted regardless (it only makes us safer).
+      const isWill = name === 'connection/controller' && (msg as ConnectionMessage).connectionState === 'CONNECTION_BROKEN';
+      if (!isWill && msg.headerId <= last.headerId && ts <= last.ts) {
         this.rejections.reject(topic, 'out_of_order', `headerId ${msg.headerId} at ${msg.timestamp} is older than the last accepted headerId ${last.headerId}`);
         return false;
       }
-      last.headerId = msg.headerId;
-      last.ts = ts;
+      if (!isWill) {
+        last.headerId = msg.headerId;
+        last.ts = ts;
+      }
     } else {
       this.last.set(name, { headerId: msg.headerId, ts });
     }
