@@ -1,0 +1,93 @@
+/**
+ * The `--vlm` CLI hook: usage errors, no key → off with a warning, `--dry-run`
+ * prints the exact request JSON without sending, live mode calls the (fake) Gemini.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseArgs } from 'node:util';
+import { createVlmCliHook, VLM_CLI_HELP, VLM_CLI_OPTIONS, type VlmCliHook } from '../src/vlm/cli.ts';
+import { syntheticFrameSource, syntheticSession } from '../src/vlm/synthetic.ts';
+
+const T0 = Date.UTC(2026, 0, 1);
+import type { AffectEstimate } from '../src/contract/affect.ts';
+import { startFakeGeminiServer, type FakeGeminiServer } from './support/fake-gemini-server.ts';
+import { ambiguousFrames } from './support/vlm-fixtures.ts';
+
+let srv: FakeGeminiServer;
+beforeAll(async () => {
+  srv = await startFakeGeminiServer();
+});
+afterAll(async () => srv.close());
+
+function hook(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const { values } = parseArgs({ args, options: { ...VLM_CLI_OPTIONS }, allowPositionals: true });
+  let out = '';
+  let err = '';
+  const published: AffectEstimate[] = [];
+  const h = createVlmCliHook(values, {
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s) },
+    env,
+    frames: syntheticFrameSource(),
+    onEstimate: (e) => published.push(e),
+  });
+  return { h, out: () => out, err: () => err, published };
+}
+
+/** 2 s of calm frames, then 2 s of ambiguous ones right after a failed handover. */
+async function feed(h: VlmCliHook): Promise<void> {
+  const calm = syntheticSession({ seed: 3, durationMs: 2001, startMs: T0 }).map((f) => ({ ...f, context: { ...f.context, lastHandover: undefined } }));
+  for (const f of [...calm, ...ambiguousFrames(3, T0 + 2001)]) await h.step(f.fused, f.context);
+  await h.finish();
+}
+
+describe('--vlm CLI hook', () => {
+  it('rejects bad flags with a message naming them', () => {
+    expect(hook(['--vlm', 'openai']).h).toEqual({ error: "--vlm: unknown provider 'openai' (supported: gemini)" });
+    expect(hook(['--dry-run']).h).toEqual({ error: '--dry-run need(s) --vlm gemini' });
+    expect(hook(['--vlm', 'gemini', '--vlm-calls-per-minute', 'lots']).h).toEqual({ error: "--vlm-calls-per-minute must be a number ≥ 0, got 'lots'" });
+    expect(hook(['--vlm', 'gemini', '--vlm-base-url', 'localhost:1']).h).toEqual({ error: "--vlm-base-url must be an http(s) URL, got 'localhost:1'" });
+    expect(VLM_CLI_HELP).toContain('--dry-run');
+  });
+  it('without --vlm: off, estimates pass through', () => {
+    const { h } = hook([]);
+    expect('mode' in h && h.mode).toBe('off');
+  });
+  it('--vlm gemini without a key: warns, stays off, sends nothing', async () => {
+    const before = srv.requests.length;
+    const r = hook(['--vlm', 'gemini', '--vlm-base-url', srv.baseUrl]);
+    const h = r.h as VlmCliHook;
+    expect(h.mode).toBe('off');
+    await feed(h);
+    expect(r.err()).toContain('no GEMINI_API_KEY or GOOGLE_API_KEY set; VLM escalation is off');
+    expect(srv.requests.length).toBe(before);
+  });
+  it('--dry-run prints one JSON line per escalation with the exact body, and a cost summary; sends nothing even with a key', async () => {
+    const before = srv.requests.length;
+    const r = hook(['--vlm', 'gemini', '--dry-run', '--vlm-model', 'gemini-2.5-flash-lite', '--vlm-base-url', srv.baseUrl], { GEMINI_API_KEY: 'k' });
+    const h = r.h as VlmCliHook;
+    expect(h.mode).toBe('dry-run');
+    await feed(h);
+    const lines = r.out().trim().split('\n');
+    expect(lines.length).toBe(1); // 2 s of ambiguous frames, 5 s cooldown
+    const j = JSON.parse(lines[0]!).vlmDryRun;
+    expect(j.url).toBe(`${srv.baseUrl}/v1beta/models/gemini-2.5-flash-lite:generateContent`);
+    expect(j.triggers).toEqual(['low_confidence', 'context_conflict', 'task_failure']);
+    expect(j.body.generationConfig.responseMimeType).toBe('application/json');
+    expect(j.body.contents[0].parts.filter((p: { inlineData?: unknown }) => p.inlineData).length).toBe(3);
+    expect(r.err()).toMatch(/vlm dry run: escalate h1 frame synthetic:0:\w+ \(t=\+0\.00 s\)/);
+    expect(r.err()).toContain('VLM dry run (gemini-2.5-flash-lite, nothing sent): 59 frames');
+    expect(srv.requests.length).toBe(before);
+  });
+  it('live: calls Gemini at --vlm-base-url with the env key and publishes the merged estimate', async () => {
+    const before = srv.requests.length;
+    const r = hook(['--vlm', 'gemini', '--vlm-base-url', srv.baseUrl], { GOOGLE_API_KEY: 'live-key' });
+    const h = r.h as VlmCliHook;
+    expect(h.mode).toBe('live');
+    await feed(h);
+    expect(srv.requests.length).toBe(before + 1);
+    expect(srv.requests.at(-1)!.headers['x-goog-api-key']).toBe('live-key');
+    expect(r.published.map((e) => e.source)).toEqual(['vlm']);
+    expect(r.err()).toMatch(/vlm: verdict focused \(conf 0\.8\) in \d+ ms/);
+    expect(r.err()).toContain('1 escalations, 1 calls, 1 verdicts (1 merged');
+  });
+});
