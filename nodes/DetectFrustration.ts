@@ -42,6 +42,7 @@ export class DetectFrustration extends Behaviour {
   /** Since when the level has been ≥ threshold (NaN: not above). */
   private since = NaN;
   private lastWrittenTs = NaN;
+  private lastInput: unknown;
   private lastWritten = false;
   /** True when the last reading was judged concentration. */
   concentration = false;
@@ -89,8 +90,9 @@ export class DetectFrustration extends Behaviour {
       this.since = NaN;
     }
     const entry = io.entry(this.inKey)!;
-    if (entry.timestamp !== this.lastWrittenTs || this.active !== this.lastWritten) {
+    if (entry.timestamp !== this.lastWrittenTs || this.active !== this.lastWritten || a !== this.lastInput) {
       this.lastWrittenTs = entry.timestamp;
+      this.lastInput = a;
       this.lastWritten = this.active;
       io.set(this.outKey, this.active, { timestamp: entry.timestamp, maxAgeMs: entry.maxAgeMs });
     }

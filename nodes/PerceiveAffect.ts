@@ -31,6 +31,7 @@ export class PerceiveAffect extends Behaviour {
   private readonly outKey: string;
   private readonly minConfidence: number;
   private lastTs = NaN;
+  private lastEst: unknown;
   private expiresAt = NaN;
   private readonly out: NormalisedAffect;
 
@@ -72,8 +73,9 @@ export class PerceiveAffect extends Behaviour {
     }
     const entry = io.entry(this.inKey)!;
     this.expiresAt = entry.timestamp + entry.maxAgeMs + 1;
-    if (entry.timestamp !== this.lastTs) {
+    if (entry.timestamp !== this.lastTs || est !== this.lastEst) {
       this.lastTs = entry.timestamp;
+      this.lastEst = est;
       const o = this.out;
       o.expression = est.expression;
       o.valence = est.valence;
