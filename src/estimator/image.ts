@@ -6,6 +6,7 @@
  * (alignCorners=false) on face-api.js's zero-padded square, so no intermediate
  * images are allocated per frame.
  */
+import { statSync } from 'node:fs';
 import sharp from 'sharp';
 
 /** A decoded 8-bit image, interleaved, 1 (grey) or 3 (RGB) channels. */
@@ -52,6 +53,15 @@ export class FrameDecodeError extends Error {
  */
 export async function decodeImage(input: string | Uint8Array, frameId = typeof input === 'string' ? input : 'buffer'): Promise<RgbImage> {
   if (typeof input !== 'string' && input.length === 0) throw new FrameDecodeError(frameId, 'empty input (0 bytes)');
+  if (typeof input === 'string') {
+    let size: number;
+    try {
+      size = statSync(input).size;
+    } catch (err) {
+      throw new FrameDecodeError(frameId, `cannot read file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    if (size === 0) throw new FrameDecodeError(frameId, 'empty file (0 bytes)');
+  }
   try {
     const { data, info } = await sharp(input, { failOn: 'error' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
     if (info.channels === 3 || info.channels === 1) {

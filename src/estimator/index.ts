@@ -23,3 +23,9 @@ export {
   type FuserStats,
 } from './fusion.ts';
 export type { FaceBox, FrameObservation, TaskContext, FusedEstimate } from './types.ts';
+export { createFramePipeline, type FramePipeline, type FrameResult, type PipelineOptions, type FrameMeta, type FrameTimings } from './pipeline.ts';
+export { runEstimator, listFrames, type FrameInput, type EstimatorEvent, type RunEstimatorOptions, type RunSummary } from './run.ts';
+export { decodeImage, resizePaddedSquare, FrameDecodeError, type RgbImage, type Region } from './image.ts';
+export { loadExpressionModel, loadFaceDetector, decodeDetectorGrid, boxIoU, MODELS_DIR, type ExpressionClassifier, type FaceDetector } from './models.ts';
+export { loadCalibration, applyCalibration, fitCalibration, evaluate, splitOf, IDENTITY_CALIBRATION, type Calibration, type EvalMetrics } from './calibration.ts';
+export { MainPersonTracker } from './tracker.ts';

@@ -1,0 +1,194 @@
+/**
+ * `affect-bt estimate IMAGE|DIR…`: runs the on-robot affect estimator (detector →
+ * expression net → calibration → dense temporal + context fusion).
+ * - Default: every image is an independent still; prints per image the faces found,
+ *   label, probabilities, valence, arousal and confidence (`--json`: one JSON line
+ *   per image). A blank image prints "no face" (not an error); an unreadable one
+ *   prints an error naming the file; exit 1 only when every input failed.
+ * - `--mqtt URL --robot M/S [--fps N]`: the inputs are a frame sequence (a directory
+ *   in name order) played at N fps through the dense fusion; each frame's estimate
+ *   is published on `affectbt/v1/M/S/affect` (VDA-style header + `estimates`).
+ * - `--sequence [--fps N]`: the same sequence fusion, printed instead of published.
+ */
+import { parseArgs } from 'node:util';
+import { FACE_EXPRESSIONS, type AffectEstimate } from '../../contract/affect.ts';
+import { createFramePipeline } from '../../estimator/pipeline.ts';
+import { listFrames, runEstimator, type EstimatorEvent } from '../../estimator/run.ts';
+import type { FusedEstimate, TaskContext } from '../../estimator/types.ts';
+import { createAffectFuser } from '../../estimator/fusion.ts';
+
+const HELP = `usage: affect-bt estimate IMAGE|DIR... [options]
+
+Runs the on-robot affect estimator on JPEG/PNG images (a DIR = its images in name order).
+
+options:
+  --json                 one JSON line per image instead of text
+  --detector-size N      face detector input size: 224 (fast) or 320 (smaller faces); default 224
+  --crop MODE            auto (detector, zoom-out, whole-image fallback) | detect | whole; default auto
+  --human-id ID          humanId in the estimates (default h1)
+  --sequence             treat the inputs as one frame sequence (dense temporal fusion)
+  --fps N                frame rate of the sequence (default 10)
+  --mqtt URL             publish each frame's estimate to this broker (implies --sequence, real time)
+  --robot M/S            manufacturer/serialNumber for the topic (required with --mqtt)
+Exit codes: 0 ok (also "no face"), 1 every input failed, 2 usage error.`;
+
+// ---- VLM hook -------------------------------------------------------------------
+// Seam for optional cloud-VLM escalation (owned by the VLM work: it adds its
+// parseArgs options here and returns a real hook from createFrameHook). The
+// estimator calls step() on every fused frame, publishes current(estimate), and
+// awaits finish() at the end. Off by default: the estimator needs no cloud.
+/** Per-frame hook the estimate command drives. */
+interface FrameHook {
+  step(fused: FusedEstimate, context: TaskContext): Promise<void>;
+  current(local: AffectEstimate): AffectEstimate;
+  finish(): Promise<void>;
+}
+const HOOK_OPTIONS = {} as const;
+const HOOK_HELP = '';
+function createFrameHook(_values: Record<string, unknown>): FrameHook | { error: string } {
+  return { step: async () => {}, current: (l) => l, finish: async () => {} };
+}
+// ---- end VLM hook ---------------------------------------------------------------
+
+/**
+ * Runs the command.
+ *
+ * @example
+ * ```ts
+ * const code = await run(['../shared/data/faces/scenes/happy.jpg', '--json']);
+ * ```
+ */
+export async function run(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        json: { type: 'boolean', default: false },
+        'detector-size': { type: 'string', default: '224' },
+        crop: { type: 'string', default: 'auto' },
+        'human-id': { type: 'string', default: 'h1' },
+        sequence: { type: 'boolean', default: false },
+        fps: { type: 'string', default: '10' },
+        mqtt: { type: 'string' },
+        robot: { type: 'string' },
+        ...HOOK_OPTIONS,
+      },
+    });
+  } catch (err) {
+    process.stderr.write(`affect-bt estimate: ${(err as Error).message}\n\n${HELP}\n`);
+    return 2;
+  }
+  const v = parsed.values;
+  if (v.help) {
+    process.stdout.write(HELP + (HOOK_HELP ? '\n' + HOOK_HELP : '') + '\n');
+    return 0;
+  }
+  const usage = (msg: string) => {
+    process.stderr.write(`affect-bt estimate: ${msg}\n\n${HELP}\n`);
+    return 2;
+  };
+  if (parsed.positionals.length === 0) return usage('give at least one IMAGE or DIR');
+  const size = Number(v['detector-size']);
+  if (!Number.isInteger(size) || size % 32 !== 0 || size < 64 || size > 1024) return usage(`--detector-size must be a multiple of 32 such as 224 or 320, got '${v['detector-size']}'`);
+  const crop = v.crop as 'auto' | 'detect' | 'whole';
+  if (!['auto', 'detect', 'whole'].includes(crop)) return usage(`--crop must be auto, detect or whole, got '${v.crop}'`);
+  const fps = Number(v.fps);
+  if (!(fps > 0) || fps > 240) return usage(`--fps must be a number in (0, 240], got '${v.fps}'`);
+  const humanId = v['human-id']!;
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(humanId)) return usage(`--human-id must be 1-64 letters, digits, '_', '.', ':' or '-', got '${humanId}'`);
+  if (v.mqtt !== undefined && v.robot === undefined) return usage('--mqtt needs --robot MANUFACTURER/SERIAL');
+  if (v.robot !== undefined && v.mqtt === undefined) return usage('--robot is only used with --mqtt URL');
+  const hook = createFrameHook(v as Record<string, unknown>);
+  if ('error' in hook) return usage(hook.error);
+  const sequence = v.sequence || v.mqtt !== undefined;
+
+  let publish: ((e: AffectEstimate) => void) | null = null;
+  let closeMqtt: (() => Promise<void>) | null = null;
+  if (v.mqtt !== undefined) {
+    try {
+      const mqtt = await import('../../mqtt/index.ts');
+      const robot = mqtt.parseRobotId(v.robot!);
+      const client = await mqtt.connectMqtt({ url: v.mqtt, clientId: `affect-bt-estimator-${robot.serialNumber}-${process.pid}` });
+      const publisher = new mqtt.AffectPublisher({ client, robot });
+      publish = (e) => void publisher.publish([e]);
+      closeMqtt = async () => void (await client.endAsync());
+      process.stderr.write(`publishing on ${publisher.topic} at ${fps} fps\n`);
+    } catch (err) {
+      process.stderr.write(`affect-bt estimate: MQTT: ${(err as Error).message}\n`);
+      return 1;
+    }
+  }
+
+  let pipeline;
+  try {
+    pipeline = await createFramePipeline({ detectorSize: size, crop });
+  } catch (err) {
+    process.stderr.write(`affect-bt estimate: cannot load models: ${(err as Error).message}\n`);
+    await closeMqtt?.();
+    return 1;
+  }
+  const frames = parsed.positionals.flatMap((p) => listFrames(p));
+  if (frames.length === 0) {
+    await closeMqtt?.();
+    return usage(`no images (jpg, jpeg, png, webp) in ${parsed.positionals.join(', ')}`);
+  }
+  const out = (s: string) => process.stdout.write(s + '\n');
+  const onEvent = async (ev: EstimatorEvent): Promise<void> => {
+    if (ev.kind === 'error') {
+      if (v.json) out(JSON.stringify({ file: ev.frameId, error: ev.message }));
+      else process.stderr.write(`error: ${ev.message}\n`);
+      return;
+    }
+    await hook.step(ev.fused, ev.context);
+    const estimate = hook.current(ev.fused.estimate);
+    publish?.(estimate);
+    const f = ev.frame;
+    const fu = ev.fused;
+    if (v.json) {
+      out(
+        JSON.stringify({
+          file: f.frameId,
+          faces: f.faces.map((b) => ({ x: r1(b.x), y: r1(b.y), width: r1(b.width), height: r1(b.height), score: r3(b.score) })),
+          via: f.via,
+          face: f.face ? { x: r1(f.face.x), y: r1(f.face.y), width: r1(f.face.width), height: r1(f.face.height), score: r3(f.face.score) } : null,
+          label: f.face ? estimate.expression : 'no face',
+          probabilities: f.probabilities ? Object.fromEntries(FACE_EXPRESSIONS.map((e, i) => [e, r3(f.probabilities![i]!)])) : null,
+          valence: estimate.valence,
+          arousal: estimate.arousal,
+          confidence: estimate.confidence,
+          frustration: estimate.frustration,
+          ...(fu.burst ? { burst: fu.burst } : {}),
+          estimate,
+        }),
+      );
+      return;
+    }
+    if (!f.face) {
+      out(`${f.frameId}: no face`);
+      return;
+    }
+    const how = f.via === 'whole-image' ? 'no face detected; whole image classified as a tight face crop (lower confidence)' : `${f.faces.length} face${f.faces.length === 1 ? '' : 's'} (${f.via}, main score ${r3(f.face.score)})`;
+    out(`${f.frameId}: ${how}`);
+    out(`  label ${estimate.expression}  valence ${estimate.valence.toFixed(2)}  arousal ${estimate.arousal.toFixed(2)}  confidence ${estimate.confidence.toFixed(2)}${sequence ? `  frustration ${estimate.frustration.toFixed(2)}` : ''}${fu.burst ? `  burst ${fu.burst.expression} ${fu.burst.durationMs} ms` : ''}`);
+    out(`  probabilities ${FACE_EXPRESSIONS.map((e, i) => `${e} ${f.probabilities![i]!.toFixed(3)}`).join('  ')}`);
+  };
+  let summary;
+  try {
+    summary = await runEstimator(frames, pipeline, { fps, independent: !sequence, realtime: v.mqtt !== undefined, fuser: createAffectFuser({ humanId }) }, onEvent);
+  } finally {
+    await hook.finish();
+    await closeMqtt?.();
+  }
+  if (!v.json) process.stderr.write(`${summary.frames} frame${summary.frames === 1 ? '' : 's'}: ${summary.frames - summary.failed - summary.noFace} with a face, ${summary.noFace} without, ${summary.failed} failed\n`);
+  return summary.failed === summary.frames ? 1 : 0;
+}
+
+function r1(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+function r3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
