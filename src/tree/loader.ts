@@ -289,9 +289,11 @@ function convertNode(fc: FileCtx, st: LoadState, n: YNode | null, names: Map<str
   for (const cn of childNodes ?? []) {
     const child = convertNode(fc, st, cn, names);
     if (child) spec.children.push(child);
-    else ok = false;
   }
-  return ok ? spec : undefined;
+  // A node with errors is still returned (its errors are already reported) so that the
+  // second pass can check the rest of the tree too: all errors, not just the first.
+  void ok;
+  return spec;
 }
 
 function loadFile(text: string, file: string, st: LoadState, importedFrom?: { fc: FileCtx; node: YNode }): string | undefined {
@@ -406,6 +408,7 @@ function expand(st: LoadState, main: string, mainPos: SourcePos): void {
     }
     const affectHere = inAffect || spec.kind === 'AffectBranch';
     if (spec.kind === 'Subtree') {
+      if (spec.ports.tree === undefined) return;
       const target = String(spec.ports.tree);
       const sub = st.trees.get(target);
       if (sub === undefined) {

@@ -1,0 +1,103 @@
+// The example trees end to end against the in-memory controller: they validate; a
+// frustration rise while Handover is RUNNING re-paces it on the next tick; affect never
+// changes the task outcome; a broken affect branch never fails the task; a lost
+// controller halts (cancels) the running handover.
+import { readFileSync, readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { treeHarness, validateTreeFiles, type TreeHarness } from '../src/tree/index.ts';
+import type { ScriptedOutcome, HandoverOutcome } from '../src/core/in-memory-controller.ts';
+
+const AFFECT = readFileSync('trees/handover_affect.yaml', 'utf8');
+const BASELINE = readFileSync('trees/handover_baseline.yaml', 'utf8');
+
+function run(h: TreeHarness, frustration: (t: number) => number, maxTicks = 400): string {
+  let s = 'RUNNING';
+  for (let i = 0; i < maxTicks && s === 'RUNNING'; i++) {
+    h.affect(frustration(i * 100), { maxAgeMs: 1000, cues: { fingerDrumming: true } });
+    h.ready(true);
+    s = h.step(100);
+  }
+  return s;
+}
+
+describe('example trees', () => {
+  it('every file in trees/ validates', async () => {
+    const files = readdirSync('trees').filter((f) => f.endsWith('.yaml')).map((f) => `trees/${f}`);
+    expect(files).toEqual(expect.arrayContaining(['trees/handover_affect.yaml', 'trees/handover_baseline.yaml']));
+    expect(await validateTreeFiles(files)).toEqual([]);
+  });
+
+  it('frustration rising while Handover is RUNNING re-paces the same handover on the next tick', () => {
+    const h = treeHarness(AFFECT);
+    h.ready(true);
+    h.affect(0.1);
+    expect(h.runner.tick()).toBe('RUNNING');
+    const id = h.controller.runningHandover()!;
+    expect(h.controller.handovers[0]!.params.speedScale).toBe(1);
+    h.affect(0.9, { cues: { fingerDrumming: true } });
+    h.step(100); // above threshold, minDurationMs (500) not yet reached
+    expect(h.controller.speedCommands).toEqual([]);
+    h.clock.advance(500);
+    h.affect(0.9, { cues: { fingerDrumming: true } });
+    expect(h.runner.tick()).toBe('RUNNING');
+    expect(h.controller.speedCommands.map((c) => c.applied)).toEqual([0.6]);
+    expect(h.controller.runningHandover()).toBe(id);
+    expect(h.runner.find('root/task/handover_task/Retry/give_part')!.feedback()).toBe('re-paced');
+    // recovery restores normal pacing
+    h.clock.advance(100);
+    h.affect(0.2);
+    h.runner.tick();
+    expect(h.controller.speedCommands.map((c) => c.applied)).toEqual([0.6, 1]);
+  });
+
+  it('a frown while working (concentration) does not slow the robot down', () => {
+    const h = treeHarness(AFFECT);
+    h.ready(true);
+    for (let i = 0; i < 20; i++) {
+      h.affect(0.9, { cues: { workingOnTask: true, furrowedBrow: 0.9 } });
+      h.step(100);
+    }
+    expect(h.controller.speedCommands).toEqual([]);
+    expect(h.controller.handovers[0]!.params.speedScale).toBe(1);
+  });
+
+  it('after a drop the affect tree apologises empathically and the retry goes slower', () => {
+    const h = treeHarness(AFFECT, { script: [{ afterMs: 1500, outcome: 'drop' }, { afterMs: 1500, outcome: 'success' }] });
+    expect(run(h, (t) => (t < 300 ? 0.2 : 0.9))).toBe('SUCCESS');
+    expect(h.controller.utterances.map((u) => [u.params.failureKind, u.params.tone])).toEqual([['drop', 'empathic']]);
+    expect(h.controller.handovers.map((x) => x.params.speedScale)).toEqual([1, 0.6]);
+    expect(h.controller.handovers[1]!.params.approachWaitMs).toBe(1500);
+  });
+
+  it('task first: with the same controller outcomes, affect and baseline trees end the same way', () => {
+    const scripts: HandoverOutcome[][] = [['success'], ['drop', 'success'], ['drop', 'timeout', 'human_not_ready'], ['timeout', 'drop', 'success']];
+    for (const outcomes of scripts) {
+      const script: ScriptedOutcome[] = outcomes.map((outcome, i) => ({ afterMs: 700 + 300 * i, outcome }));
+      const a = treeHarness(AFFECT, { script: [...script] });
+      const b = treeHarness(BASELINE, { script: [...script] });
+      const f = (t: number) => ((t / 700) % 2 < 1 ? 0.9 : 0.1);
+      expect(run(a, f)).toBe(run(b, f));
+      expect(a.controller.handovers.map((x) => [x.params.objectId, x.params.target])).toEqual(b.controller.handovers.map((x) => [x.params.objectId, x.params.target]));
+    }
+  });
+
+  it('a broken affect branch (it throws every tick) never fails the task', () => {
+    const h = treeHarness(AFFECT, { script: [{ afterMs: 500, outcome: 'success' }] });
+    // Someone declared `pacing` with the wrong type: SlowHandover's write throws.
+    h.blackboard.declare('pacing', { type: 'number' });
+    expect(run(h, () => 0.9)).toBe('SUCCESS');
+    expect(h.runner.counters.affectErrors).toBeGreaterThan(0);
+    expect(h.runner.counters.errors).toBe(0);
+    expect(h.runner.renderText()).toContain("affect branch threw (ignored): write of 'pacing' by node:root/affect/modulate/modulation/SlowHandover: expected number");
+  });
+
+  it('a lost controller halts the running handover on the next tick (safe state)', () => {
+    const h = treeHarness(BASELINE);
+    h.ready(true);
+    h.runner.tick();
+    const id = h.controller.runningHandover()!;
+    h.controller.available = false;
+    expect(h.step(100)).toBe('FAILURE');
+    expect(h.controller.cancelled).toEqual([id]);
+  });
+});
