@@ -103,6 +103,8 @@ export interface Cell {
   publisher: Child | undefined;
   /** Starts the planner again (after it was stopped/killed). */
   restartPlanner(): Child;
+  /** Starts the controller-sim again (after it was stopped/killed); resolves when ready. */
+  restartController(): Promise<Child>;
   /** Instant actions the planner sent (flattened, first sighting of each actionId). */
   actions(): { at: number; actionId: string; actionType: string; actionParameters: any }[];
   /** Controller state messages. */
@@ -157,7 +159,9 @@ export async function startCell(o: CellOptions): Promise<Cell> {
     });
   });
 
-  const controller = spawnCli('controller-sim', ['controller-sim', '--mqtt', o.broker.url, '--robot', robot, '--handover-ms', '300', '--state-interval-ms', '200', '--keepalive', '2', ...(o.controllerArgs ?? [])]);
+  const startController = () =>
+    spawnCli('controller-sim', ['controller-sim', '--mqtt', o.broker.url, '--robot', robot, '--handover-ms', '300', '--state-interval-ms', '200', '--keepalive', '2', ...(o.controllerArgs ?? [])]);
+  const controller = startController();
   await controller.waitFor(/^ready /, 15_000);
   let publisher: Child | undefined;
   if (o.publisher ?? true) {
@@ -175,6 +179,11 @@ export async function startCell(o: CellOptions): Promise<Cell> {
     controller,
     planner: startPlanner(),
     publisher,
+    async restartController() {
+      cell.controller = startController();
+      await cell.controller.waitFor(/^ready /, 15_000);
+      return cell.controller;
+    },
     restartPlanner() {
       cell.planner = startPlanner();
       return cell.planner;
@@ -196,7 +205,7 @@ export async function startCell(o: CellOptions): Promise<Cell> {
       return seen.filter((s) => s.name === 'state' && s.json);
     },
     async close() {
-      await Promise.all([cell.planner.stop('SIGKILL'), controller.stop('SIGKILL'), publisher?.stop('SIGKILL')]);
+      await Promise.all([cell.planner.stop('SIGKILL'), cell.controller.stop('SIGKILL'), publisher?.stop('SIGKILL')]);
       await new Promise<void>((r) => monitor.end(true, {}, () => r()));
     },
   };

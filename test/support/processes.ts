@@ -229,11 +229,11 @@ export async function freePort(): Promise<number> {
  * await until(() => sim.find(/FINISHED/).length >= 2, 10_000, 'two handovers');
  * ```
  */
-export async function until<T>(check: () => T | Promise<T>, timeoutMs: number, what: string, intervalMs = 50): Promise<T> {
+export async function until<T>(check: () => T | Promise<T>, timeoutMs: number, what: string, intervalMs = 50): Promise<NonNullable<T>> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
-    if (v) return v;
+    if (v) return v as NonNullable<T>;
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }

@@ -1,0 +1,119 @@
+/**
+ * Fault tests of the deployed planner, all with real OS processes: planner SIGKILL
+ * (controller goes safe through the last will), broker stopped for a few seconds (both
+ * sides recover, no command executed twice), controller killed (planner safe state,
+ * resumes when it is back), SIGTERM (OFFLINE retained, exit 0).
+ */
+import { describe, it, expect, afterEach } from 'vitest';
+import mqtt from 'mqtt';
+import { killAll, until } from './support/processes.ts';
+import { cellBroker, startCell, reExecutions, type Cell, type CellBroker } from './support/cell.ts';
+
+let cell: Cell | undefined;
+let broker: CellBroker | undefined;
+
+afterEach(async () => {
+  await cell?.close();
+  await broker?.close();
+  cell = undefined;
+  broker = undefined;
+  await killAll();
+});
+
+const finished = (c: Cell, since: number) => {
+  const ids = new Set(c.actions().filter((a) => a.actionType === 'handover' && a.at >= since).map((a) => a.actionId));
+  let n = 0;
+  const seen = new Set<string>();
+  for (const s of c.states()) for (const a of s.json.actionStates) if (ids.has(a.actionId) && a.actionStatus === 'FINISHED' && !seen.has(a.actionId)) (seen.add(a.actionId), n++);
+  return n;
+};
+
+describe('deployed planner faults', () => {
+  it('SIGKILL of the planner: the controller goes safe within its timeout (last will), and resumes with a new planner', async () => {
+    broker = await cellBroker(false);
+    cell = await startCell({ broker, keepaliveS: 2 });
+    const c = cell;
+    await until(() => finished(c, 0) >= 1, 15_000, 'a finished handover');
+    const t0 = Date.now();
+    c.planner.kill('SIGKILL');
+    const broken = await until(() => c.seen.find((s) => s.at >= t0 && s.name === 'connection/planner' && s.json?.connectionState === 'CONNECTION_BROKEN'), 5000, 'CONNECTION_BROKEN last will');
+    const safe = await until(() => c.states().find((s) => s.at >= t0 && s.json.safeState === true), 5000, 'controller safeState true');
+    // keepalive 2 s → the broker must publish the will within 1.5 × keepalive (a killed process closes its socket at once)
+    expect(broken.at - t0).toBeLessThan(3000 + 500);
+    expect(safe.json.speedScale).toBe(0.3);
+    await c.controller.waitFor(/planner lost, safe stop/, 2000);
+
+    const t1 = Date.now();
+    c.restartPlanner();
+    await c.planner.waitFor((l) => l.json?.msg === 'controller available; ticking', 15_000);
+    await until(() => c.states().some((s) => s.at > t1 && s.json.safeState === false), 5000, 'controller leaves the safe stop');
+    await until(() => finished(c, t1) >= 1, 15_000, 'handovers resume');
+  }, 90_000);
+
+  it('broker stopped for 3 s: planner and controller recover, no command is executed twice', async () => {
+    broker = await cellBroker(true);
+    cell = await startCell({ broker, keepaliveS: 2 });
+    const c = cell;
+    await until(() => finished(c, 0) >= 2, 15_000, 'two finished handovers');
+    const before = c.planner.lines.length;
+    await broker.pause();
+    const tDown = Date.now();
+    await c.planner.waitFor((l) => l.json?.msg === 'safe state entered', 5000, before);
+    await new Promise((r) => setTimeout(r, 3000 - (Date.now() - tDown)));
+    await broker.resume();
+    const tUp = Date.now();
+    await c.planner.waitFor((l) => l.json?.msg === 'broker reconnected', 15_000, before);
+    await c.planner.waitFor((l) => l.json?.msg === 'safe state left; resuming', 15_000, before);
+    await until(() => finished(c, tUp) >= 2, 20_000, 'two handovers finished after the restart');
+    expect(reExecutions(c.states())).toEqual([]);
+    const entered = c.planner.find((l) => l.json?.msg === 'safe state entered');
+    expect(entered.at(-1)!.json!.reason).toMatch(/broker connection lost|controller/);
+    expect(c.planner.exitCode).toBeUndefined();
+    expect(c.controller.exitCode).toBeUndefined();
+  }, 90_000);
+
+  it('controller killed: the planner holds the safe state (no new handovers) and resumes when the controller is back', async () => {
+    broker = await cellBroker(false);
+    cell = await startCell({ broker });
+    const c = cell;
+    await until(() => finished(c, 0) >= 1, 15_000, 'a finished handover');
+    const before = c.planner.lines.length;
+    c.controller.kill('SIGKILL');
+    const entered = await c.planner.waitFor((l) => l.json?.msg === 'safe state entered', 5000, before);
+    expect(entered.json!.reason).toMatch(/controller connection is CONNECTION_BROKEN|controller state silent/);
+    const tSafe = Date.now();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(c.actions().filter((a) => a.actionType === 'handover' && a.at > tSafe + 100)).toEqual([]);
+    await c.restartController();
+    await c.planner.waitFor((l) => l.json?.msg === 'safe state left; resuming', 10_000, before);
+    const tBack = Date.now();
+    await until(() => finished(c, tBack) >= 1, 15_000, 'handovers resume with the new controller');
+  }, 90_000);
+
+  it('SIGTERM: stops ticking, publishes OFFLINE (retained) and exits 0', async () => {
+    broker = await cellBroker(false);
+    cell = await startCell({ broker, publisher: false });
+    const c = cell;
+    await until(() => c.actions().some((a) => a.actionType === 'handover'), 10_000, 'a handover sent');
+    const exit = await c.planner.stop('SIGTERM', 8000);
+    expect(exit).toEqual({ code: 0, signal: null });
+    const msgs = c.planner.lines.map((l) => l.json?.msg).filter(Boolean);
+    expect(msgs.slice(-3)).toEqual(['planner stopping', 'OFFLINE published; disconnected', 'planner stopped']);
+    // a late subscriber still learns the planner is OFFLINE (retained)
+    const late = mqtt.connect(broker.url, { protocolVersion: 4 });
+    try {
+      const retained = await new Promise<any>((res, rej) => {
+        const t = setTimeout(() => rej(new Error('no retained connection/planner')), 5000);
+        late.on('message', (_topic, payload) => {
+          clearTimeout(t);
+          res(JSON.parse(payload.toString()));
+        });
+        late.on('connect', () => late.subscribe(`${c.prefix}connection/planner`, { qos: 1 }));
+      });
+      expect(retained.connectionState).toBe('OFFLINE');
+    } finally {
+      late.end(true);
+    }
+    await c.controller.waitFor(/planner lost, safe stop/, 3000);
+  }, 60_000);
+});
