@@ -1,0 +1,156 @@
+/**
+ * `affect-bt sim`: the headless handover simulator. Runs one or more trees on one or
+ * all shipped scenarios (or a scenario file) for N seeded episodes, prints a comparison
+ * table (mean [95% CI], paired differences against the first tree, task-first check),
+ * and optionally writes all metrics as JSON and SVG plots. With `--mqtt URL` it instead
+ * runs a short end-to-end episode over a broker (planner ↔ controller simulator ↔
+ * scripted affect publisher). See docs/simulator.md.
+ */
+import { parseArgs } from 'node:util';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const USAGE = `usage: affect-bt sim [--tree FILE]... [--scenario NAME|FILE|all] [--episodes N] [--seed S]
+                    [--json OUT] [--plots DIR] [--quiet] [--mode skip|fixed] [--check] [--mqtt URL]
+
+Runs trees through the real tree runtime against a simulated person and robot on a
+virtual clock, and compares them on the same seeds (paired).
+
+options:
+  --tree FILE        tree to evaluate; repeat to compare (the first is the baseline)
+                     (default: trees/handover_baseline.yaml and trees/handover_affect.yaml)
+  --scenario S       shipped scenario name, a scenario .yaml file, or 'all' (default impatient_novice)
+  --episodes N       episodes per tree and scenario (default 200)
+  --seed S           seed (default 1); same seed → byte-identical --json
+  --json OUT         write all metrics as JSON
+  --plots DIR        write SVG plots (episode-0 timeline per tree, bar charts per scenario)
+  --quiet            no progress bar (it is also off when stderr is not a terminal)
+  --mode M           skip (default: tick only when something observable changed) or fixed (20 Hz)
+  --check            exit 1 when a task-first check fails
+  --mqtt URL         end-to-end check over a broker (mqtt://host:port, or 'embedded')
+  -h, --help         this text`;
+
+/**
+ * Entry point of `affect-bt sim`.
+ *
+ * @example
+ * ```ts
+ * const code = await run(['--scenario', 'calm_expert', '--episodes', '20', '--quiet']);
+ * ```
+ */
+export async function run(argv: string[]): Promise<number> {
+  let a;
+  try {
+    a = parseArgs({
+      args: argv,
+      options: {
+        tree: { type: 'string', multiple: true },
+        scenario: { type: 'string', default: 'impatient_novice' },
+        episodes: { type: 'string', default: '200' },
+        seed: { type: 'string', default: '1' },
+        json: { type: 'string' },
+        plots: { type: 'string' },
+        quiet: { type: 'boolean', default: false },
+        mode: { type: 'string', default: 'skip' },
+        check: { type: 'boolean', default: false },
+        mqtt: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      allowPositionals: false,
+    });
+  } catch (err) {
+    process.stderr.write(`affect-bt sim: ${(err as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const v = a.values;
+  if (v.help) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  const episodes = Number(v.episodes);
+  if (!Number.isInteger(episodes) || episodes < 1 || episodes > 1_000_000) {
+    process.stderr.write(`affect-bt sim: --episodes must be an integer between 1 and 1000000, got '${v.episodes}'\n`);
+    return 2;
+  }
+  if (v.mode !== 'skip' && v.mode !== 'fixed') {
+    process.stderr.write(`affect-bt sim: --mode must be 'skip' or 'fixed', got '${v.mode}'\n`);
+    return 2;
+  }
+  const seed: number | string = /^-?\d+$/.test(v.seed!) ? Number(v.seed) : v.seed!;
+  const treePaths = v.tree && v.tree.length > 0 ? v.tree : ['trees/handover_baseline.yaml', 'trees/handover_affect.yaml'];
+
+  const { loadScenarios, ScenarioError } = await import('../../../sim/scenario.ts');
+  let scenarios;
+  try {
+    scenarios = loadScenarios(v.scenario!);
+  } catch (err) {
+    if (err instanceof ScenarioError) {
+      process.stderr.write(`affect-bt sim: cannot load scenario:\n${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+
+  if (v.mqtt !== undefined) {
+    const { runMqttEpisode } = await import('../../../sim/mqtt.ts');
+    try {
+      const r = await runMqttEpisode({ url: v.mqtt, treePath: treePaths[treePaths.length - 1]!, scenario: scenarios[0]!, seed: String(seed) });
+      process.stdout.write(JSON.stringify(r) + '\n');
+      return r.tasksSucceeded > 0 ? 0 : 1;
+    } catch (err) {
+      process.stderr.write(`affect-bt sim --mqtt: ${(err as Error).message}\n`);
+      return 1;
+    }
+  }
+
+  const { loadSimTree } = await import('../../../sim/trees.ts');
+  const trees = [];
+  for (const p of treePaths) {
+    try {
+      trees.push(await loadSimTree(p));
+    } catch (err) {
+      process.stderr.write(`affect-bt sim: cannot load tree ${p}:\n${(err as Error).message}\n`);
+      return 2;
+    }
+  }
+  const names = new Set<string>();
+  for (const t of trees) {
+    if (names.has(t.name)) {
+      process.stderr.write(`affect-bt sim: two trees are named '${t.name}'; give files with different names\n`);
+      return 2;
+    }
+    names.add(t.name);
+  }
+
+  const { runComparison } = await import('../../../sim/compare.ts');
+  const { toJson, toTable } = await import('../../../sim/report.ts');
+  const { createProgress } = await import('../../../sim/progress.ts');
+  const bar = createProgress(process.stderr, { quiet: v.quiet });
+  let results;
+  try {
+    results = runComparison({
+      trees: trees.map((t) => ({ name: t.name, factory: t.factory })),
+      scenarios,
+      episodes,
+      seed,
+      mode: v.mode,
+      timelines: v.plots !== undefined,
+      onProgress: (d, n) => bar.update(d, n),
+    });
+  } finally {
+    bar.finish();
+  }
+  const meta = { seed, episodes, mode: v.mode as 'skip' | 'fixed', trees: trees.map((t) => ({ name: t.name, path: t.path })) };
+  process.stdout.write(toTable(results, meta));
+  if (v.json !== undefined) writeFileSync(v.json, toJson(results, meta));
+  if (v.plots !== undefined) {
+    const { timelineSvg, comparisonSvg } = await import('../../../sim/plots.ts');
+    mkdirSync(v.plots, { recursive: true });
+    for (const s of results) {
+      writeFileSync(join(v.plots, `${s.scenario}-comparison.svg`), comparisonSvg(s));
+      for (const t of s.trees) if (t.timeline) writeFileSync(join(v.plots, `${s.scenario}-${t.tree}-timeline.svg`), timelineSvg(t.timeline, `${s.scenario} / ${t.tree} / episode 0 (seed ${seed})`));
+    }
+  }
+  const failed = results.some((s) => s.comparisons.some((c) => !c.taskFirst.pass));
+  return v.check && failed ? 1 : 0;
+}
