@@ -394,7 +394,7 @@ export const CONTROL_DEFS: readonly NodeDef[] = [
     description: 'Ticks children in order until one succeeds; with memory. The engine\'s Selector.',
     ports: [],
     children: COMPOSITE_CHILDREN,
-    example: 'Fallback:\n  children:\n    - Handover: { objectId: cup, target: right_hand }\n    - Apologise: {}',
+    example: 'Fallback:\n  children:\n    - Handover: { objectId: cup, target: right_hand }\n    - Handover: { objectId: cup, target: table }',
   },
   {
     kind: 'ReactiveSequence',
@@ -412,7 +412,7 @@ export const CONTROL_DEFS: readonly NodeDef[] = [
     description: 'Re-ticks all children from the first every tick; when a higher-priority child succeeds or runs, halts the RUNNING lower one.',
     ports: [],
     children: COMPOSITE_CHILDREN,
-    example: 'ReactiveFallback:\n  children:\n    - HumanReady: {}\n    - WaitForHumanReady: {}',
+    example: 'ReactiveFallback:\n  children:\n    - Inverter: { child: ControllerAvailable }\n    - Handover: { objectId: cup, target: right_hand }',
   },
   {
     kind: 'AffectBranch',
@@ -457,7 +457,7 @@ export const CONTROL_DEFS: readonly NodeDef[] = [
     description: 'FAILURE becomes SUCCESS; RUNNING passes through.',
     ports: [],
     children: ONE_CHILD,
-    example: 'ForceSuccess:\n  child:\n    PerceiveAffect: {}',
+    example: 'ForceSuccess:\n  child:\n    WaitForHumanReady: { timeoutMs: 5000 }',
   },
   {
     kind: 'ForceFailure',

@@ -1,0 +1,70 @@
+/**
+ * Generates the node reference of docs/trees.md from `nodeRegistry` (types as data:
+ * the same port declarations drive validation and the docs). A test fails when the
+ * committed docs drift from the registry; regenerate with
+ * `npx tsx src/tree/docs.ts --write docs/trees.md`.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { nodeRegistry } from './registry.ts';
+import type { NodeDef } from './node.ts';
+
+/** Markers around the generated section. */
+export const BEGIN = '<!-- BEGIN GENERATED NODE REFERENCE (src/tree/docs.ts) -->';
+export const END = '<!-- END GENERATED NODE REFERENCE -->';
+
+function portRows(def: NodeDef): string[] {
+  if (def.ports.length === 0) return ['_no ports_'];
+  const rows = ['| port | type | default | description |', '|---|---|---|---|'];
+  for (const p of def.ports) {
+    const type = p.type === 'enum' ? (p.values ?? []).join(' \\| ') : p.min !== undefined || p.max !== undefined ? `${p.type} [${p.min ?? ''}, ${p.max ?? ''}]` : p.type;
+    const dflt = p.required ? '**required**' : p.default === undefined ? '' : `\`${String(p.default)}\``;
+    rows.push(`| \`${p.name}\` | ${type} | ${dflt} | ${p.description.replace(/\|/g, '\\|')} |`);
+  }
+  return rows;
+}
+
+/**
+ * The markdown node reference (between {@link BEGIN} and {@link END}).
+ *
+ * @example
+ * ```ts
+ * renderNodeReference().includes('### Handover'); // true
+ * ```
+ */
+export function renderNodeReference(): string {
+  const out = [BEGIN, ''];
+  const order: NodeDef['category'][] = ['composite', 'decorator', 'condition', 'action'];
+  for (const cat of order) {
+    for (const def of [...nodeRegistry.values()].filter((d) => d.category === cat)) {
+      out.push(`### ${def.kind}`, '', `*${def.category}, role: ${def.role}, children: ${def.children.min === def.children.max ? def.children.min : `${def.children.min}..${def.children.max}`}* — ${def.description}`, '');
+      out.push(...portRows(def), '', '```yaml', def.example, '```', '');
+    }
+  }
+  out.push(END);
+  return out.join('\n');
+}
+
+/**
+ * Replaces the generated section of a markdown text.
+ *
+ * @example
+ * ```ts
+ * spliceReference(readFileSync('docs/trees.md', 'utf8'));
+ * ```
+ */
+export function spliceReference(markdown: string): string {
+  const a = markdown.indexOf(BEGIN);
+  const b = markdown.indexOf(END);
+  if (a < 0 || b < a) throw new Error(`docs: markers ${BEGIN} … ${END} not found; add them where the node reference should go`);
+  return markdown.slice(0, a) + renderNodeReference() + markdown.slice(b + END.length);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const i = process.argv.indexOf('--write');
+  if (i > 0 && process.argv[i + 1]) {
+    const file = process.argv[i + 1]!;
+    writeFileSync(file, spliceReference(readFileSync(file, 'utf8')));
+    process.stdout.write(`updated ${file}\n`);
+  } else process.stdout.write(renderNodeReference() + '\n');
+}
