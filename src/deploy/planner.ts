@@ -62,6 +62,8 @@ export interface PlannerOptions {
   buildTree: TreeFactory;
   clock?: Clock;
   metrics?: PlannerMetrics;
+  /** Called after every tick with its duration (ms) and overrun flag (benchmarks). */
+  onTick?: (durationMs: number, overrun: boolean) => void;
   /** MQTT side (default {@link connectPlanner}); injectable for tests. */
   connect?: (options: PlannerLinkOptions) => Promise<PlannerLink>;
 }
@@ -213,7 +215,12 @@ export class Planner {
     this.ticker = new Ticker({
       rateHz: cfg.tick.rateHz,
       tick: this.tickOnce,
-      onTick: (ms, overrun) => this.metrics.observeTick(ms, overrun),
+      onTick: this.options.onTick
+        ? (ms, overrun) => {
+            this.metrics.observeTick(ms, overrun);
+            this.options.onTick!(ms, overrun);
+          }
+        : (ms, overrun) => this.metrics.observeTick(ms, overrun),
       onError: (e) => this.log.error({ err: (e as Error).message, stack: (e as Error).stack }, 'tick failed'),
     });
     this.ticker.start();
