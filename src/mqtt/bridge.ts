@@ -164,7 +164,8 @@ export class MqttBridge {
     }
     let value: unknown;
     try {
-      value = JSON.parse(typeof payload === 'string' ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8'));
+      const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8');
+      value = JSON.parse(text);
     } catch (err) {
       this.rejections.reject(topic, 'bad_json', (err as Error).message);
       return false;
