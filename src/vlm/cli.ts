@@ -16,7 +16,9 @@ import { VirtualClock } from '../core/clock.ts';
 import type { FusedEstimate, TaskContext } from '../estimator/types.ts';
 import { createDryRun, describeEscalation, formatDryRunReport } from './dry-run.ts';
 import { Escalator } from './escalator.ts';
-import { DEFAULT_GEMINI_MODEL, geminiFromEnv } from './gemini.ts';
+import type { GeminiOptions } from './gemini.ts';
+import type { VlmProvider, VlmRequest, VlmVerdict } from './types.ts';
+import { DEFAULT_GEMINI_MODEL } from './wire.ts';
 import { fileFrameSource, type FrameSource } from './keyframes.ts';
 
 /** parseArgs option definitions for the VLM flags. */
@@ -130,7 +132,8 @@ export function createVlmCliHook(values: VlmCliValues, io: Io): VlmCliHook | { e
     };
   }
 
-  const provider = geminiFromEnv(io.env, { model, ...(baseUrl ? { baseUrl } : {}) });
+  const apiKey = io.env.GEMINI_API_KEY || io.env.GOOGLE_API_KEY;
+  const provider = apiKey ? new LazyGemini({ apiKey, model, ...(baseUrl ? { baseUrl } : {}) }) : null;
   if (!provider) {
     io.stderr.write('vlm: no GEMINI_API_KEY or GOOGLE_API_KEY set; VLM escalation is off (local estimates only). Use --dry-run to preview.\n');
     return off;
@@ -167,4 +170,18 @@ export function createVlmCliHook(values: VlmCliValues, io: Io): VlmCliHook | { e
       );
     },
   };
+}
+
+/** Loads `@google/genai` (~0.6 s) only when the first call is made. */
+class LazyGemini implements VlmProvider {
+  readonly name = 'gemini';
+  readonly model: string;
+  private p: Promise<VlmProvider> | null = null;
+  constructor(private readonly opts: GeminiOptions) {
+    this.model = opts.model ?? DEFAULT_GEMINI_MODEL;
+  }
+  async analyse(request: VlmRequest, signal: AbortSignal): Promise<VlmVerdict> {
+    this.p ??= import('./gemini.ts').then((m) => new m.GeminiProvider(this.opts));
+    return (await this.p).analyse(request, signal);
+  }
 }

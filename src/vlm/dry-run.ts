@@ -9,7 +9,7 @@
 import { VirtualClock } from '../core/clock.ts';
 import type { FusedEstimate, TaskContext } from '../estimator/types.ts';
 import { Escalator, type EscalatorOptions, type EscalatorStats } from './escalator.ts';
-import { buildGenerateContentParams, DEFAULT_GEMINI_MODEL, restBody } from './gemini.ts';
+import { buildGenerateContentParams, DEFAULT_GEMINI_MODEL, restBody } from './wire.ts';
 import { costUsd, GEMINI_25_FLASH_PRICE } from './policy.ts';
 import type { VlmRequest } from './types.ts';
 

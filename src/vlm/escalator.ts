@@ -41,6 +41,9 @@ import {
 import type { VlmAnswer } from './schema.ts';
 import { VlmError, type TriggerKind, type VlmErrorKind, type VlmProvider, type VlmRequest } from './types.ts';
 
+/** Input tokens assumed for a request before it is composed (3 keyframes + text), for budget checks. */
+const DRY_RUN_TOKEN_ESTIMATE = 1400;
+
 /** What `offer()` decided for a frame. */
 export type EscalationDecision =
   | 'none' // no trigger
@@ -158,7 +161,8 @@ export class Escalator {
   private readonly rate: SlidingWindowCounter;
   private readonly budget: CostBudget;
   private readonly breaker: CircuitBreaker;
-  private readonly cache: VerdictCache<VlmAnswer>;
+  /** Verdicts by scene key; `null` marks a scene a dry run already "sent". */
+  private readonly cache: VerdictCache<VlmAnswer | null>;
   private readonly humans = new Map<string, HumanState>();
   private readonly inflight = new Set<Promise<void>>();
   private readonly controllers = new Set<AbortController>();
@@ -257,13 +261,18 @@ export class Escalator {
     if (this.inflight.size >= this.o.maxInFlight) return this.skip(h, f, 'in_flight');
     if (!this.breaker.canCall(now)) return this.skip(h, f, 'breaker_open');
     if (!this.rate.available(now)) return this.skip(h, f, 'rate_limited');
-    if (!this.budget.allows(now, this.estimateUsd(1200))) return this.skip(h, f, 'over_budget');
+    if (!this.budget.allows(now, this.estimateUsd(DRY_RUN_TOKEN_ESTIMATE))) return this.skip(h, f, 'over_budget');
 
+    // Reserve the call now, so limits hold even while requests are being composed
+    // (refunded on a cache hit). A dry run also reserves its estimated cost.
     h.lastEscalationAt = now;
+    this.rate.add(now);
+    const reservedUsd = this.mode === 'dry-run' ? this.estimateUsd(DRY_RUN_TOKEN_ESTIMATE) : 0;
+    this.budget.record(now, reservedUsd);
     s.escalations++;
     const triggers = [...trig];
     this.emit({ type: 'escalated', humanId: f.estimate.humanId, t: f.t, triggers });
-    const p = this.run(f, { ...ctx }, triggers, h.history.slice(), h).finally(() => this.inflight.delete(p));
+    const p = this.run(f, { ...ctx }, triggers, h.history.slice(), h, now, reservedUsd).finally(() => this.inflight.delete(p));
     this.inflight.add(p);
     return 'escalated';
   }
@@ -349,7 +358,7 @@ export class Escalator {
     }
   }
 
-  private async run(moment: FusedEstimate, ctx: TaskContext, triggers: TriggerKind[], window: FusedEstimate[], h: HumanState): Promise<void> {
+  private async run(moment: FusedEstimate, ctx: TaskContext, triggers: TriggerKind[], window: FusedEstimate[], h: HumanState, reservedAt: number, reservedUsd: number): Promise<void> {
     const humanId = moment.estimate.humanId;
     let request: VlmRequest;
     try {
@@ -359,19 +368,19 @@ export class Escalator {
       return;
     }
     const cached = this.cache.get(request.sceneKey, this.o.clock.now());
-    if (cached) {
+    if (cached !== undefined) {
+      this.rate.refund(reservedAt);
+      this.budget.refund(reservedAt, reservedUsd);
       this.s.cacheHits++;
       this.emit({ type: 'cache_hit', humanId, sceneKey: request.sceneKey });
-      this.apply(cached, moment, h);
+      if (cached) this.apply(cached, moment, h);
       return;
     }
     const now = this.o.clock.now();
-    const estUsd = this.estimateUsd(request.estimatedInputTokens);
-    if (!this.budget.allows(now, estUsd)) return void this.skip(h, moment, 'over_budget');
-    if (!this.rate.available(now)) return void this.skip(h, moment, 'rate_limited');
     if (this.mode === 'dry-run') {
-      this.rate.add(now);
-      this.budget.record(now, estUsd);
+      // Identical scenes later would be cache hits live: remember the key.
+      this.cache.set(request.sceneKey, null, now);
+      const estUsd = this.estimateUsd(request.estimatedInputTokens);
       this.s.costUsd += estUsd;
       this.s.inputTokens += request.estimatedInputTokens;
       this.s.outputTokens += this.o.expectedOutputTokens;
@@ -380,8 +389,10 @@ export class Escalator {
       return;
     }
     const provider = this.opts.provider!;
-    if (!this.breaker.tryAcquire(now)) return void this.skip(h, moment, 'breaker_open');
-    this.rate.add(now);
+    if (!this.breaker.tryAcquire(now)) {
+      this.rate.refund(reservedAt);
+      return void this.skip(h, moment, 'breaker_open');
+    }
     this.s.calls++;
     this.emit({ type: 'request', request });
     const ac = new AbortController();

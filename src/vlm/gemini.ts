@@ -12,15 +12,15 @@
  *
  * No key → {@link geminiFromEnv} returns `null` and escalation is simply off.
  */
-import { GoogleGenAI, type GenerateContentParameters, type Part } from '@google/genai';
-import { parseVlmAnswer, vlmAnswerJsonSchema } from './schema.ts';
+import { GoogleGenAI } from '@google/genai';
+import { parseVlmAnswer } from './schema.ts';
+import { buildGenerateContentParams, DEFAULT_GEMINI_MODEL, type GenerationOptions } from './wire.ts';
 import { VlmError, type VlmProvider, type VlmRequest, type VlmVerdict } from './types.ts';
 
-/** Default model: cheap, fast, multimodal. */
-export const DEFAULT_GEMINI_MODEL = 'gemini-2.5-flash';
+export { buildGenerateContentParams, restBody, DEFAULT_GEMINI_MODEL } from './wire.ts';
 
 /** Gemini provider options. */
-export interface GeminiOptions {
+export interface GeminiOptions extends GenerationOptions {
   apiKey: string;
   /** Model name (default {@link DEFAULT_GEMINI_MODEL}). */
   model?: string;
@@ -30,57 +30,6 @@ export interface GeminiOptions {
   attempts?: number;
   /** First retry delay, seconds (default 0.5). */
   initialRetryDelaySec?: number;
-  /** Sampling temperature (default 0: repeatable answers, cache-friendly). */
-  temperature?: number;
-  /** Output token cap (default 256; the answer is ~60 tokens). */
-  maxOutputTokens?: number;
-  /** Thinking budget for 2.5 models (default 0: thinking tokens are billed as output). */
-  thinkingBudget?: number;
-}
-
-/**
- * Builds the exact `generateContent` parameters for a request (used by the provider
- * and by `--dry-run`, so what is printed is what would be sent).
- *
- * @example
- * ```ts
- * const params = buildGenerateContentParams(request, 'gemini-2.5-flash');
- * params.config.responseMimeType; // 'application/json'
- * ```
- */
-export function buildGenerateContentParams(
-  request: VlmRequest,
-  model: string,
-  opts: Pick<GeminiOptions, 'temperature' | 'maxOutputTokens' | 'thinkingBudget'> = {},
-): GenerateContentParameters & { config: NonNullable<GenerateContentParameters['config']> } {
-  const parts: Part[] = [{ text: request.instruction }, { text: request.context }, { text: request.summary }];
-  for (const k of request.keyframes) {
-    parts.push({ text: `Keyframe ${k.frameId} at ${fmtOffset(k.offsetMs)} from the ambiguous moment:` });
-    parts.push({ inlineData: { mimeType: k.mimeType, data: k.data } });
-  }
-  const config: NonNullable<GenerateContentParameters['config']> = {
-    responseMimeType: 'application/json',
-    responseJsonSchema: vlmAnswerJsonSchema(),
-    temperature: opts.temperature ?? 0,
-    maxOutputTokens: opts.maxOutputTokens ?? 256,
-  };
-  if (/2\.5/.test(model)) config.thinkingConfig = { thinkingBudget: opts.thinkingBudget ?? 0 };
-  return { model, contents: [{ role: 'user', parts }], config };
-}
-
-/**
- * The REST body the SDK sends for these parameters (Gemini API wire names), for
- * dry-run printing and docs.
- *
- * @example
- * ```ts
- * const body = restBody(buildGenerateContentParams(req, 'gemini-2.5-flash'));
- * // { contents: [...], generationConfig: { responseMimeType: 'application/json', … } }
- * ```
- */
-export function restBody(params: ReturnType<typeof buildGenerateContentParams>): Record<string, unknown> {
-  const { abortSignal: _a, httpOptions: _h, ...generationConfig } = params.config;
-  return { contents: params.contents, generationConfig };
 }
 
 /**
@@ -154,11 +103,6 @@ function classify(e: unknown, signal: AbortSignal, latencyMs: number): VlmError 
   }
   const code = err?.cause?.code ? ` (${err.cause.code})` : '';
   return new VlmError('network', `gemini: network error${code}: ${err?.message ?? String(e)}; check --vlm-base-url / connectivity`, undefined, undefined, latencyMs);
-}
-
-function fmtOffset(ms: number): string {
-  const s = (ms / 1000).toFixed(2);
-  return ms >= 0 ? `+${s} s` : `${s} s`;
 }
 
 /**

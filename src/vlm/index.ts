@@ -10,11 +10,14 @@
  */
 export * from './types.ts';
 export * from './schema.ts';
-export * from './gemini.ts';
+export * from './wire.ts';
+export { GeminiProvider, geminiFromEnv, type GeminiOptions } from './gemini.ts';
 export * from './summary.ts';
 export * from './keyframes.ts';
 export * from './compose.ts';
 export * from './policy.ts';
 export * from './merge.ts';
 export * from './escalator.ts';
+export * from './dry-run.ts';
+export * from './cli.ts';
 export * from './synthetic.ts';

@@ -89,6 +89,11 @@ export class SlidingWindowCounter {
   add(now: number): void {
     this.times.push(now);
   }
+  /** Gives back the slot taken at `t` (a reserved call that was not made). */
+  refund(t: number): void {
+    const i = this.times.lastIndexOf(t);
+    if (i >= 0) this.times.splice(i, 1);
+  }
 }
 
 /** Price per million tokens, USD. */
@@ -145,6 +150,11 @@ export class CostBudget {
   }
   record(now: number, usd: number): void {
     if (usd > 0) this.spent.push({ t: now, usd });
+  }
+  /** Removes a recorded spend (a reservation that was not used). */
+  refund(t: number, usd: number): void {
+    const i = this.spent.findIndex((e) => e.t === t && e.usd === usd);
+    if (i >= 0) this.spent.splice(i, 1);
   }
 }
 

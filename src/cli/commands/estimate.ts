@@ -33,20 +33,21 @@ options:
 Exit codes: 0 ok (also "no face"), 1 every input failed, 2 usage error.`;
 
 // ---- VLM hook -------------------------------------------------------------------
-// Seam for optional cloud-VLM escalation (owned by the VLM work: it adds its
-// parseArgs options here and returns a real hook from createFrameHook). The
-// estimator calls step() on every fused frame, publishes current(estimate), and
-// awaits finish() at the end. Off by default: the estimator needs no cloud.
-/** Per-frame hook the estimate command drives. */
-interface FrameHook {
+// Optional cloud-VLM escalation (src/vlm, docs/vlm.md): `--vlm gemini [--dry-run]
+// [--vlm-model M] [--vlm-base-url U] …`. The estimator calls step() on every fused
+// frame, publishes current(estimate), and awaits finish() at the end. Off by default
+// (no flag, or no GEMINI_API_KEY/GOOGLE_API_KEY): the estimator needs no cloud.
+// The Gemini SDK is loaded only when a live call is made. `--dry-run` prints one JSON
+// line per escalation with the exact request body on stdout (nothing is sent).
+import { createVlmCliHook, VLM_CLI_HELP, VLM_CLI_OPTIONS, type VlmCliHook, type VlmCliValues } from '../../vlm/cli.ts';
+/** Per-frame hook the estimate command drives (the shape of VlmCliHook). */
+interface FrameHook extends Pick<VlmCliHook, 'current' | 'finish'> {
   step(fused: FusedEstimate, context: TaskContext): Promise<void>;
-  current(local: AffectEstimate): AffectEstimate;
-  finish(): Promise<void>;
 }
-const HOOK_OPTIONS = {} as const;
-const HOOK_HELP = '';
-function createFrameHook(_values: Record<string, unknown>): FrameHook | { error: string } {
-  return { step: async () => {}, current: (l) => l, finish: async () => {} };
+const HOOK_OPTIONS = VLM_CLI_OPTIONS;
+const HOOK_HELP = VLM_CLI_HELP;
+function createFrameHook(values: Record<string, unknown>): FrameHook | { error: string } {
+  return createVlmCliHook(values as VlmCliValues, { stdout: process.stdout, stderr: process.stderr, env: process.env });
 }
 // ---- end VLM hook ---------------------------------------------------------------
 
