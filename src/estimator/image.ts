@@ -101,38 +101,70 @@ export function resizePaddedSquare(img: RgbImage, region: Region, centre: boolea
   const offY = rh < rw ? pre : 0;
   const scale = D / size;
   const { width: W, height: H, channels: C, data } = img;
-  const px = (sx: number, sy: number, c: number): number => {
-    // (sx, sy) in padded-square coordinates
-    const ix = sx - offX;
-    const iy = sy - offY;
-    if (ix < 0 || iy < 0 || ix >= rw || iy >= rh) return 0;
-    const gx = rx + ix;
-    const gy = ry + iy;
-    if (gx < 0 || gy < 0 || gx >= W || gy >= H) return 0;
-    return data[(gy * W + gx) * C + (C === 1 ? 0 : c)]!;
+  const t = tables(size);
+  // per output column/row: source pixel offsets (-1 = padding) and fractions
+  const mapAxis = (i: number, off: number, extent: number, origin: number, limit: number, stride: number, a0: Int32Array, a1: Int32Array, fr: Float64Array): void => {
+    const f = i * scale;
+    const p0 = Math.floor(f);
+    const p1 = Math.min(D - 1, Math.ceil(f));
+    fr[i] = f - p0;
+    const s0 = p0 - off;
+    const s1 = p1 - off;
+    const g0 = origin + s0;
+    const g1 = origin + s1;
+    a0[i] = s0 >= 0 && s0 < extent && g0 >= 0 && g0 < limit ? g0 * stride : -1;
+    a1[i] = s1 >= 0 && s1 < extent && g1 >= 0 && g1 < limit ? g1 * stride : -1;
   };
+  for (let i = 0; i < size; i++) {
+    mapAxis(i, offX, rw, rx, W, C, t.x0, t.x1, t.fx);
+    mapAxis(i, offY, rh, ry, H, W * C, t.y0, t.y1, t.fy);
+  }
   let o = 0;
+  const g = C === 1 ? 0 : 1;
+  const b = C === 1 ? 0 : 2;
   for (let y = 0; y < size; y++) {
-    const fy = y * scale;
-    const y0 = Math.floor(fy);
-    const y1 = Math.min(D - 1, Math.ceil(fy));
-    const dy = fy - y0;
+    const r0 = t.y0[y]!;
+    const r1 = t.y1[y]!;
+    const dy = t.fy[y]!;
     for (let x = 0; x < size; x++) {
-      const fx = x * scale;
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(D - 1, Math.ceil(fx));
-      const dx = fx - x0;
+      const c0 = t.x0[x]!;
+      const c1 = t.x1[x]!;
+      const dx = t.fx[x]!;
+      const i00 = r0 >= 0 && c0 >= 0 ? r0 + c0 : -1;
+      const i01 = r0 >= 0 && c1 >= 0 ? r0 + c1 : -1;
+      const i10 = r1 >= 0 && c0 >= 0 ? r1 + c0 : -1;
+      const i11 = r1 >= 0 && c1 >= 0 ? r1 + c1 : -1;
       for (let c = 0; c < 3; c++) {
-        const tl = px(x0, y0, c);
-        const tr = px(x1, y0, c);
-        const bl = px(x0, y1, c);
-        const br = px(x1, y1, c);
+        const k = c === 0 ? 0 : c === 1 ? g : b;
+        const tl = i00 >= 0 ? data[i00 + k]! : 0;
+        const tr = i01 >= 0 ? data[i01 + k]! : 0;
+        const bl = i10 >= 0 ? data[i10 + k]! : 0;
+        const br = i11 >= 0 ? data[i11 + k]! : 0;
         const top = tl + (tr - tl) * dx;
         const bottom = bl + (br - bl) * dx;
         out[o++] = top + (bottom - top) * dy;
       }
     }
   }
+}
+
+interface AxisTables {
+  x0: Int32Array;
+  x1: Int32Array;
+  fx: Float64Array;
+  y0: Int32Array;
+  y1: Int32Array;
+  fy: Float64Array;
+}
+const TABLES = new Map<number, AxisTables>();
+/** Scratch index tables per output size, allocated once (hot path). */
+function tables(size: number): AxisTables {
+  let t = TABLES.get(size);
+  if (!t) {
+    t = { x0: new Int32Array(size), x1: new Int32Array(size), fx: new Float64Array(size), y0: new Int32Array(size), y1: new Int32Array(size), fy: new Float64Array(size) };
+    TABLES.set(size, t);
+  }
+  return t;
 }
 
 /**
