@@ -91,3 +91,35 @@ describe('--vlm CLI hook', () => {
     expect(r.err()).toContain('1 escalations, 1 calls, 1 verdicts (1 merged');
   });
 });
+
+describe('affect-bt estimate --vlm (child process, real models)', () => {
+  const run = async (args: string[], env: NodeJS.ProcessEnv) => {
+    const { execFile } = await import('node:child_process');
+    return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, ['bin/affect-bt.js', 'estimate', ...args], { env: { ...process.env, GEMINI_API_KEY: '', GOOGLE_API_KEY: '', ...env }, maxBuffer: 32 << 20 }, (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+  };
+  it('--dry-run on a frame directory prints the estimates, the escalation as request JSON and the cost; exit 0', async () => {
+    const before = srv.requests.length;
+    const r = await run(['../shared/data/faces/scenes', '--sequence', '--json', '--vlm', 'gemini', '--dry-run', '--vlm-base-url', srv.baseUrl], { GEMINI_API_KEY: 'k' });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const dry = lines.filter((l) => l.vlmDryRun).map((l) => l.vlmDryRun);
+    expect(lines.filter((l) => l.file).length).toBe(12);
+    expect(dry.length).toBeGreaterThanOrEqual(1);
+    expect(dry[0].url).toBe(`${srv.baseUrl}/v1beta/models/gemini-2.5-flash:generateContent`);
+    expect(dry[0].body.contents[0].parts.some((p: { inlineData?: { mimeType: string } }) => p.inlineData?.mimeType === 'image/jpeg')).toBe(true);
+    expect(r.stderr).toContain('VLM dry run (gemini-2.5-flash, nothing sent): 12 frames');
+    expect(srv.requests.length).toBe(before);
+  }, 60_000);
+  it('live with a key calls the configured endpoint and merges the verdict', async () => {
+    const before = srv.requests.length;
+    const r = await run(['../shared/data/faces/scenes', '--sequence', '--json', '--vlm', 'gemini', '--vlm-base-url', srv.baseUrl], { GEMINI_API_KEY: 'child-key' });
+    expect(r.code).toBe(0);
+    expect(srv.requests.length).toBeGreaterThan(before);
+    expect(srv.requests.at(-1)!.headers['x-goog-api-key']).toBe('child-key');
+    expect(r.stderr).toMatch(/vlm \(gemini-2\.5-flash\): 1 escalations, 1 calls, 1 verdicts \(1 merged/);
+  }, 60_000);
+});
