@@ -80,6 +80,7 @@ export async function main(argv: string[]): Promise<void> {
   let n = 0;
   let recording = false;
   let overruns = 0;
+  let slow = 0;
   const planner = new Planner({
     config,
     logger,
@@ -88,6 +89,7 @@ export async function main(argv: string[]): Promise<void> {
       if (!recording || n >= maxTicks) return;
       durations[n++] = ms;
       if (over) overruns++;
+      if (ms > 1000 / hz) slow++;
     },
   });
   await planner.start();
@@ -132,7 +134,7 @@ export async function main(argv: string[]): Promise<void> {
     [
       `ticks            ${n} in ${elapsed} s (${(n / elapsed).toFixed(1)} Hz)`,
       `tick p50 / p99   ${(p50 * 1000).toFixed(0)} µs / ${(p99 * 1000).toFixed(0)} µs (max ${max.toFixed(2)} ms)`,
-      `overruns         ${overruns} (${((100 * overruns) / Math.max(1, n)).toFixed(2)} %)`,
+      `overruns         ${overruns} (${((100 * overruns) / Math.max(1, n)).toFixed(2)} %): ${slow} slow ticks, ${overruns - slow} late starts (event loop busy elsewhere)`,
       `handovers done   ${finishedHandovers}; affect messages ${affectMsgs}; rejected ${rejected}`,
       `heap used        ${heapBefore.toFixed(2)} MiB → ${heapAfter.toFixed(2)} MiB after GC (Δ ${(heapAfter - heapBefore).toFixed(2)} MiB)`,
     ].join('\n') + '\n',
@@ -148,6 +150,8 @@ export async function main(argv: string[]): Promise<void> {
     tick_p99_us: Math.round(p99 * 1000),
     tick_max_us: Math.round(max * 1000),
     overruns,
+    overruns_slow: slow,
+    overruns_late: overruns - slow,
     handovers_finished: finishedHandovers,
     affect_messages: affectMsgs,
     heap_before_mib: Number(heapBefore.toFixed(2)),

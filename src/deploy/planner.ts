@@ -128,8 +128,9 @@ export class Planner {
   }
 
   /** Ticks run, overruns (for tests and the soak bench). */
-  get tickStats(): { ticks: number; overruns: number; skipped: number } {
-    return { ticks: this.ticker?.ticks ?? 0, overruns: this.ticker?.overruns ?? 0, skipped: this.ticker?.skipped ?? 0 };
+  get tickStats(): { ticks: number; overruns: number; slowTicks: number; lateStarts: number; skipped: number } {
+    const t = this.ticker;
+    return { ticks: t?.ticks ?? 0, overruns: t?.overruns ?? 0, slowTicks: t?.slowTicks ?? 0, lateStarts: t?.lateStarts ?? 0, skipped: t?.skipped ?? 0 };
   }
 
   /** A JSON-able status for `/healthz` and logs. */

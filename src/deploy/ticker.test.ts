@@ -25,6 +25,7 @@ describe('Ticker', () => {
     await new Promise((r) => setTimeout(r, 150));
     t.stop();
     expect(t.overruns).toBeGreaterThanOrEqual(1);
+    expect(t.slowTicks).toBeGreaterThanOrEqual(1);
     expect(t.skipped).toBeGreaterThanOrEqual(3);
   });
 

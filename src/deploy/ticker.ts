@@ -47,6 +47,8 @@ export class Ticker {
   private ticksDone = 0;
   private overrunCount = 0;
   private skippedSlots = 0;
+  private slowCount = 0;
+  private lateCount = 0;
   private readonly loop = () => this.step();
 
   constructor(private readonly options: TickerOptions) {
@@ -84,6 +86,16 @@ export class Ticker {
     return this.overrunCount;
   }
 
+  /** Overruns because the tick's own work took longer than the period. */
+  get slowTicks(): number {
+    return this.slowCount;
+  }
+
+  /** Overruns because the tick started more than a period late (event loop blocked elsewhere). */
+  get lateStarts(): number {
+    return this.lateCount;
+  }
+
   /** Grid slots skipped because the loop was late (each late tick skips ≥ 1). */
   get skipped(): number {
     return this.skippedSlots;
@@ -101,7 +113,11 @@ export class Ticker {
     }
     const t1 = performance.now();
     const dur = t1 - t0;
-    const overrun = dur > this.periodMs || late > this.periodMs;
+    const slow = dur > this.periodMs;
+    const wasLate = late > this.periodMs;
+    const overrun = slow || wasLate;
+    if (slow) this.slowCount++;
+    if (wasLate) this.lateCount++;
     this.ticksDone++;
     if (overrun) this.overrunCount++;
     this.options.onTick?.(dur, overrun);
