@@ -286,7 +286,7 @@ export function runEpisode(o: EpisodeOptions): EpisodeResult {
       blackboard.set('human/ready', r, { source: 'sim:human' });
       want(t);
     }
-    tl?.samples.push({ t, felt: human.frustration, estimated, speed: robot.speedScale, concentrating: human.concentrating, trust: trust.value });
+    tl?.samples.push({ t, felt: human.frustration, estimated, speed: robot.handoverSpeed, concentrating: human.concentrating, trust: trust.value });
   };
 
   const endTask = (t: number, success: boolean): void => {

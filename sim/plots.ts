@@ -22,7 +22,7 @@ const PALETTE = ['#4c72b0', '#dd8452', '#55a868', '#c44e52', '#8172b3', '#937860
 export function timelineSvg(tl: Timeline, title: string, width = 1000, height = 360): string {
   const padL = 50;
   const padR = 20;
-  const padT = 40;
+  const padT = 48;
   const padB = 50;
   const t0 = tl.samples[0]?.t ?? 0;
   const t1 = tl.samples.length ? tl.samples[tl.samples.length - 1]!.t : t0 + 1;
@@ -74,12 +74,12 @@ export function timelineSvg(tl: Timeline, title: string, width = 1000, height = 
   const legend: [string, string][] = [
     ['felt frustration', '#c44e52'],
     ['estimated frustration', '#dd8452'],
-    ['speed scale', '#4c72b0'],
+    ['handover speed scale', '#4c72b0'],
     ['trust', '#55a868'],
   ];
   legend.forEach(([label, color], i) => {
-    const lx = padL + 260 + i * 150;
-    out.push(`<line x1="${lx}" x2="${lx + 18}" y1="16" y2="16" stroke="${color}" stroke-width="2"/><text x="${lx + 22}" y="20">${label}</text>`);
+    const lx = padL + i * 160;
+    out.push(`<line x1="${lx}" x2="${lx + 18}" y1="32" y2="32" stroke="${color}" stroke-width="2"/><text x="${lx + 22}" y="36">${label}</text>`);
   });
   out.push(`<text x="${padL}" y="${height - 4}" fill="#555">dots: handovers (green ok, red failed) · diamonds: apologies (purple congruent) · shaded: concentration · ticks on top: frustration detections (red = false)</text>`);
   out.push('</svg>');

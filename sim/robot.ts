@@ -89,6 +89,13 @@ export class SimRobot implements Controller {
     this.speedRange = [p.minSpeedScale, 1];
   }
 
+  /** Effective speed scale of the current handover, else of the last one (for plots). */
+  get handoverSpeed(): number {
+    if (this.current) this.lastHandoverSpeed = this.effectiveSpeed();
+    return this.lastHandoverSpeed;
+  }
+  private lastHandoverSpeed = 1;
+
   /** Speed the arm is moving at now (0 when still). */
   get movingSpeed(): number {
     const ph = this.current?.phase ?? this.phase;
