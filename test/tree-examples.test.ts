@@ -4,16 +4,18 @@
 // controller halts (cancels) the running handover.
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { AffectCues } from '../src/contract/affect.ts';
 import { treeHarness, validateTreeFiles, type TreeHarness } from '../src/tree/index.ts';
 import type { ScriptedOutcome, HandoverOutcome } from '../src/core/in-memory-controller.ts';
 
 const AFFECT = readFileSync('trees/handover_affect.yaml', 'utf8');
 const BASELINE = readFileSync('trees/handover_baseline.yaml', 'utf8');
 
-function run(h: TreeHarness, frustration: (t: number) => number, maxTicks = 400): string {
+function run(h: TreeHarness, frustration: (t: number) => number, maxTicks = 400, cues: AffectCues = { fingerDrumming: true }): string {
   let s = 'RUNNING';
   for (let i = 0; i < maxTicks && s === 'RUNNING'; i++) {
-    h.affect(frustration(i * 100), { maxAgeMs: 1000, cues: { fingerDrumming: true } });
+    h.affect(frustration(i * 100), { maxAgeMs: 1000, cues });
     h.ready(true);
     s = h.step(100);
   }
@@ -69,16 +71,27 @@ describe('example trees', () => {
     expect(h.controller.handovers[1]!.params.approachWaitMs).toBe(1500);
   });
 
-  it('task first: with the same controller outcomes, affect and baseline trees end the same way', () => {
-    const scripts: HandoverOutcome[][] = [['success'], ['drop', 'success'], ['drop', 'timeout', 'human_not_ready'], ['timeout', 'drop', 'success']];
-    for (const outcomes of scripts) {
-      const script: ScriptedOutcome[] = outcomes.map((outcome, i) => ({ afterMs: 700 + 300 * i, outcome }));
-      const a = treeHarness(AFFECT, { script: [...script] });
-      const b = treeHarness(BASELINE, { script: [...script] });
-      const f = (t: number) => ((t / 700) % 2 < 1 ? 0.9 : 0.1);
-      expect(run(a, f)).toBe(run(b, f));
-      expect(a.controller.handovers.map((x) => [x.params.objectId, x.params.target])).toEqual(b.controller.handovers.map((x) => [x.params.objectId, x.params.target]));
-    }
+  it('task first (property): with the same controller outcomes and any affect stream, affect and baseline trees end the same way', () => {
+    const outcome = fc.constantFrom<HandoverOutcome>('success', 'drop', 'timeout', 'human_not_ready');
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ afterMs: fc.integer({ min: 100, max: 3000 }), outcome }), { minLength: 1, maxLength: 3 }),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 12 }),
+        fc.boolean(),
+        (script: ScriptedOutcome[], levels, working) => {
+          const a = treeHarness(AFFECT, { script: [...script] });
+          const b = treeHarness(BASELINE, { script: [...script] });
+          const f = (t: number) => levels[Math.floor(t / 500) % levels.length]!;
+          const cues = { workingOnTask: working, fingerDrumming: !working };
+          const ra = run(a, f, 300, cues);
+          const rb = run(b, f, 300, cues);
+          expect(ra).toBe(rb);
+          expect(a.controller.handovers.map((x) => [x.params.objectId, x.params.target])).toEqual(b.controller.handovers.map((x) => [x.params.objectId, x.params.target]));
+          expect(a.controller.handovers.every((x) => x.params.speedScale >= 0.3 && x.params.speedScale <= 1)).toBe(true);
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 
   it('a broken affect branch (it throws every tick) never fails the task', () => {

@@ -115,6 +115,14 @@ export function buildTree(doc: TreeDocument, ctx: BuildContext): TreeRunner {
       const child = make(sub, path, inner, inAffect, depth + 1);
       return new ControlDecorator(info, child, 'Subtree', spec.ports, ctx.clock);
     }
+    // The loader checks the task-first rule from `main`; building another tree by name
+    // (ctx.treeName) must not bypass it.
+    if (def.role === 'affect' && !inAffect) {
+      throw new Error(`buildTree: affect node ${spec.kind} at ${spec.pos.file}:${spec.pos.line}:${spec.pos.col} is not inside an AffectBranch (task-first rule); build a tree that wraps it in AffectBranch`);
+    }
+    if (def.role === 'task' && inAffect) {
+      throw new Error(`buildTree: task node ${spec.kind} at ${spec.pos.file}:${spec.pos.line}:${spec.pos.col} is inside an AffectBranch (task-first rule)`);
+    }
     const affectHere = inAffect || spec.kind === 'AffectBranch';
     if (def.category === 'composite') {
       const children = spec.children.map((c) => make(c, path, scope, affectHere, depth + 1));

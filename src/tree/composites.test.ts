@@ -223,7 +223,7 @@ describe('runner observability', () => {
     const h = harness('Sequence:\n  name: root\n  children:\n    - Probe: { id: a }\n    - Probe: { id: b }');
     h.set('b', 'RUNNING');
     h.runner.tick();
-    expect(h.runner.renderText()).toBe('Sequence "root" [RUNNING]\n  Probe [SUCCESS]\n  Probe [RUNNING]');
+    expect(h.runner.renderText()).toBe('Sequence "root" [RUNNING] reached child 2/2 (Probe)\n  Probe [SUCCESS]\n  Probe [RUNNING]');
     expect(h.runner.toMermaid()).toContain('n0["Sequence<br/>root"]:::running');
     expect(h.runner.toMermaid()).toContain('n0 --> n2');
     expect(h.runner.toDot()).toContain('n2 [label="Probe" fillcolor="#fff3c4"];');
@@ -239,5 +239,36 @@ describe('runner observability', () => {
     h.runner.tick();
     expect(events).toEqual(['a:init', 'a:SUCCESS', 'b:init', 'b:RUNNING']);
     expect(h.runner.counters).toMatchObject({ ticks: 2, running: 2, halts: 1 });
+  });
+});
+
+describe('buildTree guards', () => {
+  it('building a non-main tree by name still enforces the task-first rule', async () => {
+    const { loadTreeText, buildTree } = await import('./index.ts');
+    const { Blackboard } = await import('../core/blackboard.ts');
+    const { VirtualClock } = await import('../core/clock.ts');
+    const { InMemoryController } = await import('../core/in-memory-controller.ts');
+    const doc = loadTreeText('trees:\n  M:\n    AffectBranch:\n      child:\n        Subtree: { tree: Pace }\n  Pace:\n    SlowHandover: {}\n', 'g.yaml');
+    const clock = new VirtualClock(0);
+    expect(() => buildTree(doc, { blackboard: new Blackboard({ clock }), controller: new InMemoryController({ clock }), clock, treeName: 'Pace' })).toThrow(
+      'buildTree: affect node SlowHandover at g.yaml:7:5 is not inside an AffectBranch (task-first rule)',
+    );
+    expect(() => buildTree(doc, { blackboard: new Blackboard({ clock }), controller: new InMemoryController({ clock }), clock, treeName: 'Nope' })).toThrow(
+      "buildTree: tree 'Nope' is not in g.yaml (trees: M, Pace)",
+    );
+  });
+
+  it('affect nodes get a controller view that cannot start or cancel handovers', async () => {
+    const { affectControllerView } = await import('./index.ts');
+    const { VirtualClock } = await import('../core/clock.ts');
+    const { InMemoryController } = await import('../core/in-memory-controller.ts');
+    const c = new InMemoryController({ clock: new VirtualClock(0) });
+    const view = affectControllerView(c, 'root/affect/Apologise');
+    expect(() => view.startHandover({ objectId: 'a', target: 'b', speedScale: 1, approachWaitMs: 0, timeoutMs: 1000 })).toThrow(
+      'root/affect/Apologise: affect nodes may not start handovers (task-first rule)',
+    );
+    expect(() => view.cancel('ho-1')).toThrow('may not cancel actions');
+    expect(view.setSpeedScale(0.1)).toBe(0.3);
+    expect(c.actionState(view.say({ text: 'hi', kind: 'info' }))!.status).toBe('FINISHED');
   });
 });

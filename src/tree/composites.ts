@@ -44,6 +44,15 @@ function haltAll(children: readonly RtNode[]): void {
   for (let i = 0; i < children.length; i++) children[i]!.halt();
 }
 
+/** Feedback of a composite: the last child reached in its last tick. */
+function reached(node: RtNode): string {
+  const cs = node.children;
+  for (let i = cs.length - 1; i >= 0; i--) {
+    if (cs[i]!.lastTick === node.lastTick) return `reached child ${i + 1}/${cs.length} (${cs[i]!.name})`;
+  }
+  return node.lastTick < 0 ? 'not ticked yet' : 'no child ticked';
+}
+
 function minDeadline(children: readonly RtNode[]): number | undefined {
   let best: number | undefined;
   for (const c of children) {
@@ -88,7 +97,7 @@ export class MemorySequence extends engine.Sequence implements RtNode {
     return r;
   }
   feedback(): string {
-    return '';
+    return reached(this);
   }
   halt(): void {
     haltAll(this.children);
@@ -134,7 +143,7 @@ export class MemoryFallback extends engine.Selector implements RtNode {
     return r;
   }
   feedback(): string {
-    return '';
+    return reached(this);
   }
   halt(): void {
     haltAll(this.children);
@@ -228,7 +237,7 @@ export class ReactiveComposite extends engine.BranchNode implements RtNode {
     return result;
   }
   feedback(): string {
-    return this.runningChild >= 0 ? `running child ${this.runningChild}` : '';
+    return reached(this);
   }
   halt(): void {
     haltAll(this.children);
