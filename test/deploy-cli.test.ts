@@ -1,0 +1,62 @@
+/**
+ * `affect-bt run` as a command: usage errors (exit 2), invalid config or tree (exit 1,
+ * every problem as file:line:col), `--check` (exit 0, secrets never printed).
+ */
+import { describe, it, expect, afterAll } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnCli, killAll } from './support/processes.ts';
+
+afterAll(killAll);
+
+async function runCli(args: string[], env: Record<string, string> = {}) {
+  const c = spawnCli('run', ['run', ...args], env);
+  const { code } = await c.exited;
+  return { code, stdout: c.lines.filter((l) => l.stream === 'stdout').map((l) => l.text).join('\n'), stderr: c.lines.filter((l) => l.stream === 'stderr').map((l) => l.text).join('\n') };
+}
+
+describe('affect-bt run (command line)', () => {
+  it('needs --config and refuses credentials on the command line (exit 2)', async () => {
+    const none = await runCli([]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('affect-bt run: --config FILE is required (start from cells/example.yaml)');
+    const pw = await runCli(['--config', 'cells/example.yaml', '--password', 'hunter2']);
+    expect(pw.code).toBe(2);
+    expect(pw.stderr).toContain("Unknown option '--password'");
+    expect(pw.stderr).toContain('(credentials come from the environment only, see --help)');
+  }, 30_000);
+
+  it('reports every config mistake as file:line:col and exits 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'affect-bt-cli-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'tree: ../nowhere.yaml\nrobot:\n  manufacturer: acme\ntick:\n  rateHz: fast\nbroker:\n  password: x\n');
+    const r = await runCli(['--config', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${file}:3:3: missing required key 'robot.serialNumber'`);
+    expect(r.stderr).toContain(`${file}:5:11: tick.rateHz must be number, got "fast"`);
+    expect(r.stderr).toContain(`${file}:7:3: 'broker.password' must not be in the config file`);
+    expect(r.stderr).toContain('affect-bt run: 3 problem(s) in the configuration');
+  }, 30_000);
+
+  it('reports an invalid tree before connecting (exit 1)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'affect-bt-cli-'));
+    writeFileSync(join(dir, 'tree.yaml'), 'version: 1\nmain: T\ntrees:\n  T:\n    Handovr: {}\n');
+    writeFileSync(join(dir, 'cell.yaml'), 'tree: tree.yaml\nrobot: {manufacturer: acme, serialNumber: c1}\n');
+    const r = await runCli(['--config', join(dir, 'cell.yaml'), '--mqtt', 'mqtt://127.0.0.1:9']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/tree\.yaml:5:5: unknown node type 'Handovr'/);
+    expect(r.stderr).toContain('is invalid');
+  }, 30_000);
+
+  it('--check validates config and tree, applies flags, and never prints secrets', async () => {
+    const r = await runCli(['--config', 'cells/example.yaml', '--check', '--tick-hz', '20', '--robot', 'acme/c9'], { AFFECT_BT_MQTT_USERNAME: 'planner', AFFECT_BT_MQTT_PASSWORD: 'hunter2' });
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.ok).toBe(true);
+    expect(out.config.tick.rateHz).toBe(20);
+    expect(out.config.robot).toEqual({ manufacturer: 'acme', serialNumber: 'c9' });
+    expect(out.config.credentials).toEqual({ username: '(set)', password: '(set)' });
+    expect(r.stdout).not.toContain('hunter2');
+  }, 30_000);
+});
