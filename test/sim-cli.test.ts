@@ -1,0 +1,61 @@
+// `affect-bt sim` end to end (in-process): exit codes, table, byte-identical JSON for
+// the same seed, different JSON for another seed, SVG plots.
+import { describe, it, expect, afterAll } from 'vitest';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../src/cli/commands/sim.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'affect-bt-sim-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const o = process.stdout.write.bind(process.stdout);
+  const e = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
+  try {
+    const code = await run(argv);
+    return { code, out: out.join(''), err: err.join('') };
+  } finally {
+    process.stdout.write = o;
+    process.stderr.write = e;
+  }
+}
+
+describe('affect-bt sim', () => {
+  it('prints help and rejects bad usage with exit code 2', async () => {
+    expect((await capture(['--help'])).code).toBe(0);
+    const bad = await capture(['--episodes', 'lots']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--episodes must be an integer between 1 and 1000000, got 'lots'/);
+    const noScenario = await capture(['--scenario', 'nope', '--episodes', '1']);
+    expect(noScenario.code).toBe(2);
+    expect(noScenario.err).toMatch(/no such scenario/);
+    const badTree = await capture(['--tree', 'trees/missing.yaml', '--episodes', '1', '--quiet']);
+    expect(badTree.code).toBe(2);
+    expect(badTree.err).toMatch(/cannot load tree trees\/missing\.yaml/);
+  });
+
+  it('same seed → byte-identical --json; another seed differs; table and plots are written', async () => {
+    const args = ['--tree', 'trees/handover_baseline.yaml', '--tree', 'trees/handover_affect.yaml', '--scenario', 'high_drop_robot', '--episodes', '6', '--quiet'];
+    const a = await capture([...args, '--seed', '3', '--json', join(dir, 'a.json'), '--plots', join(dir, 'plots')]);
+    const b = await capture([...args, '--seed', '3', '--json', join(dir, 'b.json')]);
+    const c = await capture([...args, '--seed', '4', '--json', join(dir, 'c.json')]);
+    expect([a.code, b.code, c.code]).toEqual([0, 0, 0]);
+    expect(a.out).toMatch(/scenario high_drop_robot/);
+    expect(a.out).toMatch(/task-first check handover_affect vs handover_baseline: (PASS|FAIL)/);
+    expect(a.err).toBe('');
+    const ja = readFileSync(join(dir, 'a.json'), 'utf8');
+    expect(readFileSync(join(dir, 'b.json'), 'utf8')).toBe(ja);
+    expect(readFileSync(join(dir, 'c.json'), 'utf8')).not.toBe(ja);
+    const doc = JSON.parse(ja);
+    expect(doc.scenarios[0].trees.map((t: { tree: string }) => t.tree)).toEqual(['handover_baseline', 'handover_affect']);
+    expect(doc.scenarios[0].trees[0].metrics.successRate).toHaveProperty('lo');
+    const svgs = readdirSync(join(dir, 'plots')).sort();
+    expect(svgs).toEqual(['high_drop_robot-comparison.svg', 'high_drop_robot-handover_affect-timeline.svg', 'high_drop_robot-handover_baseline-timeline.svg']);
+    expect(readFileSync(join(dir, 'plots', svgs[1]!), 'utf8')).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  });
+});
