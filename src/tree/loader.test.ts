@@ -134,7 +134,18 @@ describe('loadTreeText: bad trees are reported as file:line:col with hints', () 
     yaml += `${indent}ControllerAvailable: {}\n`;
     const l = linesOf(yaml, { maxDepth: 4 });
     expect(l).toHaveLength(1);
-    expect(l[0]).toMatch(/^bad\.yaml:\d+:\d+: tree is deeper than the depth limit 4 \(through Deep\)/);
+    expect(l[0]).toMatch(/^bad\.yaml:11:21: tree is deeper than the depth limit 4 \(hint: flatten the tree or raise maxDepth\)$/);
+  });
+
+  it('13b. depth limit through subtrees, and very deep YAML without a stack overflow', () => {
+    const l = linesOf('trees:\n  A:\n    Inverter: { child: { Subtree: { tree: B } } }\n  B:\n    Inverter: { child: { Subtree: { tree: C } } }\n  C:\n    Inverter: { child: ControllerAvailable }\n', { maxDepth: 5 });
+    expect(l).toEqual(['bad.yaml:7:24: tree is deeper than the depth limit 5 (through A → B → C) (hint: flatten the tree or raise maxDepth)']);
+    let deep = 'trees:\n  D:\n    ';
+    for (let i = 0; i < 3000; i++) deep += 'Inverter: { child: ';
+    deep += 'ControllerAvailable' + ' }'.repeat(3000) + '\n';
+    const d = diagsOf(deep);
+    expect(d).toHaveLength(1);
+    expect(d[0]!.message).toMatch(/tree is deeper than the depth limit 32|YAML syntax error|internal loader error/);
   });
 
   it('14. duplicate node names', () => {
@@ -203,6 +214,15 @@ describe('loadTreeText: bad trees are reported as file:line:col with hints', () 
     await expect(loadTreeFile('does/not/exist.yaml')).rejects.toThrow('does/not/exist.yaml:1:1: cannot read file: ENOENT');
     const l = linesOf('imports: [missing.yaml]\ntrees:\n  M:\n    ControllerAvailable\n');
     expect(l[0]).toContain("bad.yaml:1:11: cannot read import 'missing.yaml': ENOENT");
+  });
+
+  it('imports: cycles are read once; a tree name defined twice across files is an error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'affect-bt-'));
+    writeFileSync(join(dir, 'a.yaml'), 'imports: [b.yaml]\ntrees:\n  A:\n    Subtree: { tree: B }\n');
+    writeFileSync(join(dir, 'b.yaml'), 'imports: [a.yaml]\ntrees:\n  B:\n    ControllerAvailable\n');
+    expect([...(await loadTreeFile(join(dir, 'a.yaml'))).trees.keys()].sort()).toEqual(['A', 'B']);
+    writeFileSync(join(dir, 'c.yaml'), 'imports: [b.yaml]\ntrees:\n  B:\n    ControllerAvailable\n');
+    await expect(loadTreeFile(join(dir, 'c.yaml'))).rejects.toThrow(`${join(dir, 'c.yaml')}:3:3: duplicate tree name 'B' (also defined at ${join(dir, 'b.yaml')}:3:3)`);
   });
 
   it('validateTreeFiles collects diagnostics of several files', async () => {

@@ -137,9 +137,16 @@ interface LoadState {
   diags: Diagnostic[];
   opts: LoadOptions;
   nodes: number;
+  depthReported: boolean;
 }
 
-function convertNode(fc: FileCtx, st: LoadState, n: YNode | null, names: Map<string, SourcePos>): TreeNodeSpec | undefined {
+function convertNode(fc: FileCtx, st: LoadState, n: YNode | null, names: Map<string, SourcePos>, depth = 1): TreeNodeSpec | undefined {
+  const maxDepth = st.opts.maxDepth ?? 32;
+  if (depth > maxDepth) {
+    if (!st.depthReported) report(fc, n, `tree is deeper than the depth limit ${maxDepth}`, 'flatten the tree or raise maxDepth');
+    st.depthReported = true;
+    return undefined;
+  }
   if (++st.nodes > MAX_CHILDREN_NODES) {
     if (st.nodes === MAX_CHILDREN_NODES + 1) report(fc, n, `too many nodes (more than ${MAX_CHILDREN_NODES})`, 'split the tree into files or simplify it');
     return undefined;
@@ -287,7 +294,7 @@ function convertNode(fc: FileCtx, st: LoadState, n: YNode | null, names: Map<str
     }
   }
   for (const cn of childNodes ?? []) {
-    const child = convertNode(fc, st, cn, names);
+    const child = convertNode(fc, st, cn, names, depth + 1);
     if (child) spec.children.push(child);
   }
   // A node with errors is still returned (its errors are already reported) so that the
@@ -392,7 +399,7 @@ function loadFile(text: string, file: string, st: LoadState, importedFrom?: { fc
 function expand(st: LoadState, main: string, mainPos: SourcePos): void {
   const maxDepth = st.opts.maxDepth ?? 32;
   const push = (pos: SourcePos, message: string, hint?: string) => st.diags.push(hint === undefined ? { ...pos, message } : { ...pos, message, hint });
-  let depthReported = false;
+  let depthReported = st.depthReported;
   const walk = (spec: TreeNodeSpec, depth: number, stack: string[], inAffect: boolean): void => {
     if (depth > maxDepth) {
       if (!depthReported) push(spec.pos, `tree is deeper than the depth limit ${maxDepth} (through ${stack.join(' → ')})`, 'flatten the tree or raise maxDepth');
@@ -474,7 +481,7 @@ function expand(st: LoadState, main: string, mainPos: SourcePos): void {
  * ```
  */
 export function loadTreeText(text: string, file: string, opts: LoadOptions = {}): TreeDocument {
-  const st: LoadState = { trees: new Map(), treePos: new Map(), files: [], diags: [], opts, nodes: 0 };
+  const st: LoadState = { trees: new Map(), treePos: new Map(), files: [], diags: [], opts, nodes: 0, depthReported: false };
   let main: string | undefined;
   try {
     if (typeof text !== 'string') {
