@@ -28,7 +28,6 @@ export const TlsSchema = Type.Object(
     cert: Type.Optional(Type.String({ minLength: 1, description: 'PEM client certificate (mutual TLS)' })),
     key: Type.Optional(Type.String({ minLength: 1, description: 'PEM private key of the client certificate' })),
     rejectUnauthorized: Type.Boolean({ default: true, description: 'verify the broker certificate (never disable in production)' }),
-    servername: Type.Optional(Type.String({ minLength: 1, description: 'SNI / certificate host name when it differs from the URL host' })),
   },
   { additionalProperties: false, default: {} },
 );
@@ -56,7 +55,7 @@ export const CellConfigSchema = Type.Object(
         usernameEnv: Type.String({ pattern: '^[A-Z_][A-Z0-9_]*$', default: 'AFFECT_BT_MQTT_USERNAME', description: 'name of the env variable holding the username' }),
         passwordEnv: Type.String({ pattern: '^[A-Z_][A-Z0-9_]*$', default: 'AFFECT_BT_MQTT_PASSWORD', description: 'name of the env variable holding the password' }),
         keepaliveS: Type.Integer({ minimum: 1, maximum: 600, default: 10, description: 'MQTT keepalive; the broker publishes the last will after ~1.5× this' }),
-        connectTimeoutMs: Type.Integer({ minimum: 100, maximum: 120_000, default: 5000 }),
+        connectTimeoutMs: Type.Integer({ minimum: 100, maximum: 120_000, default: 5000, description: 'one connection attempt gives up after this' }),
         reconnectMinMs: Type.Integer({ minimum: 10, maximum: 60_000, default: 250, description: 'first reconnect delay (doubles, with jitter)' }),
         reconnectMaxMs: Type.Integer({ minimum: 10, maximum: 600_000, default: 10_000, description: 'reconnect delay cap' }),
         tls: TlsSchema,
@@ -87,17 +86,17 @@ export const CellConfigSchema = Type.Object(
     vlm: Type.Object(
       {
         enabled: Type.Boolean({ default: false, description: 'escalate ambiguous moments to the cloud VLM (needs the API key env)' }),
-        model: Type.String({ minLength: 1, default: 'gemini-2.5-flash' }),
+        model: Type.String({ minLength: 1, default: 'gemini-2.5-flash', description: 'Gemini model name' }),
         apiKeyEnv: Type.String({ pattern: '^[A-Z_][A-Z0-9_]*$', default: 'GEMINI_API_KEY', description: 'env variable holding the API key' }),
-        timeoutMs: Type.Integer({ minimum: 100, maximum: 120_000, default: 4000 }),
-        maxCallsPerMinute: Type.Integer({ minimum: 0, maximum: 600, default: 6 }),
+        timeoutMs: Type.Integer({ minimum: 100, maximum: 120_000, default: 4000, description: 'a slower VLM answer is dropped (the local estimate stands)' }),
+        maxCallsPerMinute: Type.Integer({ minimum: 0, maximum: 600, default: 6, description: 'escalation rate limit' }),
         budgetUsd: Type.Number({ minimum: 0, maximum: 10_000, default: 1, description: 'spend cap per process lifetime' }),
       },
       { additionalProperties: false, default: {} },
     ),
     log: Type.Object(
       {
-        level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+        level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info', description: 'pino log level (JSON lines on stdout)' }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -156,6 +156,9 @@ export class Planner {
       this.server = await startMetricsServer(this.metrics.registry, { host: cfg.metrics.host, port: cfg.metrics.port, health: () => this.status() });
       this.log.info({ url: this.server.url }, 'metrics server listening');
     }
+    if (cfg.vlm.enabled && !process.env[cfg.vlm.apiKeyEnv]) {
+      this.log.warn({ apiKeyEnv: cfg.vlm.apiKeyEnv }, 'vlm.enabled but the API key env variable is not set; affect stays on local estimates');
+    }
     this.setPhase('connecting');
     const backoff = new Backoff({ minMs: cfg.broker.reconnectMinMs, maxMs: cfg.broker.reconnectMaxMs });
     const connect = this.options.connect ?? connectPlanner;
