@@ -360,6 +360,8 @@ export class Escalator {
 
   private async run(moment: FusedEstimate, ctx: TaskContext, triggers: TriggerKind[], window: FusedEstimate[], h: HumanState, reservedAt: number, reservedUsd: number): Promise<void> {
     const humanId = moment.estimate.humanId;
+    // Yield to the event loop first: offer() returns before any composition work.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     let request: VlmRequest;
     try {
       request = await composeRequest({ humanId, window, moment, context: ctx, triggers }, this.opts.frames ?? null, this.opts.compose);

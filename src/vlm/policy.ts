@@ -16,7 +16,11 @@ import type { TriggerKind, VlmUsage } from './types.ts';
 
 /** Trigger thresholds. */
 export interface TriggerOptions {
-  /** Local confidence below this triggers (default 0.45). */
+  /**
+   * Local confidence below this triggers (default 0.3). The fused estimator's
+   * calibrated 7-class confidence sits around 0.3–0.6 (simulator median ≈ 0.4), so
+   * 0.3 selects roughly its least confident tenth; set it from your calibration.
+   */
   lowConfidence: number;
   /** Furrowed-brow strength counted as a frown for the context conflict (default 0.4). */
   furrowedBrow: number;
@@ -28,7 +32,7 @@ export interface TriggerOptions {
 
 /** Default trigger thresholds. */
 export const DEFAULT_TRIGGERS: TriggerOptions = {
-  lowConfidence: 0.45,
+  lowConfidence: 0.3,
   furrowedBrow: 0.4,
   rareLabels: ['fearful', 'disgusted', 'surprised'],
   failureWindowMs: 3000,

@@ -15,9 +15,9 @@ import { syntheticFrameSource, syntheticSession, type SyntheticFrame } from '../
  */
 export function ambiguousFrames(seed = 7, startMs = Date.UTC(2026, 0, 1), failures = 1): SyntheticFrame[] {
   return syntheticSession({ seed, durationMs: 2000, startMs }).map(({ fused, context }) => {
-    const estimate: AffectEstimate = { ...fused.estimate, expression: 'angry', confidence: 0.3, cues: { furrowedBrow: 0.7, workingOnTask: true } };
+    const estimate: AffectEstimate = { ...fused.estimate, expression: 'angry', confidence: 0.2, cues: { furrowedBrow: 0.7, workingOnTask: true } };
     return {
-      fused: { ...fused, label: 'angry', confidence: 0.3, concentration: true, estimate },
+      fused: { ...fused, label: 'angry', confidence: 0.2, concentration: true, estimate },
       context: { ...context, workingOnTask: true, lastHandover: 'drop', lastHandoverAt: fused.t - 500, consecutiveFailures: failures, retries: 1 },
     };
   });
