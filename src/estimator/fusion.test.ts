@@ -26,6 +26,17 @@ describe('valence/arousal mapping', () => {
     expect(valenceArousal([0, 0, 0, 1, 0, 0, 0]).valence).toBeLessThan(0);
     expect(furrowedBrow([0, 0, 0, 1, 0, 0, 0])).toBe(1);
   });
+
+  it('an uncertain (uniform) distribution carries no valence, arousal or frown', () => {
+    const u = new Array(7).fill(1 / 7);
+    expect(valenceArousal(u)).toEqual({ valence: 0, arousal: 0 });
+    expect(furrowedBrow(u)).toBe(0);
+    const soft = [0.1, 0.1, 0.1, 0.4, 0.1, 0.1, 0.1];
+    const { valence, arousal } = valenceArousal(soft);
+    expect(valence).toBeLessThan(0);
+    expect(valence).toBeGreaterThan(-0.6);
+    expect(arousal).toBeGreaterThan(0);
+  });
 });
 
 describe('temporal fusion', () => {

@@ -13,10 +13,13 @@
  * - Bursts: a run of the fast filter's arg-max that differs from the slow baseline;
  *   when the run ends and lasted within [burstMinMs, burstMaxMs] (default 250–500 ms)
  *   the frame carries `burst = {expression, durationMs}` (also in `estimate.cues`).
- * - Valence/arousal: expectation of per-class circumplex coordinates
- *   (see {@link VA_COORDINATES}), i.e. `valence = Σ p_i·v_i`, `arousal = Σ p_i·a_i`.
- * - Frowning evidence `furrowedBrow = p(angry)+p(disgusted)+0.6·p(sad)+0.3·p(fearful)`
- *   (clamped to 1).
+ * - Valence/arousal: per-class circumplex coordinates (see {@link VA_COORDINATES})
+ *   weighted by each class's probability above chance, `e_i = max(0, p_i − 1/7)/(6/7)`:
+ *   `valence = Σ e_i·v_i`, `arousal = Σ e_i·a_i`. A one-hot distribution maps to its
+ *   class's coordinates, a uniform (uncertain) one to (0, 0) — calibrated
+ *   probabilities are soft (T≈4), and an uncertain face must not read as aroused.
+ * - Frowning evidence `furrowedBrow = e(angry)+e(disgusted)+0.6·e(sad)+0.3·e(fearful)`
+ *   (same above-chance weights, clamped to 1).
  * - Frustration is a leaky integrator of negative, aroused evidence, so it needs
  *   persistence: it rises with τ_rise (1.5 s) toward a target and decays with τ_decay
  *   (6 s). Context rules (documented in {@link CONTEXT_RULES}) scale the target:
@@ -42,7 +45,6 @@ const K = FACE_EXPRESSIONS.length;
 const I_NEUTRAL = 0;
 const I_SAD = 2;
 const I_ANGRY = 3;
-const I_FEARFUL = 4;
 const I_DISGUSTED = 5;
 
 /**
@@ -158,14 +160,39 @@ export const NEUTRAL_CONTEXT: Readonly<TaskContext> = Object.freeze({ consecutiv
  * ```
  */
 export function valenceArousal(p: ArrayLike<number>): { valence: number; arousal: number } {
+  const strength = excessOverChance(p, EXCESS);
   let v = 0;
   let a = 0;
-  for (let i = 0; i < K; i++) {
-    const c = VA_COORDINATES[i]!;
-    v += (p[i] ?? 0) * c[0];
-    a += (p[i] ?? 0) * c[1];
+  if (strength > 0) {
+    for (let i = 0; i < K; i++) {
+      const c = VA_COORDINATES[i]!;
+      v += EXCESS[i]! * c[0];
+      a += EXCESS[i]! * c[1];
+    }
   }
   return { valence: clamp(v, -1, 1), arousal: clamp(a, -1, 1) };
+}
+
+const EXCESS = new Float64Array(K);
+const FURROW_WEIGHTS = [0, 0, 0.6, 1, 0.3, 1, 0];
+
+/**
+ * Writes into `out` each class's probability above chance (1/K), scaled so that the
+ * sum equals the "strength" of the evidence: 0 for a uniform (uncertain)
+ * distribution, 1 for a one-hot one; returns the strength.
+ */
+function excessOverChance(p: ArrayLike<number>, out: Float64Array): number {
+  const chance = 1 / K;
+  let sum = 0;
+  for (let i = 0; i < K; i++) {
+    const e = Math.max(0, (p[i] ?? 0) - chance);
+    out[i] = e;
+    sum += e;
+  }
+  // each excess weight q_i = e_i / sum, times strength = sum / (1 - chance)
+  const k = 1 / (1 - chance);
+  for (let i = 0; i < K; i++) out[i] = out[i]! * k;
+  return sum * k;
 }
 
 /**
@@ -177,7 +204,10 @@ export function valenceArousal(p: ArrayLike<number>): { valence: number; arousal
  * ```
  */
 export function furrowedBrow(p: ArrayLike<number>): number {
-  return clamp((p[I_ANGRY] ?? 0) + (p[I_DISGUSTED] ?? 0) + 0.6 * (p[I_SAD] ?? 0) + 0.3 * (p[I_FEARFUL] ?? 0), 0, 1);
+  excessOverChance(p, EXCESS);
+  let f = 0;
+  for (let i = 0; i < K; i++) f += EXCESS[i]! * FURROW_WEIGHTS[i]!;
+  return clamp(f, 0, 1);
 }
 
 /**

@@ -174,7 +174,7 @@ export async function run(argv: string[]): Promise<number> {
     const how = f.via === 'whole-image' ? 'no face detected; whole image classified as a tight face crop (lower confidence)' : `${f.faces.length} face${f.faces.length === 1 ? '' : 's'} (${f.via}, main score ${r3(f.face.score)})`;
     out(`${f.frameId}: ${how}`);
     out(`  label ${estimate.expression}  valence ${estimate.valence.toFixed(2)}  arousal ${estimate.arousal.toFixed(2)}  confidence ${estimate.confidence.toFixed(2)}${sequence ? `  frustration ${estimate.frustration.toFixed(2)}` : ''}${fu.burst ? `  burst ${fu.burst.expression} ${fu.burst.durationMs} ms` : ''}`);
-    out(`  probabilities ${FACE_EXPRESSIONS.map((e, i) => `${e} ${f.probabilities![i]!.toFixed(3)}`).join('  ')}`);
+    out(`  ${sequence ? 'frame ' : ''}probabilities ${FACE_EXPRESSIONS.map((e, i) => `${e} ${f.probabilities![i]!.toFixed(3)}`).join('  ')}`);
   };
   let summary;
   try {
