@@ -94,8 +94,12 @@ describe.each(cases)('MQTT integration over $name', ({ start }) => {
     expect(link.controller.safeReason).toBe('controller connection is OFFLINE');
     const refused = link.controller.startHandover({ objectId: 'cup', target: 'h1', speedScale: 1, approachWaitMs: 0, timeoutMs: 1000 });
     expect(link.controller.actionState(refused)).toMatchObject({ status: 'FAILED', failureKind: 'controller_lost' });
+    const unsaid = link.controller.say({ text: 'Sorry', kind: 'apology' });
+    expect(link.controller.actionState(unsaid)).toMatchObject({ status: 'FAILED', failureKind: 'controller_lost' });
+    expect(link.controller.setSpeedScale(0.5)).toBe(0.5); // kept, sent when the controller is back
     sim = await startControllerSim({ mqtt: { url: broker.url }, robot, baseHandoverMs: 60, stateIntervalMs: 100 });
     await waitFor(() => link.controller.available, 3000, 'available again');
+    await waitFor(() => sim.speedScale === 0.5, 3000, 'pending speed applied');
     expect(changes).toEqual([[false, 'controller connection is OFFLINE'], [true, undefined]]);
   });
 

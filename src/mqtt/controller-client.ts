@@ -14,7 +14,8 @@
  * - safe state ({@link SafeStateMonitor}): while the controller's connection is
  *   `CONNECTION_BROKEN`/`OFFLINE` or its state is silent past `stateTimeoutMs`,
  *   `available` is false, running actions are failed with `controller_lost` and
- *   cancelled, new handovers fail at once, and {@link MqttController.safeReason} says
+ *   cancelled, new handovers and utterances fail at once (`controller_lost`), a
+ *   speed change is kept and sent when the controller is back, and {@link MqttController.safeReason} says
  *   why; it resumes when the controller is back (ONLINE and a fresh state).
  *
  * Design note: the internal check timer only compares numbers; no allocation unless
@@ -112,6 +113,7 @@ export class MqttController implements Controller {
   private _safe = true;
   private _reason: string | undefined;
   private lastResendAt = 0;
+  private speedPending = false;
 
   constructor(options: MqttControllerOptions) {
     this.client = options.client;
@@ -188,6 +190,11 @@ export class MqttController implements Controller {
   setSpeedScale(scale: number): number {
     const s = clampSpeedScale(scale, this.speedRange);
     this._speed = s;
+    if (!this.available) {
+      this.speedPending = true; // sent when the controller is back
+      return s;
+    }
+    this.speedPending = false;
     this.send({ actionId: this.newId(), actionType: 'setSpeedScale', actionParameters: { speedScale: s } }, this.shortMs);
     return s;
   }
@@ -197,7 +204,13 @@ export class MqttController implements Controller {
     const p: Extract<InstantAction, { actionType: 'say' }>['actionParameters'] = { text: String(params.text).slice(0, 500) || '…', kind: params.kind };
     if (params.failureKind) p.failureKind = params.failureKind;
     if (params.tone) p.tone = params.tone;
-    this.send({ actionId: id, actionType: 'say', actionParameters: p }, this.shortMs);
+    const action: InstantAction = { actionId: id, actionType: 'say', actionParameters: p };
+    if (!this.available) {
+      this.track(action, this.shortMs);
+      this.finish(id, 'FAILED', 'controller_lost', `not sent: planner in safe state (${this._reason})`);
+      return id;
+    }
+    this.send(action, this.shortMs);
     return id;
   }
 
@@ -232,6 +245,10 @@ export class MqttController implements Controller {
       this._safe = reason !== undefined;
       this._reason = reason;
       if (this._safe && !wasSafe) this.enterSafeState(reason!);
+      if (!this._safe && wasSafe && this.speedPending) {
+        this.speedPending = false;
+        this.send({ actionId: this.newId(), actionType: 'setSpeedScale', actionParameters: { speedScale: this._speed } }, this.shortMs);
+      }
       if (this._safe !== wasSafe) for (const l of this.listeners) l(!this._safe, reason);
     }
     for (const [id, t] of this.tracked) {

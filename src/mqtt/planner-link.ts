@@ -91,7 +91,16 @@ export async function connectPlanner(options: PlannerLinkOptions): Promise<Plann
     reconnects++;
     onConnect();
   });
-  client.on('error', (err) => logger.warn({ reason: 'mqtt_error', detail: err.message }, 'mqtt client error'));
+  // reconnect errors repeat every reconnect period: log each distinct message once per 10 s
+  const lastError = new Map<string, number>();
+  client.on('error', (err) => {
+    const now = clock.now();
+    const at = lastError.get(err.message);
+    if (at !== undefined && now - at < 10_000) return;
+    if (lastError.size > 32) lastError.clear();
+    lastError.set(err.message, now);
+    logger.warn({ reason: 'mqtt_error', detail: err.message }, 'mqtt client error');
+  });
   onConnect();
   const controller = new MqttController({ ...options.controller, client, robot: options.robot, bridge, clock });
   return {
