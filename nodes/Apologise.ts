@@ -122,7 +122,7 @@ export const APOLOGISE: NodeDef = {
   role: 'affect',
   description: 'Says an apology congruent with the last failure kind and the affect (empathic when frustrated), once per failure, rate-limited; records it.',
   ports: [
-    { name: 'frustrated', type: 'key', default: '{frustrated}', description: 'boolean from DetectFrustration (tone)' },
+    { name: 'frustrated', type: 'key', default: '{frustrated}', valueType: 'boolean', description: 'boolean from DetectFrustration (tone)' },
     { name: 'minIntervalMs', type: 'integer', default: 20_000, min: 0, max: 3_600_000, description: 'no two apologies closer than this' },
     { name: 'maxFailureAgeMs', type: 'integer', default: 15_000, min: 0, max: 3_600_000, description: 'failures older than this are not apologised for' },
   ],

@@ -118,8 +118,8 @@ export const DETECT_FRUSTRATION: NodeDef = {
   role: 'affect',
   description: 'SUCCESS while the person is frustrated (threshold + minDurationMs to enter, releaseThreshold to leave; furrowed brow while working counts as concentration unless other cues agree).',
   ports: [
-    { name: 'input', type: 'key', default: '{affect}', description: 'normalised affect (from PerceiveAffect)' },
-    { name: 'output', type: 'key', default: '{frustrated}', description: 'boolean result, stale with the affect' },
+    { name: 'input', type: 'key', default: '{affect}', valueType: 'object', description: 'normalised affect (from PerceiveAffect)' },
+    { name: 'output', type: 'key', default: '{frustrated}', valueType: 'boolean', description: 'boolean result, stale with the affect' },
     { name: 'threshold', type: 'number', default: 0.6, min: 0, max: 1, description: 'frustration level that switches on' },
     { name: 'releaseThreshold', type: 'number', default: 0.4, min: 0, max: 1, description: 'level below which it switches off (≤ threshold)' },
     { name: 'minDurationMs', type: 'integer', default: 500, min: 0, max: 600_000, description: 'how long the level must stay above threshold' },

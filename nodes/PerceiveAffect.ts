@@ -105,7 +105,7 @@ export const PERCEIVE_AFFECT: NodeDef = {
   description: 'SUCCESS when a fresh affect estimate for the person exists (writes the normalised `affect` entry); FAILURE when stale or unknown.',
   ports: [
     { name: 'humanId', type: 'string', default: 'h1', description: 'reads blackboard key affect/<humanId>' },
-    { name: 'output', type: 'key', default: '{affect}', description: 'where the normalised affect is written' },
+    { name: 'output', type: 'key', default: '{affect}', valueType: 'object', description: 'where the normalised affect is written' },
     { name: 'minConfidence', type: 'number', default: 0, min: 0, max: 1, description: 'estimates below this confidence count as unknown' },
   ],
   children: { min: 0, max: 0 },

@@ -67,8 +67,8 @@ export const SLOW_HANDOVER: NodeDef = {
   role: 'affect',
   description: 'Writes slow pacing (speedScale within [minSpeedScale, 1], approachWaitMs) while frustrated; restores normal pacing when it clears or goes stale. Always SUCCESS.',
   ports: [
-    { name: 'frustrated', type: 'key', default: '{frustrated}', description: 'boolean from DetectFrustration' },
-    { name: 'output', type: 'key', default: '{pacing}', description: 'pacing record read by Handover' },
+    { name: 'frustrated', type: 'key', default: '{frustrated}', valueType: 'boolean', description: 'boolean from DetectFrustration' },
+    { name: 'output', type: 'key', default: '{pacing}', valueType: 'object', description: 'pacing record read by Handover' },
     { name: 'speedScale', type: 'number', default: 0.6, min: 0.05, max: 1, description: 'speed scale while frustrated' },
     { name: 'approachWaitMs', type: 'integer', default: 1500, min: 0, max: 30_000, description: 'pause before the final approach while frustrated' },
     { name: 'minSpeedScale', type: 'number', default: 0.3, min: 0.05, max: 1, description: 'lower bound of the speed scale' },

@@ -94,14 +94,21 @@ describe('example trees', () => {
     );
   });
 
-  it('a broken affect branch (it throws every tick) never fails the task', () => {
-    const h = treeHarness(AFFECT, { script: [{ afterMs: 500, outcome: 'success' }] });
-    // Someone declared `pacing` with the wrong type: SlowHandover's write throws.
-    h.blackboard.declare('pacing', { type: 'number' });
+  it('a broken affect branch (it throws) never fails the task', () => {
+    const h = treeHarness(AFFECT, { script: [{ afterMs: 500, outcome: 'drop' }, { afterMs: 500, outcome: 'success' }] });
+    // The speech channel is broken: Apologise's say() throws after the drop.
+    h.controller.say = () => {
+      throw new Error('speech channel down');
+    };
     expect(run(h, () => 0.9)).toBe('SUCCESS');
     expect(h.runner.counters.affectErrors).toBeGreaterThan(0);
     expect(h.runner.counters.errors).toBe(0);
-    expect(h.runner.renderText()).toContain("affect branch threw (ignored): write of 'pacing' by node:root/affect/modulate/modulation/SlowHandover: expected number");
+    expect(h.controller.handovers).toHaveLength(2);
+  });
+
+  it('a remap that gives one blackboard key two types is a build error naming the port', () => {
+    const yaml = "trees:\n  M:\n    AffectBranch:\n      child:\n        Sequence:\n          children:\n            - PerceiveAffect: { output: '{x}' }\n            - SlowHandover: { frustrated: '{x}' }\n";
+    expect(() => treeHarness(yaml)).toThrow(/buildTree: port 'frustrated' of AffectBranch\/Sequence\/SlowHandover \(inline.yaml:8:15\) uses blackboard key 'x' as boolean, but key 'x' is already declared as object/);
   });
 
   it('a lost controller halts the running handover on the next tick (safe state)', () => {

@@ -147,6 +147,15 @@ export function buildTree(doc: TreeDocument, ctx: BuildContext): TreeRunner {
       const v = spec.ports[p.name];
       if (v === undefined) continue;
       ports[p.name] = p.type === 'key' ? resolveKey(String(v), scope) : v;
+      if (p.type === 'key' && p.valueType !== undefined) {
+        try {
+          ctx.blackboard.declare(String(ports[p.name]), { type: p.valueType, description: p.description });
+        } catch (err) {
+          throw new Error(
+            `buildTree: port '${p.name}' of ${path} (${spec.pos.file}:${spec.pos.line}:${spec.pos.col}) uses blackboard key '${String(ports[p.name])}' as ${p.valueType}, but ${(err as Error).message}; remap one of them to another key`,
+          );
+        }
+      }
     }
     const leafCtx: LeafContext = {
       ports,
@@ -155,7 +164,6 @@ export function buildTree(doc: TreeDocument, ctx: BuildContext): TreeRunner {
       clock: ctx.clock,
       name: spec.name,
       path,
-      blackboard: ctx.blackboard,
     };
     const behaviour = def.create(leafCtx);
     behaviours.push(behaviour);

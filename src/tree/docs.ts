@@ -17,7 +17,7 @@ function portRows(def: NodeDef): string[] {
   if (def.ports.length === 0) return ['_no ports_'];
   const rows = ['| port | type | default | description |', '|---|---|---|---|'];
   for (const p of def.ports) {
-    const type = p.type === 'enum' ? (p.values ?? []).join(' \\| ') : p.min !== undefined || p.max !== undefined ? `${p.type} [${p.min ?? ''}, ${p.max ?? ''}]` : p.type;
+    const type = p.type === 'key' && p.valueType ? `key → ${p.valueType}` : p.type === 'enum' ? (p.values ?? []).join(' \\| ') : p.min !== undefined || p.max !== undefined ? `${p.type} [${p.min ?? ''}, ${p.max ?? ''}]` : p.type;
     const dflt = p.required ? '**required**' : p.default === undefined ? '' : `\`${String(p.default)}\``;
     rows.push(`| \`${p.name}\` | ${type} | ${dflt} | ${p.description.replace(/\|/g, '\\|')} |`);
   }

@@ -18,7 +18,7 @@
  */
 import engine from './engine.ts';
 import type { RunOptions, RunResult, EngineNode } from 'behaviortree';
-import type { Blackboard, BlackboardAccess } from '../core/blackboard.ts';
+import type { BlackboardAccess } from '../core/blackboard.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Controller } from '../core/controller.ts';
 import type { PortSpec } from './ports.ts';
@@ -115,7 +115,6 @@ export interface LeafContext {
   clock: Clock;
   name: string;
   path: string;
-  blackboard: Blackboard;
 }
 
 /**

@@ -26,6 +26,8 @@ export interface PortSpec {
   max?: number;
   /** Allowed values of an `enum` port. */
   values?: readonly string[];
+  /** For `key` ports: the value type of the blackboard entry (declared on the blackboard at build). */
+  valueType?: 'number' | 'string' | 'boolean' | 'object';
   /** One line for docs and error hints. */
   description: string;
 }
