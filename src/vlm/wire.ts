@@ -37,8 +37,11 @@ export function buildGenerateContentParams(
   opts: GenerationOptions = {},
 ): GenerateContentParameters & { config: NonNullable<GenerateContentParameters['config']> } {
   const parts: Part[] = [{ text: request.instruction }, { text: request.context }, { text: request.summary }];
-  for (const k of request.keyframes) {
-    parts.push({ text: `Keyframe ${k.frameId} at ${fmtOffset(k.offsetMs)} from the ambiguous moment:` });
+  // Keyframes are named by position and time only: no local file paths leave the robot.
+  const n = request.keyframes.length;
+  for (let i = 0; i < n; i++) {
+    const k = request.keyframes[i]!;
+    parts.push({ text: `Keyframe ${i + 1} of ${n}, at ${fmtOffset(k.offsetMs)} from the ambiguous moment:` });
     parts.push({ inlineData: { mimeType: k.mimeType, data: k.data } });
   }
   const config: NonNullable<GenerateContentParameters['config']> = {
@@ -47,7 +50,8 @@ export function buildGenerateContentParams(
     temperature: opts.temperature ?? 0,
     maxOutputTokens: opts.maxOutputTokens ?? 256,
   };
-  if (/2\.5/.test(model)) config.thinkingConfig = { thinkingBudget: opts.thinkingBudget ?? 0 };
+  // 2.5 Flash models can switch thinking off (Pro cannot); thinking tokens bill as output.
+  if (/2\.5-flash/.test(model)) config.thinkingConfig = { thinkingBudget: opts.thinkingBudget ?? 0 };
   return { model, contents: [{ role: 'user', parts }], config };
 }
 
