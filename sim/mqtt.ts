@@ -43,6 +43,8 @@ export interface MqttEpisodeResult {
   handoverAttempts: number;
   /** Speed scales commanded with each handover (after pacing). */
   handoverSpeeds: number[];
+  /** Speed scales commanded with setSpeedScale (clamped). */
+  speedCommands: number[];
   apologies: { text: string; tone?: string; failureKind?: string }[];
   failures: number;
   affectMessages: number;
@@ -94,6 +96,7 @@ export async function runMqttEpisode(o: MqttEpisodeOptions): Promise<MqttEpisode
       tasksSucceeded: 0,
       handoverAttempts: 0,
       handoverSpeeds: [],
+      speedCommands: [],
       apologies: [],
       failures: 0,
       affectMessages: 0,
@@ -121,7 +124,11 @@ export async function runMqttEpisode(o: MqttEpisodeOptions): Promise<MqttEpisode
         handovers.push(id);
         return id;
       },
-      setSpeedScale: (s: number) => real.setSpeedScale(s),
+      setSpeedScale(s: number) {
+        const v = real.setSpeedScale(s);
+        result.speedCommands.push(v);
+        return v;
+      },
       say(p: SayParams) {
         if (p.kind === 'apology') result.apologies.push({ text: p.text, tone: p.tone, failureKind: p.failureKind });
         return real.say(p);
