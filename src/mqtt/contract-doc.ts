@@ -92,6 +92,16 @@ export function renderContractDoc(): string {
   out.push('');
   out.push('Planner: while `connection/controller` is `OFFLINE`/`CONNECTION_BROKEN` or `state` is silent past `stateTimeoutMs`, no handovers are started, running ones are failed (`controller_lost`) and cancelled, and the reason is reported; it resumes on `ONLINE` plus a fresh `state`.');
   out.push('Controller: while `connection/planner` is `OFFLINE`/`CONNECTION_BROKEN`, it holds a safe stop (running and queued actions cancelled, speed scale at its minimum, `safeState: true`).');
+  out.push('');
+  out.push('## Running it');
+  out.push('');
+  out.push('```sh');
+  out.push('npx affect-bt broker --port 1883                                   # embedded broker (aedes, MQTT 3.1.1) on 127.0.0.1');
+  out.push('npx affect-bt controller-sim --mqtt mqtt://127.0.0.1:1883 --robot acme/cell-1 --p-drop 0.1 --seed 7');
+  out.push('MQTT_URL=mqtt://127.0.0.1:1883 npm run bench -- mqtt                # publish → blackboard latency vs raw mqtt.js');
+  out.push('```');
+  out.push('');
+  out.push('In code, `connectPlanner()` from `src/mqtt/index.ts` gives the planner side (bridge + `MqttController`), `startControllerSim()` from `src/controller-sim/index.ts` the reference controller — the template for a real controller adapter: validate `instantActions`, remember executed `actionId`s, report every status change in `state`, heartbeat `state`, publish `connection/controller` ONLINE/OFFLINE with a CONNECTION_BROKEN will, and hold a safe stop while `connection/planner` is not ONLINE.');
   for (const s of Object.values(TOPIC_SPECS)) {
     out.push('');
     out.push(`## \`${s.name}\``);
