@@ -21,7 +21,14 @@ import type { VlmProvider, VlmRequest, VlmVerdict } from './types.ts';
 import { DEFAULT_GEMINI_MODEL } from './wire.ts';
 import { fileFrameSource, type FrameSource } from './keyframes.ts';
 
-/** parseArgs option definitions for the VLM flags. */
+/**
+ * parseArgs option definitions for the VLM flags.
+ *
+ * @example
+ * ```ts
+ * parseArgs({ args, options: { json: { type: 'boolean' }, ...VLM_CLI_OPTIONS }, allowPositionals: true });
+ * ```
+ */
 export const VLM_CLI_OPTIONS = {
   vlm: { type: 'string' },
   'dry-run': { type: 'boolean' },
@@ -32,7 +39,14 @@ export const VLM_CLI_OPTIONS = {
   'vlm-timeout-ms': { type: 'string' },
 } as const;
 
-/** Help lines for the VLM flags. */
+/**
+ * Help lines for the VLM flags.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(HELP + '\n' + VLM_CLI_HELP + '\n');
+ * ```
+ */
 export const VLM_CLI_HELP = [
   'VLM escalation (optional; see docs/vlm.md):',
   '  --vlm gemini                 escalate ambiguous moments to Gemini (key: GEMINI_API_KEY or GOOGLE_API_KEY)',

@@ -16,10 +16,24 @@ import { encodeKeyframe, selectKeyframes, type EncodeOptions, type FrameSource }
 import { labelSegments, summariseContext, summariseTrajectory } from './summary.ts';
 import type { TriggerKind, VlmKeyframe, VlmRequest } from './types.ts';
 
-/** Prompt version; bump when the instruction changes (it is part of the scene key). */
+/**
+ * Prompt version; bump when the instruction changes (it is part of the scene key).
+ *
+ * @example
+ * ```ts
+ * log.info({ prompt: PROMPT_VERSION }, 'vlm request');
+ * ```
+ */
 export const PROMPT_VERSION = 'affect-bt/vlm-prompt/1';
 
-/** The fixed instruction sent first. */
+/**
+ * The fixed instruction sent first.
+ *
+ * @example
+ * ```ts
+ * request.instruction === VLM_INSTRUCTION; // true for every composed request
+ * ```
+ */
 export const VLM_INSTRUCTION = [
   'You assess the affective state of a person working next to a collaborative robot that hands them parts.',
   'You get: the task context, a text summary of an on-robot estimator that looked at EVERY camera frame, and a few keyframes.',

@@ -242,9 +242,7 @@ export class Escalator {
     h.history.push(f);
     if (f.t > h.newestT) h.newestT = f.t;
     const cut = f.t - this.o.windowMs;
-    let drop = 0;
-    while (drop < h.history.length && h.history[drop]!.t < cut) drop++;
-    if (drop > 0) h.history.splice(0, drop);
+    while (h.history.length > 0 && h.history[0]!.t < cut) h.history.shift(); // no allocation, unlike splice
 
     const trig = evaluateTriggers(f, ctx, this.trig, this.scratch);
     if (trig.length === 0) {
@@ -253,15 +251,15 @@ export class Escalator {
     }
     s.triggeredFrames++;
     for (const k of trig) s.triggers[k]++;
-    if (this.mode === 'off' || this.closed) return this.skip(h, f, 'off');
+    if (this.mode === 'off' || this.closed) return this.skip(f, 'off');
     if (Number.isNaN(h.pendingSince)) h.pendingSince = f.t;
-    if (!trig.includes('task_failure') && f.t - h.pendingSince < this.o.minTriggerMs) return this.skip(h, f, 'pending');
+    if (!trig.includes('task_failure') && f.t - h.pendingSince < this.o.minTriggerMs) return this.skip(f, 'pending');
     const now = this.o.clock.now();
-    if (now - h.lastEscalationAt < this.o.cooldownMs) return this.skip(h, f, 'cooldown');
-    if (this.inflight.size >= this.o.maxInFlight) return this.skip(h, f, 'in_flight');
-    if (!this.breaker.canCall(now)) return this.skip(h, f, 'breaker_open');
-    if (!this.rate.available(now)) return this.skip(h, f, 'rate_limited');
-    if (!this.budget.allows(now, this.estimateUsd(DRY_RUN_TOKEN_ESTIMATE))) return this.skip(h, f, 'over_budget');
+    if (now - h.lastEscalationAt < this.o.cooldownMs) return this.skip(f, 'cooldown');
+    if (this.inflight.size >= this.o.maxInFlight) return this.skip(f, 'in_flight');
+    if (!this.breaker.canCall(now)) return this.skip(f, 'breaker_open');
+    if (!this.rate.available(now)) return this.skip(f, 'rate_limited');
+    if (!this.budget.allows(now, this.estimateUsd(DRY_RUN_TOKEN_ESTIMATE))) return this.skip(f, 'over_budget');
 
     // Reserve the call now, so limits hold even while requests are being composed
     // (refunded on a cache hit). A dry run also reserves its estimated cost.
@@ -337,12 +335,11 @@ export class Escalator {
     return h;
   }
 
-  private skip(h: HumanState, f: FusedEstimate, reason: Exclude<EscalationDecision, 'none' | 'escalated'>): EscalationDecision {
+  private skip(f: FusedEstimate, reason: Exclude<EscalationDecision, 'none' | 'escalated'>): EscalationDecision {
     this.s.skipped[reason]++;
-    if (reason !== 'pending' && reason !== 'off' && reason !== 'in_flight' && reason !== 'cooldown') {
+    if (this.opts.onEvent && reason !== 'pending' && reason !== 'off' && reason !== 'in_flight' && reason !== 'cooldown') {
       this.emit({ type: 'skipped', humanId: f.estimate.humanId, reason });
     }
-    void h;
     return reason;
   }
 
@@ -393,7 +390,7 @@ export class Escalator {
     const provider = this.opts.provider!;
     if (!this.breaker.tryAcquire(now)) {
       this.rate.refund(reservedAt);
-      return void this.skip(h, moment, 'breaker_open');
+      return void this.skip(moment, 'breaker_open');
     }
     this.s.calls++;
     this.emit({ type: 'request', request });

@@ -25,7 +25,14 @@ import type { VlmAnswer, VlmLabel } from './schema.ts';
 /** Labels the correction ranks ("uncertain" is not an affect label). */
 export type CorrectedLabel = Exclude<VlmLabel, 'uncertain'>;
 
-/** The assumed VLM label prior π (sums to 1); see the module comment. */
+/**
+ * The assumed VLM label prior π (sums to 1); see the module comment.
+ *
+ * @example
+ * ```ts
+ * correctLongTail(answer, { tau: 0.5, prior: DEFAULT_VLM_PRIOR });
+ * ```
+ */
 export const DEFAULT_VLM_PRIOR: Readonly<Record<CorrectedLabel, number>> = {
   neutral: 0.3,
   happy: 0.2,
@@ -53,7 +60,14 @@ export interface MergeOptions {
   lateBoundMs: number;
 }
 
-/** Default merge options. */
+/**
+ * Default merge options.
+ *
+ * @example
+ * ```ts
+ * new Escalator({ clock, provider, merge: { ...DEFAULT_MERGE, lateBoundMs: 2000 } });
+ * ```
+ */
 export const DEFAULT_MERGE: MergeOptions = { tau: 0.5, prior: DEFAULT_VLM_PRIOR, maxAgeMs: 8000, lateBoundMs: 4000 };
 
 /**

@@ -30,7 +30,14 @@ export interface TriggerOptions {
   failureWindowMs: number;
 }
 
-/** Default trigger thresholds. */
+/**
+ * Default trigger thresholds.
+ *
+ * @example
+ * ```ts
+ * new Escalator({ clock, provider, triggers: { ...DEFAULT_TRIGGERS, lowConfidence: 0.25 } });
+ * ```
+ */
 export const DEFAULT_TRIGGERS: TriggerOptions = {
   lowConfidence: 0.3,
   furrowedBrow: 0.4,
@@ -109,6 +116,11 @@ export interface TokenPrice {
 /**
  * Gemini 2.5 Flash paid-tier list price (ai.google.dev/pricing, standard, text/image
  * input $0.30 / 1M tokens, output incl. thinking $2.50 / 1M tokens). Configure yours.
+ *
+ * @example
+ * ```ts
+ * costUsd({ inputTokens: 1400, outputTokens: 120 }, GEMINI_25_FLASH_PRICE); // 0.00072
+ * ```
  */
 export const GEMINI_25_FLASH_PRICE: TokenPrice = { inputPerMTok: 0.3, outputPerMTok: 2.5 };
 

@@ -10,14 +10,28 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
 import { EXPRESSION_LABELS, type ExpressionLabel } from '../contract/affect.ts';
 
-/** Labels the VLM may answer with. */
+/**
+ * Labels the VLM may answer with.
+ *
+ * @example
+ * ```ts
+ * VLM_LABELS.includes('uncertain'); // true
+ * ```
+ */
 export const VLM_LABELS = [...EXPRESSION_LABELS.filter((l) => l !== 'unknown'), 'uncertain'] as const;
 /** A label the VLM may answer with. */
 export type VlmLabel = Exclude<ExpressionLabel, 'unknown'> | 'uncertain';
 
 const LabelEnum = (description: string) => Type.Unsafe<VlmLabel>({ type: 'string', enum: [...VLM_LABELS], description });
 
-/** The answer schema (also sent to Gemini as `responseJsonSchema`). */
+/**
+ * The answer schema (also sent to Gemini as `responseJsonSchema`).
+ *
+ * @example
+ * ```ts
+ * const answer: VlmAnswer = { label: 'focused', valence: 0.1, arousal: 0.2, frustration: 0.1, confidence: 0.8 };
+ * ```
+ */
 export const VlmAnswerSchema = Type.Object(
   {
     label: LabelEnum('dominant affective state of the person; "uncertain" if the evidence does not support one'),

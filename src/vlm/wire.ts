@@ -8,7 +8,14 @@ import type { GenerateContentParameters, Part } from '@google/genai';
 import { vlmAnswerJsonSchema } from './schema.ts';
 import type { VlmRequest } from './types.ts';
 
-/** Default model: cheap, fast, multimodal. */
+/**
+ * Default model: cheap, fast, multimodal.
+ *
+ * @example
+ * ```ts
+ * new GeminiProvider({ apiKey, model: DEFAULT_GEMINI_MODEL });
+ * ```
+ */
 export const DEFAULT_GEMINI_MODEL = 'gemini-2.5-flash';
 
 /** Generation settings that shape the request. */
