@@ -15,7 +15,14 @@ import type { BlackboardAccess } from '../src/core/blackboard.ts';
 import type { Controller, FailureKind } from '../src/core/controller.ts';
 import { KEYS, type ApologyRecord, type FailureRecord } from './keys.ts';
 
-/** Apology texts by failure kind and tone. */
+/**
+ * Apology texts by failure kind and tone.
+ *
+ * @example
+ * ```ts
+ * APOLOGY_TEXTS.drop.empathic; // "I'm really sorry I dropped that …"
+ * ```
+ */
 export const APOLOGY_TEXTS: Readonly<Record<FailureKind, { empathic: string; neutral: string }>> = {
   drop: {
     empathic: "I'm really sorry I dropped that — I know it's frustrating. I'll slow down and hand it over more carefully.",
@@ -115,7 +122,14 @@ export class Apologise extends Behaviour {
   }
 }
 
-/** Declaration of `Apologise`. */
+/**
+ * Declaration of `Apologise` (ports, role, factory) for `nodeRegistry`.
+ *
+ * @example
+ * ```ts
+ * APOLOGISE.ports.map((p) => p.name);
+ * ```
+ */
 export const APOLOGISE: NodeDef = {
   kind: 'Apologise',
   category: 'action',

@@ -32,7 +32,14 @@ export class ControllerAvailable extends Behaviour {
   }
 }
 
-/** Declaration of `ControllerAvailable`. */
+/**
+ * Declaration of `ControllerAvailable` (ports, role, factory) for `nodeRegistry`.
+ *
+ * @example
+ * ```ts
+ * CONTROLLER_AVAILABLE.ports.map((p) => p.name);
+ * ```
+ */
 export const CONTROLLER_AVAILABLE: NodeDef = {
   kind: 'ControllerAvailable',
   category: 'condition',

@@ -111,7 +111,14 @@ export class DetectFrustration extends Behaviour {
   }
 }
 
-/** Declaration of `DetectFrustration`. */
+/**
+ * Declaration of `DetectFrustration` (ports, role, factory) for `nodeRegistry`.
+ *
+ * @example
+ * ```ts
+ * DETECT_FRUSTRATION.ports.map((p) => p.name);
+ * ```
+ */
 export const DETECT_FRUSTRATION: NodeDef = {
   kind: 'DetectFrustration',
   category: 'condition',

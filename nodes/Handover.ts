@@ -138,7 +138,14 @@ export class Handover extends Behaviour {
   }
 }
 
-/** Declaration of `Handover`. */
+/**
+ * Declaration of `Handover` (ports, role, factory) for `nodeRegistry`.
+ *
+ * @example
+ * ```ts
+ * HANDOVER.ports.map((p) => p.name);
+ * ```
+ */
 export const HANDOVER: NodeDef = {
   kind: 'Handover',
   category: 'action',

@@ -97,7 +97,14 @@ export class PerceiveAffect extends Behaviour {
   }
 }
 
-/** Declaration of `PerceiveAffect`. */
+/**
+ * Declaration of `PerceiveAffect` (ports, role, factory) for `nodeRegistry`.
+ *
+ * @example
+ * ```ts
+ * PERCEIVE_AFFECT.ports.map((p) => p.name);
+ * ```
+ */
 export const PERCEIVE_AFFECT: NodeDef = {
   kind: 'PerceiveAffect',
   category: 'condition',

@@ -60,7 +60,14 @@ export class SlowHandover extends Behaviour {
   }
 }
 
-/** Declaration of `SlowHandover`. */
+/**
+ * Declaration of `SlowHandover` (ports, role, factory) for `nodeRegistry`.
+ *
+ * @example
+ * ```ts
+ * SLOW_HANDOVER.ports.map((p) => p.name);
+ * ```
+ */
 export const SLOW_HANDOVER: NodeDef = {
   kind: 'SlowHandover',
   category: 'action',

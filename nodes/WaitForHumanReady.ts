@@ -63,7 +63,14 @@ export class WaitForHumanReady extends Behaviour {
   }
 }
 
-/** Declaration of `WaitForHumanReady`. */
+/**
+ * Declaration of `WaitForHumanReady` (ports, role, factory) for `nodeRegistry`.
+ *
+ * @example
+ * ```ts
+ * WAIT_FOR_HUMAN_READY.ports.map((p) => p.name);
+ * ```
+ */
 export const WAIT_FOR_HUMAN_READY: NodeDef = {
   kind: 'WaitForHumanReady',
   category: 'action',

@@ -65,7 +65,14 @@ export interface ApologyRecord {
   actionId: string;
 }
 
-/** Fixed key names. */
+/**
+ * Fixed key names.
+ *
+ * @example
+ * ```ts
+ * blackboard.get<FailureRecord>(KEYS.lastFailure); // 'task/lastFailure'
+ * ```
+ */
 export const KEYS = {
   humanReady: 'human/ready',
   lastFailure: 'task/lastFailure',
@@ -74,7 +81,14 @@ export const KEYS = {
   apologyCount: 'apology/count',
 } as const;
 
-/** Declarations of the fixed keys (the port-named ones are declared by their nodes). */
+/**
+ * Declarations of the fixed keys (the port-named ones are declared from their ports at build).
+ *
+ * @example
+ * ```ts
+ * for (const [k, spec] of Object.entries(KEY_SPECS)) blackboard.declare(k, spec);
+ * ```
+ */
 export const KEY_SPECS: Readonly<Record<string, KeySpec>> = {
   [KEYS.humanReady]: { type: 'boolean', description: 'the person is ready to take the object (bridge / simulator)' },
   [KEYS.lastFailure]: { type: 'object', description: 'FailureRecord {kind, at, actionId} of the last task failure' },

@@ -385,7 +385,14 @@ export class ControlDecorator extends engine.Decorator implements RtNode {
 const COMPOSITE_CHILDREN = { min: 1, max: 64 };
 const ONE_CHILD = { min: 1, max: 1 };
 
-/** Declarations of the control node kinds (ports, child counts, docs). */
+/**
+ * Declarations of the control node kinds (ports, child counts, docs).
+ *
+ * @example
+ * ```ts
+ * CONTROL_DEFS.find((d) => d.kind === 'Retry')?.ports[0]?.name; // 'numAttempts'
+ * ```
+ */
 export const CONTROL_DEFS: readonly NodeDef[] = [
   {
     kind: 'Sequence',

@@ -9,7 +9,14 @@ import { pathToFileURL } from 'node:url';
 import { nodeRegistry } from './registry.ts';
 import type { NodeDef } from './node.ts';
 
-/** Markers around the generated section. */
+/**
+ * Markers around the generated section.
+ *
+ * @example
+ * ```ts
+ * markdown.includes(BEGIN) && markdown.includes(END);
+ * ```
+ */
 export const BEGIN = '<!-- BEGIN GENERATED NODE REFERENCE (src/tree/docs.ts) -->';
 export const END = '<!-- END GENERATED NODE REFERENCE -->';
 

@@ -28,7 +28,14 @@ export type Status = 'SUCCESS' | 'FAILURE' | 'RUNNING';
 /** What a node shows in renders: its last status, or IDLE (never ticked / halted). */
 export type NodeStatus = Status | 'IDLE';
 
-/** The engine's RUNNING marker. */
+/**
+ * The engine's RUNNING marker.
+ *
+ * @example
+ * ```ts
+ * leafTask.run(bb) === RUNNING; // the leaf is still running
+ * ```
+ */
 export const RUNNING: symbol = engine.RUNNING;
 
 /**

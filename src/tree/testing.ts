@@ -26,7 +26,14 @@ export interface TreeHarness {
   step(ms: number): ReturnType<TreeRunner['tick']>;
 }
 
-/** Epoch ms at which harness clocks start (2026-01-01T09:00:00Z). */
+/**
+ * Epoch ms at which harness clocks start (2026-01-01T09:00:00Z).
+ *
+ * @example
+ * ```ts
+ * treeHarness(yaml).clock.now() === HARNESS_START; // true
+ * ```
+ */
 export const HARNESS_START = Date.UTC(2026, 0, 1, 9, 0, 0);
 
 /**

@@ -21,7 +21,14 @@ Ticks a tree (default trees/handover_affect.yaml) against the in-memory controll
 scripted affect stream and prints what happens.
 Exit codes: 0 ok, 1 invalid tree, 2 usage error.`;
 
-/** Scripted frustration level at time t (ms since start): rises, holds, fades. */
+/**
+ * Scripted frustration level at time t (ms since start): rises, holds, fades.
+ *
+ * @example
+ * ```ts
+ * scriptedFrustration(2000); // 0.9
+ * ```
+ */
 export function scriptedFrustration(t: number): number {
   if (t < 500) return 0.2;
   if (t < 3500) return Math.min(0.9, 0.2 + (t - 500) / 1000);
