@@ -130,6 +130,26 @@ export function resizePaddedSquare(img: RgbImage, region: Region, centre: boolea
       const c0 = t.x0[x]!;
       const c1 = t.x1[x]!;
       const dx = t.fx[x]!;
+      if (r0 >= 0 && r1 >= 0 && c0 >= 0 && c1 >= 0) {
+        // fast path: all four taps inside the image (channels unrolled)
+        const i00 = r0 + c0;
+        const i01 = r0 + c1;
+        const i10 = r1 + c0;
+        const i11 = r1 + c1;
+        let tl = data[i00]!;
+        let top = tl + (data[i01]! - tl) * dx;
+        let bl = data[i10]!;
+        out[o++] = top + (bl + (data[i11]! - bl) * dx - top) * dy;
+        tl = data[i00 + g]!;
+        top = tl + (data[i01 + g]! - tl) * dx;
+        bl = data[i10 + g]!;
+        out[o++] = top + (bl + (data[i11 + g]! - bl) * dx - top) * dy;
+        tl = data[i00 + b]!;
+        top = tl + (data[i01 + b]! - tl) * dx;
+        bl = data[i10 + b]!;
+        out[o++] = top + (bl + (data[i11 + b]! - bl) * dx - top) * dy;
+        continue;
+      }
       const i00 = r0 >= 0 && c0 >= 0 ? r0 + c0 : -1;
       const i01 = r0 >= 0 && c1 >= 0 ? r0 + c1 : -1;
       const i10 = r1 >= 0 && c0 >= 0 ? r1 + c0 : -1;
