@@ -88,6 +88,8 @@ export async function run(argv: string[]): Promise<number> {
   const runner = buildTree(doc, { blackboard: bb, controller: ctl, clock, trace: v.trace === true });
   const out = process.stdout;
   let said = 0;
+  let started = 0;
+  const open = new Set<string>();
   for (let i = 0; i < ticks; i++) {
     const t = clock.now() - start;
     const f = scriptedFrustration(t);
@@ -110,6 +112,18 @@ export async function run(argv: string[]): Promise<number> {
     out.write(
       `t=${String(t).padStart(5)}ms ${s.padEnd(7)} frustration=${f.toFixed(2)} pacing=${pacing ? `${pacing.reason}(${pacing.speedScale})` : '-'} speed=${ctl.speedScale}\n`,
     );
+    for (const id of open) {
+      const st = ctl.actionState(id);
+      if (st && st.status !== 'RUNNING') {
+        open.delete(id);
+        out.write(`           handover ${id} ${st.status === 'FINISHED' ? 'finished' : `failed: ${st.failureKind}`}\n`);
+      }
+    }
+    for (; started < ctl.handovers.length; started++) {
+      const ho = ctl.handovers[started]!;
+      open.add(ho.actionId);
+      out.write(`           handover ${ho.actionId} started: speedScale ${ho.params.speedScale}, approachWaitMs ${ho.params.approachWaitMs}\n`);
+    }
     for (; said < ctl.utterances.length; said++) out.write(`           robot says (${ctl.utterances[said]!.params.tone}): "${ctl.utterances[said]!.params.text}"\n`);
     if (v.trace) for (const r of runner.lastTrace) out.write(`    ${r.status.padEnd(7)} ${r.durationUs.toFixed(1).padStart(6)}µs ${r.path}\n`);
     if (s !== 'RUNNING') break;
