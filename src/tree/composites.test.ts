@@ -2,6 +2,7 @@
 // memory composites resume, Retry/Timeout/Inverter/Force*, AffectBranch can never fail
 // the task, and engine resume paths work through nested composites.
 import { beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { Behaviour, registerNode, treeHarness, type LeafContext, type Status } from './index.ts';
 import type { BlackboardAccess } from '../core/blackboard.ts';
 
@@ -271,4 +272,46 @@ describe('buildTree guards', () => {
     expect(view.setSpeedScale(0.1)).toBe(0.3);
     expect(c.actionState(view.say({ text: 'hi', kind: 'info' }))!.status).toBe('FINISHED');
   });
+});
+
+describe('reactive composites against a reference model (property)', () => {
+  const status = fc.constantFrom('SUCCESS', 'FAILURE', 'RUNNING');
+  for (const kind of ['ReactiveSequence', 'ReactiveFallback'] as const) {
+    it(`${kind}: results, ticked children, initialise and halt events match the model`, () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 4 }).chain((n) => fc.array(fc.array(status, { minLength: n, maxLength: n }), { minLength: 1, maxLength: 8 })),
+          (ticks) => {
+            const n = ticks[0]!.length;
+            const ids = Array.from({ length: n }, (_, i) => `c${i}`);
+            const h = harness(`${kind}:\n  children:\n${ids.map((id) => `    - Probe: { id: ${id}, name: ${id} }`).join('\n')}`);
+            const cont = kind === 'ReactiveSequence' ? 'SUCCESS' : 'FAILURE';
+            let running = -1;
+            for (const statuses of ticks) {
+              statuses.forEach((s, i) => h.set(ids[i]!, s));
+              events.length = 0;
+              const got = h.runner.tick();
+              const expected: string[] = [];
+              let k = n - 1;
+              let result = cont;
+              for (let i = 0; i < n; i++) {
+                if (i !== running) expected.push(`c${i}:init`);
+                expected.push(`c${i}:${statuses[i]}`);
+                if (statuses[i] !== cont) {
+                  k = i;
+                  result = statuses[i]!;
+                  break;
+                }
+              }
+              if (running > k) expected.push(`c${running}:halted`);
+              running = result === 'RUNNING' ? k : -1;
+              expect(got).toBe(result);
+              expect(events).toEqual(expected);
+            }
+          },
+        ),
+        { numRuns: 150 },
+      );
+    });
+  }
 });
