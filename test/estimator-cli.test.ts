@@ -50,6 +50,22 @@ describe('affect-bt estimate', () => {
     expect(bad.stderr).toMatch(/missing\.png: cannot decode image: cannot read file \(ENOENT\)/);
   });
 
+  it('fuses a frame sequence with task context: frown after failures and a wait is frustration, while working it is focus', async () => {
+    const frames = new Array(25).fill(SCENES + 'angry.jpg');
+    const frustrated = await cli(['estimate', ...frames, '--sequence', '--fps', '10', '--json', '--context', '{"consecutiveFailures":2,"waitingMs":6000}']);
+    expect(frustrated.code).toBe(0);
+    const last = JSON.parse(frustrated.stdout.trim().split('\n').at(-1)!);
+    expect(last.label).toBe('frustrated');
+    expect(last.frustration).toBeGreaterThan(0.5);
+    const focused = await cli(['estimate', ...frames, '--sequence', '--fps', '10', '--json', '--context', '{"workingOnTask":true}']);
+    const last2 = JSON.parse(focused.stdout.trim().split('\n').at(-1)!);
+    expect(last2.label).toBe('focused');
+    expect(last2.frustration).toBeLessThan(0.2);
+    const bad = await cli(['estimate', SCENES + 'angry.jpg', '--context', '{"bogus":1}']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--context: unknown key 'bogus'/);
+  });
+
   it('rejects bad options with exit 2 and a reason', async () => {
     const r = await cli(['estimate', SCENES + 'happy.jpg', '--detector-size', '250']);
     expect(r.code).toBe(2);

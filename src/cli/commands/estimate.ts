@@ -28,6 +28,7 @@ options:
   --human-id ID          humanId in the estimates (default h1)
   --sequence             treat the inputs as one frame sequence (dense temporal fusion)
   --fps N                frame rate of the sequence (default 10)
+  --context JSON         task context for the fusion, e.g. '{"consecutiveFailures":2,"waitingMs":6000,"workingOnTask":false}'
   --mqtt URL             publish each frame's estimate to this broker (implies --sequence, real time)
   --robot M/S            manufacturer/serialNumber for the topic (required with --mqtt)
 Exit codes: 0 ok (also "no face"), 1 every input failed, 2 usage error.`;
@@ -75,6 +76,7 @@ export async function run(argv: string[]): Promise<number> {
         fps: { type: 'string', default: '10' },
         mqtt: { type: 'string' },
         robot: { type: 'string' },
+        context: { type: 'string' },
         ...HOOK_OPTIONS,
       },
     });
@@ -102,6 +104,12 @@ export async function run(argv: string[]): Promise<number> {
   if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(humanId)) return usage(`--human-id must be 1-64 letters, digits, '_', '.', ':' or '-', got '${humanId}'`);
   if (v.mqtt !== undefined && v.robot === undefined) return usage('--mqtt needs --robot MANUFACTURER/SERIAL');
   if (v.robot !== undefined && v.mqtt === undefined) return usage('--robot is only used with --mqtt URL');
+  let context: TaskContext = { consecutiveFailures: 0, retries: 0, waitingMs: 0, workingOnTask: false };
+  if (v.context !== undefined) {
+    const parsedCtx = parseContext(v.context, context);
+    if (typeof parsedCtx === 'string') return usage(parsedCtx);
+    context = parsedCtx;
+  }
   const hook = createFrameHook(v as Record<string, unknown>);
   if ('error' in hook) return usage(hook.error);
   const sequence = v.sequence || v.mqtt !== undefined;
@@ -178,13 +186,41 @@ export async function run(argv: string[]): Promise<number> {
   };
   let summary;
   try {
-    summary = await runEstimator(frames, pipeline, { fps, independent: !sequence, realtime: v.mqtt !== undefined, fuser: createAffectFuser({ humanId }) }, onEvent);
+    summary = await runEstimator(frames, pipeline, { fps, independent: !sequence, realtime: v.mqtt !== undefined, fuser: createAffectFuser({ humanId }), context: () => context }, onEvent);
   } finally {
     await hook.finish();
     await closeMqtt?.();
   }
   if (!v.json) process.stderr.write(`${summary.frames} frame${summary.frames === 1 ? '' : 's'}: ${summary.frames - summary.failed - summary.noFace} with a face, ${summary.noFace} without, ${summary.failed} failed\n`);
   return summary.failed === summary.frames ? 1 : 0;
+}
+
+/** Parses and checks `--context` JSON; returns an error text on bad input. */
+function parseContext(text: string, base: TaskContext): TaskContext | string {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return `--context must be JSON, e.g. '{"consecutiveFailures":2,"waitingMs":6000}': ${(err as Error).message}`;
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return '--context must be a JSON object';
+  const ctx: TaskContext = { ...base };
+  for (const [k, val] of Object.entries(raw as Record<string, unknown>)) {
+    if (k === 'consecutiveFailures' || k === 'retries' || k === 'waitingMs' || k === 'lastHandoverAt') {
+      if (typeof val !== 'number' || !Number.isFinite(val) || val < 0) return `--context: ${k} must be a number ≥ 0, got ${JSON.stringify(val)}`;
+      ctx[k] = val;
+    } else if (k === 'workingOnTask') {
+      if (typeof val !== 'boolean') return `--context: workingOnTask must be true or false, got ${JSON.stringify(val)}`;
+      ctx.workingOnTask = val;
+    } else if (k === 'lastHandover') {
+      const ok = ['success', 'drop', 'timeout', 'human_not_ready', 'cancelled'];
+      if (typeof val !== 'string' || !ok.includes(val)) return `--context: lastHandover must be one of ${ok.join(', ')}, got ${JSON.stringify(val)}`;
+      ctx.lastHandover = val as TaskContext['lastHandover'] & string;
+    } else {
+      return `--context: unknown key '${k}' (known: consecutiveFailures, retries, waitingMs, workingOnTask, lastHandover, lastHandoverAt)`;
+    }
+  }
+  return ctx;
 }
 
 function r1(x: number): number {
