@@ -7,7 +7,8 @@ import type { MqttClient } from 'mqtt';
 import { Blackboard } from '../src/core/blackboard.ts';
 import { SystemClock } from '../src/core/clock.ts';
 import { HeaderFactory, REJECT_REASONS, type RobotId } from '../src/contract/index.ts';
-import { connectMqtt, connectPlanner, type MqttLogger, type PlannerLink } from '../src/mqtt/index.ts';
+import { connectMqtt, connectPlanner, robotTopics, silentLogger, type MqttLogger, type PlannerLink } from '../src/mqtt/index.ts';
+import { startControllerSim, type ControllerSim } from '../src/controller-sim/index.ts';
 import { testBrokers, uniqueRobot, waitFor, type TestBroker } from './support/broker.ts';
 
 const PER_TOPIC = 10_000;
@@ -28,8 +29,7 @@ function validMessage(topic: Inbound, headers: HeaderFactory): Record<string, un
 const badValue = fc.constantFrom<unknown>(null, -1e9, 1e300, '', 'x'.repeat(700), [], {});
 
 /** A deterministic list of payloads that are all invalid for `topic` (given the valid message already accepted). */
-function fuzzPayloads(topic: Inbound, accepted: Record<string, unknown>, headers: HeaderFactory, robot: RobotId): Array<string | Buffer> {
-  const valid = () => validMessage(topic, headers);
+function fuzzPayloads(topic: string, valid: () => Record<string, unknown>, accepted: Record<string, unknown> | undefined, robot: RobotId): Array<string | Buffer> {
   const setDeep = (o: Record<string, unknown>, path: string[], v: unknown) => {
     let cur: Record<string, unknown> = o;
     for (const p of path.slice(0, -1)) cur = cur[p] as Record<string, unknown>;
@@ -69,9 +69,8 @@ function fuzzPayloads(topic: Inbound, accepted: Record<string, unknown>, headers
       const s = JSON.stringify(valid());
       return s.slice(0, n % (s.length - 1));
     }),
-    // the accepted message again (duplicate) or an older one
-    fc.constant(JSON.stringify(accepted)),
-    fc.constant(JSON.stringify({ ...accepted, headerId: 0, timestamp: '2020-01-01T00:00:00.000Z' })),
+    // the accepted message again (duplicate) or an older one (receivers that order by header)
+    ...(accepted ? [fc.constant(JSON.stringify(accepted)), fc.constant(JSON.stringify({ ...accepted, headerId: 0, timestamp: '2020-01-01T00:00:00.000Z' }))] : []),
     // someone else's robot in the header, a future major version
     fc.constant(JSON.stringify({ ...valid(), serialNumber: robot.serialNumber + 'x' })),
     fc.constant(JSON.stringify({ ...valid(), version: '9.0.0' })),
@@ -113,7 +112,7 @@ describe.each(cases)('fuzzing the planner over $name', ({ start }) => {
       const received0 = link.bridge.counters.received;
       pub.publish(topics[name], JSON.stringify(good));
       await waitFor(() => link.bridge.counters.received === received0 + 1, 5000, `good ${name} message`);
-      const payloads = fuzzPayloads(name, good, headers, robot);
+      const payloads = fuzzPayloads(name, () => validMessage(name, headers), good, robot);
       const writes = bb.writeCount;
       const rejected0 = link.bridge.rejectedTotal;
       const accepted0 = { ...link.bridge.counters.accepted };
@@ -135,5 +134,52 @@ describe.each(cases)('fuzzing the planner over $name', ({ start }) => {
     expect(logged.length).toBeLessThanOrEqual(REJECT_REASONS.length * 2);
     expect(bb.get<{ frustration: number }>('affect/h1')!.frustration).toBe(0.1);
     expect(link.connected).toBe(true);
+  });
+});
+
+describe.each(cases)('fuzzing the reference controller over $name', ({ start }) => {
+  let broker: TestBroker;
+  let sim: ControllerSim;
+  let pub: MqttClient;
+  let robot: RobotId;
+
+  beforeAll(async () => {
+    broker = await start();
+    robot = uniqueRobot('fuzzctl');
+    sim = await startControllerSim({ mqtt: { url: broker.url }, robot, logger: silentLogger });
+    pub = await connectMqtt({ url: broker.url });
+  });
+
+  afterAll(async () => {
+    await sim.stop();
+    await pub.endAsync();
+    await broker.stop();
+  });
+
+  it(`rejects ${PER_TOPIC} bad payloads on instantActions and connection/planner without executing anything`, { timeout: 120_000 }, async () => {
+    const headers = new HeaderFactory(robot);
+    const topics = robotTopics(robot);
+    let n = 0;
+    const valid = {
+      instantActions: () => ({ ...headers.next('instantActions', Date.now()), actions: [{ actionId: `fz-${n++}`, actionType: 'say', actionParameters: { text: 'hello', kind: 'info' } }] }),
+      'connection/planner': () => ({ ...headers.next('connection/planner', Date.now()), connectionState: 'ONLINE' }),
+    };
+    for (const name of ['instantActions', 'connection/planner'] as const) {
+      const payloads = fuzzPayloads(name, valid[name], undefined, robot);
+      const base = sim.counters.messages;
+      const invalid0 = sim.counters.invalid;
+      for (let i = 0; i < payloads.length; i += 500) {
+        for (const p of payloads.slice(i, i + 500)) pub.publish(topics[name], p, { qos: name === 'instantActions' ? 1 : 0 });
+        const want = base + Math.min(payloads.length, i + 500);
+        await waitFor(() => sim.counters.messages >= want, 20_000, `${want - base} fuzz payloads on ${name}`, 2);
+      }
+      expect(sim.counters.messages - base).toBe(PER_TOPIC);
+      expect(sim.counters.invalid - invalid0).toBe(PER_TOPIC);
+    }
+    expect(sim.counters.executed).toBe(0);
+    expect(sim.safeState).toBe(false);
+    const r = sim.rejected;
+    expect(r.bad_json + r.schema + r.out_of_range + r.version + r.wrong_topic).toBe(2 * PER_TOPIC);
+    expect(sim.client.connected).toBe(true);
   });
 });

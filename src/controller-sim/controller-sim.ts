@@ -23,14 +23,15 @@
 import type { MqttClient } from 'mqtt';
 import { SystemClock, type Clock } from '../core/clock.ts';
 import { clampSpeedScale, type FailureKind } from '../core/controller.ts';
-import { HeaderFactory, isCompatibleVersion, type RobotId } from '../contract/header.ts';
+import { HeaderFactory, isCompatibleVersion, type Header, type RobotId } from '../contract/header.ts';
 import type { ConnectionMessage, ConnectionState } from '../contract/connection.ts';
 import type { InstantAction, InstantActionsMessage } from '../contract/instant-actions.ts';
 import type { StateMessage, WireActionState } from '../contract/state.ts';
 import { validateMessage } from '../contract/schemas.ts';
 import { connectMqtt, publishOptions, type MqttConnectOptions } from '../mqtt/connection.ts';
 import { robotTopics, type RobotTopics } from '../mqtt/topics.ts';
-import { silentLogger, type MqttLogger } from '../mqtt/rejections.ts';
+import { RejectionLog, silentLogger, type MqttLogger } from '../mqtt/rejections.ts';
+import type { RejectReason } from '../contract/schemas.ts';
 import { seededRandom } from './rng.ts';
 
 /** Behaviour knobs of the simulated controller. */
@@ -108,6 +109,8 @@ export class ControllerSim {
   private readonly headers: HeaderFactory;
   private readonly clock: Clock;
   private readonly logger: MqttLogger;
+  private readonly rejections: RejectionLog;
+  private readonly robot: RobotId;
   private readonly rnd: () => number;
   private readonly b: Required<Omit<ControllerSimBehaviour, 'seed'>>;
   private readonly known = new Map<string, WireActionState>();
@@ -128,6 +131,8 @@ export class ControllerSim {
     this.headers = new HeaderFactory(options.robot);
     this.clock = options.clock ?? new SystemClock();
     this.logger = options.logger ?? silentLogger;
+    this.robot = options.robot;
+    this.rejections = new RejectionLog({ clock: this.clock, logger: this.logger, intervalMs: 10_000 });
     this.rnd = seededRandom(options.seed ?? 1);
     this.b = {
       pDrop: options.pDrop ?? 0,
@@ -164,6 +169,11 @@ export class ControllerSim {
   /** True while holding a safe stop (planner lost). */
   get safeState(): boolean {
     return this.safe;
+  }
+
+  /** Rejected inbound messages per reason (logged once per reason per 10 s). */
+  get rejected(): Readonly<Record<RejectReason, number>> {
+    return this.rejections.counts;
   }
 
   /** Last reported status of an action. */
@@ -231,27 +241,38 @@ export class ControllerSim {
     try {
       value = JSON.parse(payload.toString('utf8'));
     } catch (err) {
-      return this.invalid(topic, `bad JSON: ${(err as Error).message}`);
+      return this.invalid(topic, 'bad_json', `bad JSON: ${(err as Error).message}`);
     }
     if (topic === this.topics['connection/planner']) {
       const r = validateMessage<ConnectionMessage>('connection/planner', value);
-      if (!r.ok) return this.invalid(topic, r.message);
+      if (!r.ok) return this.invalid(topic, r.reason, `${r.reason}: ${r.message}`);
+      const bad = this.headerProblem(r.value);
+      if (bad) return this.invalid(topic, bad[0], bad[1]);
       return this.plannerConnection(r.value.connectionState);
     }
-    if (topic !== this.topics.instantActions) return this.invalid(topic, 'unexpected topic');
+    if (topic !== this.topics.instantActions) return this.invalid(topic, 'wrong_topic', 'unexpected topic');
     const r = validateMessage<InstantActionsMessage>('instantActions', value);
-    if (!r.ok) return this.invalid(topic, `${r.reason}: ${r.message}`);
-    if (!isCompatibleVersion(r.value.version)) return this.invalid(topic, `incompatible contract version ${r.value.version}`);
+    if (!r.ok) return this.invalid(topic, r.reason, `${r.reason}: ${r.message}`);
+    const bad = this.headerProblem(r.value);
+    if (bad) return this.invalid(topic, bad[0], bad[1]);
     for (const a of r.value.actions) this.accept(a);
     this.publishState();
   }
 
-  private invalid(topic: string, detail: string): void {
+  private headerProblem(h: Header): [RejectReason, string] | undefined {
+    if (!isCompatibleVersion(h.version)) return ['version', `incompatible contract version ${h.version}`];
+    if (h.manufacturer !== this.robot.manufacturer || h.serialNumber !== this.robot.serialNumber) {
+      return ['wrong_topic', `header names ${h.manufacturer}/${h.serialNumber}, not ${this.robot.manufacturer}/${this.robot.serialNumber}`];
+    }
+    return undefined;
+  }
+
+  private invalid(topic: string, reason: RejectReason, detail: string): void {
     this.counters.invalid++;
     this.errors.push({ errorType: 'invalidMessage', errorDescription: `${topic}: ${detail}`.slice(0, 500), errorLevel: 'WARNING' });
     if (this.errors.length > 32) this.errors.shift();
-    this.logger.warn({ topic, reason: 'invalid', detail }, 'controller-sim rejected a message');
-    this.publishState();
+    // no state publish here: a flood of garbage must not become a flood of states
+    this.rejections.reject(topic, reason, detail);
   }
 
   private plannerConnection(state: ConnectionState): void {
