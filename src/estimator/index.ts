@@ -3,6 +3,9 @@
  * no ONNX) is what the simulator uses; the image pipeline, calibration and the frame
  * loop are for the CLI and the deployed estimator.
  *
+ * Importing this index loads onnxruntime-node and sharp (native); code that only
+ * needs the fusion (the simulator) may import `./fusion.ts` directly to stay light.
+ *
  * @example
  * ```ts
  * import { createAffectFuser, NEUTRAL_CONTEXT } from './src/estimator/index.ts';
@@ -29,3 +32,4 @@ export { decodeImage, resizePaddedSquare, FrameDecodeError, type RgbImage, type 
 export { loadExpressionModel, loadFaceDetector, decodeDetectorGrid, boxIoU, MODELS_DIR, type ExpressionClassifier, type FaceDetector } from './models.ts';
 export { loadCalibration, applyCalibration, fitCalibration, evaluate, splitOf, IDENTITY_CALIBRATION, type Calibration, type EvalMetrics } from './calibration.ts';
 export { MainPersonTracker } from './tracker.ts';
+export { readLabels, collectLogits, metricsFor, formatMetrics, type LabelledImage, type CollectedLogits } from './eval.ts';
