@@ -87,7 +87,7 @@ describe.each(cases)('controller process killed over $name', ({ start }) => {
       child.kill('SIGKILL');
       await waitFor(() => !link.controller.available, stateTimeoutMs + 500, 'safe state');
       const elapsed = Date.now() - killedAt;
-      expect(elapsed).toBeLessThanOrEqual(stateTimeoutMs + 100);
+      expect(elapsed).toBeLessThanOrEqual(stateTimeoutMs + 250); // typically ~20 ms: the broker publishes the last will at once
       expect(link.controller.safeReason).toMatch(/^controller (connection is CONNECTION_BROKEN|state silent for \d+ ms \(stateTimeoutMs 2000\))$/);
       await waitFor(() => link.controller.controllerConnection === 'CONNECTION_BROKEN', 10_000, 'CONNECTION_BROKEN last will');
       expect(link.controller.actionState(id)).toMatchObject({ status: 'FAILED', failureKind: 'controller_lost' });
