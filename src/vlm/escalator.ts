@@ -42,7 +42,7 @@ import type { VlmAnswer } from './schema.ts';
 import { VlmError, type TriggerKind, type VlmErrorKind, type VlmProvider, type VlmRequest } from './types.ts';
 
 /** Input tokens assumed for a request before it is composed (3 keyframes + text), for budget checks. */
-const DRY_RUN_TOKEN_ESTIMATE = 1400;
+const PRECHECK_INPUT_TOKENS = 1400;
 
 /** What `offer()` decided for a frame. */
 export type EscalationDecision =
@@ -259,13 +259,13 @@ export class Escalator {
     if (this.inflight.size >= this.o.maxInFlight) return this.skip(f, 'in_flight');
     if (!this.breaker.canCall(now)) return this.skip(f, 'breaker_open');
     if (!this.rate.available(now)) return this.skip(f, 'rate_limited');
-    if (!this.budget.allows(now, this.estimateUsd(DRY_RUN_TOKEN_ESTIMATE))) return this.skip(f, 'over_budget');
+    if (!this.budget.allows(now, this.estimateUsd(PRECHECK_INPUT_TOKENS))) return this.skip(f, 'over_budget');
 
     // Reserve the call now, so limits hold even while requests are being composed
     // (refunded on a cache hit). A dry run also reserves its estimated cost.
     h.lastEscalationAt = now;
     this.rate.add(now);
-    const reservedUsd = this.mode === 'dry-run' ? this.estimateUsd(DRY_RUN_TOKEN_ESTIMATE) : 0;
+    const reservedUsd = this.mode === 'dry-run' ? this.estimateUsd(PRECHECK_INPUT_TOKENS) : 0;
     this.budget.record(now, reservedUsd);
     s.escalations++;
     const triggers = [...trig];
