@@ -315,3 +315,28 @@ describe('reactive composites against a reference model (property)', () => {
     });
   }
 });
+
+describe('subtrees and {key} remapping', () => {
+  it('remap renames a subtree\'s keys to the caller\'s; unmapped keys are shared; paths include the subtree', () => {
+    const h = treeHarness(
+      "trees:\n  M:\n    AffectBranch:\n      name: affect\n      child:\n        Subtree: { name: pace, tree: Pace, remap: { frustrated: '{upset}', pacing: '{pacing_h2}' } }\n  Pace:\n    SlowHandover: { speedScale: 0.5 }\n",
+    );
+    h.blackboard.set('upset', true, { source: 'test' });
+    h.runner.tick();
+    expect(h.blackboard.get('pacing_h2')).toMatchObject({ speedScale: 0.5, reason: 'slow' });
+    expect(h.blackboard.get('pacing')).toBeUndefined();
+    expect(h.blackboard.entry('pacing_h2')!.source).toBe('node:affect/pace/SlowHandover');
+    expect(h.blackboard.spec('upset')!.type).toBe('boolean');
+  });
+
+  it('the same subtree used twice gets distinct paths and separate state', () => {
+    const h = treeHarness(
+      "trees:\n  M:\n    AffectBranch:\n      child:\n        Sequence:\n          children:\n            - Subtree: { tree: P, remap: { frustrated: '{a}', pacing: '{pa}' } }\n            - Subtree: { tree: P, remap: { frustrated: '{b}', pacing: '{pb}' } }\n  P:\n    SlowHandover: {}\n",
+    );
+    h.blackboard.set('a', true, { source: 'test' });
+    h.runner.tick();
+    expect(h.blackboard.get('pa')).toMatchObject({ reason: 'slow' });
+    expect(h.blackboard.get('pb')).toMatchObject({ reason: 'normal' });
+    expect(h.runner.find('AffectBranch/Sequence/Subtree#2/SlowHandover')).toBeDefined();
+  });
+});
