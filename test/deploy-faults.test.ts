@@ -90,11 +90,15 @@ describe('deployed planner faults', () => {
     await until(() => finished(c, tBack) >= 1, 15_000, 'handovers resume with the new controller');
   }, 90_000);
 
-  it('SIGTERM: stops ticking, publishes OFFLINE (retained) and exits 0', async () => {
+  it('SIGTERM: stops ticking, cancels the running handover, publishes OFFLINE (retained) and exits 0', async () => {
     broker = await cellBroker(false);
-    cell = await startCell({ broker, publisher: false });
+    cell = await startCell({ broker, publisher: false, controllerArgs: ['--handover-ms', '20000'] });
     const c = cell;
-    await until(() => c.actions().some((a) => a.actionType === 'handover'), 10_000, 'a handover sent');
+    const running = await until(() => {
+      const ids = new Set(c.actions().filter((a) => a.actionType === 'handover').map((a) => a.actionId));
+      for (const s of c.states()) for (const a of s.json.actionStates) if (ids.has(a.actionId) && a.actionStatus === 'RUNNING') return a.actionId as string;
+      return undefined;
+    }, 10_000, 'a handover RUNNING at the controller');
     const exit = await c.planner.stop('SIGTERM', 8000);
     expect(exit).toEqual({ code: 0, signal: null });
     const msgs = c.planner.lines.map((l) => l.json?.msg).filter(Boolean);
@@ -114,6 +118,8 @@ describe('deployed planner faults', () => {
     } finally {
       late.end(true);
     }
+    const cancel = c.actions().find((a) => a.actionType === 'cancel' && a.actionParameters.targetActionId === running);
+    expect(cancel, 'a cancel for the running handover before OFFLINE').toBeDefined();
     await c.controller.waitFor(/planner lost, safe stop/, 3000);
   }, 60_000);
 });
