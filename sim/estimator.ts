@@ -54,7 +54,7 @@ export function createSimEstimator(p: EstimatorParams, humanId: string): SimEsti
   let lastSighAt = -Infinity;
   let published = 0;
   let frames = 0;
-  const obs = { t: 0, probabilities: null as ArrayLike<number> | null };
+  const obs = { t: 0, probabilities: null as ArrayLike<number> | null, index: 0, frameId: 'sim-camera' };
   return {
     get published() {
       return published;
@@ -65,6 +65,7 @@ export function createSimEstimator(p: EstimatorParams, humanId: string): SimEsti
     observe(frame, ctx) {
       frames++;
       obs.t = frame.t;
+      obs.index = frames;
       obs.probabilities = frame.probabilities;
       const fused = fuser.push(obs, p.contextFusion ? ctx : NEUTRAL_CONTEXT);
       if (frame.sighing) lastSighAt = frame.t;
