@@ -11,6 +11,7 @@ import { SLOW_HANDOVER } from './SlowHandover.ts';
 import { HANDOVER } from './Handover.ts';
 import { WAIT_FOR_HUMAN_READY } from './WaitForHumanReady.ts';
 import { CONTROLLER_AVAILABLE } from './ControllerAvailable.ts';
+import { WAIT } from './Wait.ts';
 
 /**
  * All built-in leaf node declarations.
@@ -28,7 +29,8 @@ export const LEAF_DEFS: readonly NodeDef[] = [
   HANDOVER,
   WAIT_FOR_HUMAN_READY,
   CONTROLLER_AVAILABLE,
+  WAIT,
 ];
 
-export { PERCEIVE_AFFECT, DETECT_FRUSTRATION, APOLOGISE, SLOW_HANDOVER, HANDOVER, WAIT_FOR_HUMAN_READY, CONTROLLER_AVAILABLE };
+export { PERCEIVE_AFFECT, DETECT_FRUSTRATION, APOLOGISE, SLOW_HANDOVER, HANDOVER, WAIT_FOR_HUMAN_READY, CONTROLLER_AVAILABLE, WAIT };
 export * from './keys.ts';
