@@ -135,6 +135,15 @@ describe('GeminiProvider on the real SDK', () => {
     expect(e.message).toContain('ECONNREFUSED');
   });
 
+  it('HTTP 400 (bad key / model) → "http" with a hint, not retried', async () => {
+    srv.script({ kind: 'status', status: 400, message: 'API key not valid' });
+    const e = await failure(provider().analyse(request, new AbortController().signal));
+    expect(e.kind).toBe('http');
+    expect(e.message).toContain('HTTP 400 (check the API key and model name)');
+    expect(e.message).toContain('API key not valid');
+    expect(srv.requests).toHaveLength(1);
+  });
+
   it('refuses an empty key with a fix hint', () => {
     expect(() => new GeminiProvider({ apiKey: '' })).toThrow('set GEMINI_API_KEY (or GOOGLE_API_KEY)');
   });
