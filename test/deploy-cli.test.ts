@@ -6,7 +6,8 @@ import { describe, it, expect, afterAll } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnCli, killAll } from './support/processes.ts';
+import { spawnCli, killAll, freePort } from './support/processes.ts';
+import { startEmbeddedBroker } from '../src/mqtt/broker.ts';
 
 afterAll(killAll);
 
@@ -59,4 +60,26 @@ describe('affect-bt run (command line)', () => {
     expect(out.config.credentials).toEqual({ username: '(set)', password: '(set)' });
     expect(r.stdout).not.toContain('hunter2');
   }, 30_000);
+
+  it('waits for an absent broker with growing backoff, connects when it appears, and stops cleanly before the controller ever came', async () => {
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'affect-bt-cli-'));
+    writeFileSync(join(dir, 'cell.yaml'), `tree: ${join(process.cwd(), 'trees/handover_affect.yaml')}\nrobot: {manufacturer: acme, serialNumber: wait-${process.pid}}\nbroker: {url: 'mqtt://127.0.0.1:${port}', connectTimeoutMs: 300, reconnectMinMs: 100, reconnectMaxMs: 800}\n`);
+    const planner = spawnCli('planner', ['run', '--config', join(dir, 'cell.yaml')]);
+    await planner.waitFor((l) => l.json?.msg === 'broker connection failed; retrying' && l.json.attempt === 3, 20_000);
+    const delays = planner.find((l) => l.json?.msg === 'broker connection failed; retrying').map((l) => l.json!.retryInMs as number);
+    expect(delays[0]).toBeGreaterThanOrEqual(50);
+    expect(delays[0]).toBeLessThanOrEqual(100);
+    expect(delays[2]).toBeGreaterThanOrEqual(200);
+    expect(delays[2]).toBeLessThanOrEqual(400);
+    const broker = await startEmbeddedBroker({ port });
+    try {
+      await planner.waitFor((l) => l.json?.msg === 'planner ONLINE', 10_000);
+      await planner.waitFor((l) => l.json?.msg === 'waiting for the controller', 5000);
+      expect(await planner.stop('SIGINT', 8000)).toEqual({ code: 0, signal: null });
+      expect(planner.find((l) => l.json?.msg === 'controller available; ticking')).toEqual([]);
+    } finally {
+      await broker.stop();
+    }
+  }, 60_000);
 });
