@@ -28,7 +28,7 @@ function finishedHandovers(c: Cell, since = 0): Set<string> {
 describe('affect-bt run, end to end (publisher + planner + controller-sim processes)', () => {
   it('completes handovers, apologises and slows down on frustration, returns to normal when affect goes stale', async () => {
     broker = await cellBroker(false);
-    cell = await startCell({ broker, controllerArgs: ['--p-drop', '0.3', '--seed', '7'] });
+    cell = await startCell({ broker, controllerArgs: ['--p-drop', '0.4', '--seed', '7'] });
     const c = cell;
 
     // 1. calm: handovers complete at full speed
@@ -46,7 +46,7 @@ describe('affect-bt run, end to end (publisher + planner + controller-sim proces
     await until(() => c.states().some((s) => s.at > tFrustrated && s.json.speedScale === 0.6), 10_000, 'controller state speedScale 0.6');
     const apology = await until(
       () => c.actions().find((a) => a.actionType === 'say' && a.at > tFrustrated && a.actionParameters.kind === 'apology' && a.actionParameters.tone === 'empathic'),
-      25_000,
+      30_000,
       'an empathic apology after a failed handover',
     );
     await until(() => c.states().some((s) => s.json.actionStates.some((x: any) => x.actionId === apology.actionId && x.actionStatus === 'FINISHED')), 10_000, 'the apology FINISHED at the controller');
