@@ -299,11 +299,10 @@ function convertNode(fc: FileCtx, st: LoadState, n: YNode | null, names: Map<str
   }
   // A node with errors is still returned (its errors are already reported) so that the
   // second pass can check the rest of the tree too: all errors, not just the first.
-  void ok;
   return spec;
 }
 
-function loadFile(text: string, file: string, st: LoadState, importedFrom?: { fc: FileCtx; node: YNode }): string | undefined {
+function loadFile(text: string, file: string, st: LoadState): string | undefined {
   st.files.push(file);
   const lc = new LineCounter();
   const fc: FileCtx = { file, lc, diags: st.diags };
@@ -366,11 +365,10 @@ function loadFile(text: string, file: string, st: LoadState, importedFrom?: { fc
           report(fc, item, `cannot read import '${item.value}': ${(err as NodeJS.ErrnoException).code ?? String(err)}`, `paths are relative to ${dirname(file)}`);
           continue;
         }
-        loadFile(txt, path, st, { fc, node: item });
+        loadFile(txt, path, st);
       }
     }
   }
-  void importedFrom;
   if (treesNode === null) {
     report(fc, root, "missing 'trees:'", 'a tree file has `trees:` with one or more named trees');
     return main;
