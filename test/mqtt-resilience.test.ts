@@ -56,6 +56,23 @@ describe('broker stop/restart mid-run (embedded aedes on the same port)', () => 
   });
 });
 
+describe('shutdown while the broker is down', () => {
+  it('planner close() and controller stop() return promptly', { timeout: 15_000 }, async () => {
+    const broker = await startEmbeddedTestBroker();
+    const robot = uniqueRobot('down');
+    const link = await connectPlanner({ mqtt: { url: broker.url }, robot, blackboard: new Blackboard({ clock: new SystemClock() }), logger: silentLogger });
+    const sim = await startControllerSim({ mqtt: { url: broker.url }, robot });
+    await waitFor(() => link.controller.available, 3000, 'available');
+    link.controller.startHandover({ objectId: 'o', target: 'h1', speedScale: 1, approachWaitMs: 0, timeoutMs: 5000 });
+    await broker.pause();
+    link.controller.say({ text: 'queued while offline', kind: 'info' });
+    const t0 = Date.now();
+    await Promise.all([link.close(), sim.stop()]);
+    expect(Date.now() - t0).toBeLessThan(3000);
+    await broker.stop();
+  });
+});
+
 const cases = await testBrokers();
 
 function spawnControllerSim(url: string, robot: string): Promise<ChildProcess> {

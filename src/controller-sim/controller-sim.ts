@@ -28,7 +28,7 @@ import type { ConnectionMessage, ConnectionState } from '../contract/connection.
 import type { InstantAction, InstantActionsMessage } from '../contract/instant-actions.ts';
 import type { StateMessage, WireActionState } from '../contract/state.ts';
 import { validateMessage } from '../contract/schemas.ts';
-import { connectMqtt, publishOptions, type MqttConnectOptions } from '../mqtt/connection.ts';
+import { connectMqtt, endClient, publishOptions, type MqttConnectOptions } from '../mqtt/connection.ts';
 import { robotTopics, type RobotTopics } from '../mqtt/topics.ts';
 import { RejectionLog, silentLogger, type MqttLogger } from '../mqtt/rejections.ts';
 import type { RejectReason } from '../contract/schemas.ts';
@@ -191,9 +191,12 @@ export class ControllerSim {
     this.client.off('connect', this.onConnect);
     if (this.client.connected) {
       this.publishState();
-      await new Promise<void>((resolve) => this.client.publish(this.topics['connection/controller'], this.connection('OFFLINE'), publishOptions(this.client, 1, true), () => resolve()));
+      await Promise.race([
+        new Promise<void>((resolve) => this.client.publish(this.topics['connection/controller'], this.connection('OFFLINE'), publishOptions(this.client, 1, true), () => resolve())),
+        new Promise<void>((resolve) => setTimeout(resolve, 2000).unref()),
+      ]);
     }
-    await new Promise<void>((resolve) => this.client.end(false, {}, () => resolve()));
+    await endClient(this.client);
   }
 
   private connection(state: ConnectionState): string {

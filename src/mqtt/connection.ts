@@ -147,3 +147,27 @@ export async function connectMqtt(options: MqttConnectOptions = {}): Promise<Mqt
     throw err;
   }
 }
+
+/**
+ * Ends a client: gracefully (flushing in-flight QoS 1) when connected, within
+ * `timeoutMs`; forcibly when disconnected or when the flush takes too long, so a
+ * shutdown never hangs on a dead broker.
+ *
+ * @example
+ * ```ts
+ * await endClient(client); // after publishing OFFLINE
+ * ```
+ */
+export async function endClient(client: MqttClient, timeoutMs = 2000): Promise<void> {
+  if (!client.connected) {
+    await new Promise<void>((resolve) => client.end(true, {}, () => resolve()));
+    return;
+  }
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => client.end(true, {}, () => resolve()), timeoutMs);
+    client.end(false, {}, () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

@@ -13,7 +13,7 @@ import { SystemClock, type Clock } from '../core/clock.ts';
 import { HeaderFactory, type RobotId } from '../contract/header.ts';
 import type { ConnectionMessage, ConnectionState } from '../contract/connection.ts';
 import { MqttBridge, type BridgeCounters, type BridgeOptions } from './bridge.ts';
-import { connectMqtt, isMqtt5, publishOptions, type MqttConnectOptions } from './connection.ts';
+import { connectMqtt, endClient, isMqtt5, publishOptions, type MqttConnectOptions } from './connection.ts';
 import { MqttController, type ControllerCounters, type MqttControllerOptions } from './controller-client.ts';
 import { stderrLogger, type MqttLogger } from './rejections.ts';
 import { topicFor } from './topics.ts';
@@ -125,9 +125,12 @@ export async function connectPlanner(options: PlannerLinkOptions): Promise<Plann
     async close() {
       controller.close();
       if (client.connected) {
-        await new Promise<void>((resolve) => client.publish(connTopic, connection('OFFLINE'), publishOptions(client, 1, true), () => resolve()));
+        await Promise.race([
+          new Promise<void>((resolve) => client.publish(connTopic, connection('OFFLINE'), publishOptions(client, 1, true), () => resolve())),
+          new Promise<void>((resolve) => setTimeout(resolve, 2000).unref()),
+        ]);
       }
-      await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+      await endClient(client);
       client.off('message', onMessage);
     },
   };
