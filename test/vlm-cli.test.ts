@@ -46,6 +46,8 @@ describe('--vlm CLI hook', () => {
     expect(hook(['--dry-run']).h).toEqual({ error: '--dry-run need(s) --vlm gemini' });
     expect(hook(['--vlm', 'gemini', '--vlm-calls-per-minute', 'lots']).h).toEqual({ error: "--vlm-calls-per-minute must be a number ≥ 0, got 'lots'" });
     expect(hook(['--vlm', 'gemini', '--vlm-base-url', 'localhost:1']).h).toEqual({ error: "--vlm-base-url must be an http(s) URL, got 'localhost:1'" });
+    expect(hook(['--vlm', 'gemini', '--vlm-price', '0.3']).h).toEqual({ error: "--vlm-price must be IN/OUT in USD per 1M tokens, e.g. 0.30/2.50, got '0.3'" });
+    expect(hook(['--vlm-price', '1/2']).h).toEqual({ error: '--vlm-price need(s) --vlm gemini' });
     expect(VLM_CLI_HELP).toContain('--dry-run');
   });
   it('without --vlm: off, estimates pass through', () => {
@@ -76,6 +78,11 @@ describe('--vlm CLI hook', () => {
     expect(j.body.contents[0].parts.filter((p: { inlineData?: unknown }) => p.inlineData).length).toBe(3);
     expect(r.err()).toMatch(/vlm dry run: escalate h1 frame synthetic:0:\w+ \(t=\+0\.00 s\)/);
     expect(r.err()).toContain('VLM dry run (gemini-2.5-flash-lite, nothing sent): 59 frames');
+    // the price flag reaches the estimate: 10× the default price → 10× the cost
+    const r10 = hook(['--vlm', 'gemini', '--dry-run', '--vlm-price', '3/25']);
+    await feed(r10.h as VlmCliHook);
+    const usd10 = JSON.parse(r10.out().trim()).vlmDryRun.estimatedUsd;
+    expect(usd10).toBeCloseTo(10 * j.estimatedUsd, 12);
     expect(srv.requests.length).toBe(before);
   });
   it('live: calls Gemini at --vlm-base-url with the env key and publishes the merged estimate', async () => {

@@ -20,6 +20,7 @@ import type { GeminiOptions } from './gemini.ts';
 import type { VlmProvider, VlmRequest, VlmVerdict } from './types.ts';
 import { DEFAULT_GEMINI_MODEL } from './wire.ts';
 import { fileFrameSource, type FrameSource } from './keyframes.ts';
+import { GEMINI_25_FLASH_PRICE, type TokenPrice } from './policy.ts';
 
 /**
  * parseArgs option definitions for the VLM flags.
@@ -37,6 +38,7 @@ export const VLM_CLI_OPTIONS = {
   'vlm-calls-per-minute': { type: 'string' },
   'vlm-budget-usd-per-hour': { type: 'string' },
   'vlm-timeout-ms': { type: 'string' },
+  'vlm-price': { type: 'string' },
 } as const;
 
 /**
@@ -56,6 +58,7 @@ export const VLM_CLI_HELP = [
   '  --vlm-calls-per-minute N     rate limit (default 6)',
   '  --vlm-budget-usd-per-hour X  cost budget per rolling hour (default 0.10)',
   '  --vlm-timeout-ms N           per-call deadline (default 8000)',
+  '  --vlm-price IN/OUT           USD per 1M input/output tokens (default 0.30/2.50, Gemini 2.5 Flash list price)',
 ].join('\n');
 
 /** Parsed values of the VLM flags (a subset of a command's parseArgs values). */
@@ -67,6 +70,7 @@ export interface VlmCliValues {
   'vlm-calls-per-minute'?: string;
   'vlm-budget-usd-per-hour'?: string;
   'vlm-timeout-ms'?: string;
+  'vlm-price'?: string;
 }
 
 /** What a command drives. */
@@ -96,6 +100,13 @@ function num(v: string | undefined, flag: string, def: number): number {
   return n;
 }
 
+function parsePrice(v: string | undefined): TokenPrice {
+  if (v === undefined) return GEMINI_25_FLASH_PRICE;
+  const m = /^([0-9]*\.?[0-9]+)\/([0-9]*\.?[0-9]+)$/.exec(v.trim());
+  if (!m) throw new Error(`--vlm-price must be IN/OUT in USD per 1M tokens, e.g. 0.30/2.50, got '${v}'`);
+  return { inputPerMTok: Number(m[1]), outputPerMTok: Number(m[2]) };
+}
+
 /**
  * Builds the hook from parsed flags. Returns `{ error }` for a usage error (exit 2).
  *
@@ -108,7 +119,7 @@ function num(v: string | undefined, flag: string, def: number): number {
  */
 export function createVlmCliHook(values: VlmCliValues, io: Io): VlmCliHook | { error: string } {
   const off: VlmCliHook = { mode: 'off', step: async () => {}, current: (l) => l, finish: async () => {} };
-  const vlmFlags = ['dry-run', 'vlm-model', 'vlm-base-url', 'vlm-calls-per-minute', 'vlm-budget-usd-per-hour', 'vlm-timeout-ms'] as const;
+  const vlmFlags = ['dry-run', 'vlm-model', 'vlm-base-url', 'vlm-calls-per-minute', 'vlm-budget-usd-per-hour', 'vlm-timeout-ms', 'vlm-price'] as const;
   if (values.vlm === undefined) {
     const stray = vlmFlags.filter((f) => values[f] !== undefined);
     return stray.length > 0 ? { error: `--${stray.join(', --')} need(s) --vlm gemini` } : off;
@@ -120,6 +131,7 @@ export function createVlmCliHook(values: VlmCliValues, io: Io): VlmCliHook | { e
       callsPerMinute: num(values['vlm-calls-per-minute'], '--vlm-calls-per-minute', 6),
       budgetUsdPerHour: num(values['vlm-budget-usd-per-hour'], '--vlm-budget-usd-per-hour', 0.1),
       timeoutMs: num(values['vlm-timeout-ms'], '--vlm-timeout-ms', 8000),
+      price: parsePrice(values['vlm-price']),
     };
   } catch (e) {
     return { error: (e as Error).message };
