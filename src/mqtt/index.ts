@@ -3,8 +3,9 @@
  * `affect-bt run` import from here):
  *
  * - {@link startEmbeddedBroker} — aedes on 127.0.0.1 (MQTT 3.1.1), stop/restart.
- * - {@link connectMqtt}, {@link isMqtt5}, {@link publishOptions} — connect by URL with
- *   TLS/credentials/last will, MQTT 5 detection with 3.1.1 fallback.
+ * - {@link connectMqtt}, {@link isMqtt5}, {@link publishOptions}, {@link endClient} —
+ *   connect by URL with TLS/credentials/last will, MQTT 5 detection with 3.1.1
+ *   fallback, shutdown that never hangs on a dead broker.
  * - {@link connectPlanner} → {@link PlannerLink} `{ client, bridge, controller, mqtt5,
  *   connected, counters(), close() }` — the planner's whole MQTT side.
  * - {@link MqttBridge} — validating MQTT → blackboard bridge (`handle(topic, payload)`,
@@ -15,6 +16,12 @@
  * - {@link AffectPublisher} — estimator side of the `affect` topic.
  * - {@link topicFor}, {@link robotTopics}, {@link parseRobotId} — topic names.
  * - {@link RejectionLog}, {@link MqttLogger}, {@link stderrLogger}, {@link silentLogger}.
+ * - {@link renderContractDoc} — `docs/mqtt-contract.md` generator (see contract-doc.ts).
+ *
+ * Safe-state semantics for runners: `controller.available === false` means "do not
+ * start handovers"; `controller.safeReason` is the text to report; transitions come
+ * through `controller.onAvailabilityChange`. Metrics: `link.counters()` (bridge
+ * accepted/rejected per reason, controller sends/resends/timeouts, reconnects).
  *
  * @example
  * ```ts
@@ -32,3 +39,4 @@ export * from './safe-state.ts';
 export * from './controller-client.ts';
 export * from './affect-publisher.ts';
 export * from './planner-link.ts';
+export { renderContractDoc, EXAMPLES as CONTRACT_EXAMPLES } from './contract-doc.ts';
