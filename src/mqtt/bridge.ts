@@ -100,6 +100,10 @@ export class MqttBridge {
   private readonly stateListeners: Array<(m: StateMessage) => void> = [];
   private readonly connectionListeners: Array<(m: ConnectionMessage) => void> = [];
   private readonly robot: RobotId;
+  /** humanId → blackboard key, so the hot path does not build strings. */
+  private readonly keys = new Map<string, string>();
+  /** Reused write options (the blackboard copies the fields). */
+  private readonly scratch: { source: string; timestamp: number; maxAgeMs: number } = { source: '', timestamp: 0, maxAgeMs: 0 };
   private readonly _counters: Omit<BridgeCounters, 'rejected'> = { received: 0, accepted: { affect: 0, state: 0, connection: 0 }, estimatesWritten: 0 };
 
   constructor(options: BridgeOptions) {
@@ -235,13 +239,22 @@ export class MqttBridge {
         this.rejections.reject(topic, 'stale', `estimate for ${e.humanId} is ${now - observed} ms old, older than its maxAgeMs ${e.maxAgeMs}`);
         continue;
       }
-      const key = affectKey(e.humanId);
+      let key = this.keys.get(e.humanId);
+      if (key === undefined) {
+        if (this.keys.size >= 1024) this.keys.clear();
+        key = affectKey(e.humanId);
+        this.keys.set(e.humanId, key);
+      }
       const prev = this.bb.entry(key);
       if (prev !== undefined && prev.timestamp > observed) {
         this.rejections.reject(topic, 'out_of_order', `estimate for ${e.humanId} observed at ${e.observedAt} is older than the one held`);
         continue;
       }
-      this.bb.set(key, e, { source: e.source === 'vlm' ? 'mqtt:vlm' : 'mqtt:local', timestamp: observed, maxAgeMs: e.maxAgeMs });
+      const w = this.scratch;
+      w.source = e.source === 'vlm' ? 'mqtt:vlm' : 'mqtt:local';
+      w.timestamp = observed;
+      w.maxAgeMs = e.maxAgeMs;
+      this.bb.set(key, e, w);
       written++;
     }
     this._counters.estimatesWritten += written;
