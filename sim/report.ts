@@ -83,7 +83,7 @@ function cell(s: Summary, key: string, sign = false): string {
 export function toTable(results: readonly ScenarioResult[], meta: ReportMeta): string {
   const lines: string[] = [];
   for (const s of results) {
-    lines.push(`scenario ${s.scenario}: ${s.description} — ${meta.episodes} episodes, seed ${meta.seed}, mean [95% CI]`);
+    lines.push(`scenario ${s.scenario}${s.description ? `: ${s.description}` : ''} — ${meta.episodes} episodes, seed ${meta.seed}, mean [95% CI]`);
     const head = ['metric', ...s.trees.map((t) => t.tree), ...s.comparisons.map((c) => `Δ ${c.tree} − ${c.baseline}`)];
     const rows: string[][] = [head];
     for (const m of REPORTED_METRICS) {

@@ -59,3 +59,19 @@ describe('affect-bt sim', () => {
     expect(readFileSync(join(dir, 'plots', svgs[1]!), 'utf8')).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   });
 });
+
+describe('affect-bt sim --scenario FILE', () => {
+  it('runs a scenario file and reports scenario errors as file:line:col with exit code 2', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const good = join(dir, 'two.yaml');
+    writeFileSync(good, 'name: two_tasks\nhandovers: 2\n');
+    const ok = await capture(['--scenario', good, '--episodes', '2', '--quiet']);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/scenario two_tasks — 2 episodes, seed 1/);
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'name: bad\nrobot:\n  dropBase: 7\n');
+    const r = await capture(['--scenario', bad, '--episodes', '2', '--quiet']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/bad\.yaml:3:\d+: robot\.dropBase: Expected number to be less or equal to 1 \(got 7\)/);
+  });
+});
