@@ -78,6 +78,21 @@ describe('per-frame pipeline', () => {
   });
 });
 
+describe('dense fusion on real frames', () => {
+  it('flags a 300 ms happy burst inside a neutral sequence at 10 fps', async () => {
+    const seq = [...Array(10).fill('neutral.jpg'), ...Array(3).fill('happy.jpg'), ...Array(6).fill('neutral.jpg')];
+    const pipe = await createFramePipeline();
+    const bursts: unknown[] = [];
+    await runEstimator(
+      seq.map((f, i) => ({ frameId: `${i}:${f}`, source: SCENES + f })),
+      pipe,
+      { fps: 10, startT: 0 },
+      (e) => void (e.kind === 'frame' && e.fused.burst && bursts.push(e.fused.estimate.cues?.burst)),
+    );
+    expect(bursts).toEqual([{ expression: 'happy', durationMs: 300 }]);
+  });
+});
+
 describe('estimate --mqtt', () => {
   it('publishes one affect message per frame on affectbt/v1/M/S/affect', async () => {
     const broker = await startEmbeddedBroker();

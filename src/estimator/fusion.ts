@@ -10,9 +10,11 @@
  *   the output blends toward the fast one as their total-variation distance grows, so
  *   noise is damped but a real 0.25–0.5 s burst shows through instead of being
  *   averaged away. Time constants are in ms (dt-aware), so irregular frame rates work.
- * - Bursts: a run of the fast filter's arg-max that differs from the slow baseline;
- *   when the run ends and lasted within [burstMinMs, burstMaxMs] (default 250–500 ms)
- *   the frame carries `burst = {expression, durationMs}` (also in `estimate.cues`).
+ * - Bursts: a run of consecutive frames whose own (dense, unsmoothed) arg-max differs
+ *   from the slow baseline's arg-max at the run's start; when the run ends and lasted
+ *   within [burstMinMs, burstMaxMs] (default 250–500 ms) the frame carries
+ *   `burst = {expression, durationMs}` (also in `estimate.cues`). Single-frame
+ *   glitches are too short and sustained changes too long to be flagged.
  * - Valence/arousal: per-class circumplex coordinates (see {@link VA_COORDINATES})
  *   weighted by each class's probability above chance, `e_i = max(0, p_i − 1/7)/(6/7)`:
  *   `valence = Σ e_i·v_i`, `arousal = Σ e_i·a_i`. A one-hot distribution maps to its
@@ -251,7 +253,6 @@ export function createAffectFuser(options: AffectFuserOptions = {}): AffectFuser
   // current run of the fast arg-max that departs from the slow baseline
   let runClass = -1;
   let runStart = 0;
-  let runBaseline = -1;
 
   function reset(): void {
     fast.fill(0);
@@ -262,7 +263,6 @@ export function createAffectFuser(options: AffectFuserOptions = {}): AffectFuser
     frustration = 0;
     quality = 0;
     runClass = -1;
-    runBaseline = -1;
     stats.frames = 0;
     stats.rejected = 0;
     stats.bursts = 0;
@@ -317,6 +317,7 @@ export function createAffectFuser(options: AffectFuserOptions = {}): AffectFuser
       let q = obs.faceScore ?? 1;
       q = Number.isFinite(q) ? clamp(q, 0, 1) : 1;
       if (obs.fallbackCrop) q *= 0.7;
+      const baseline = initialised ? argmax(slow) : -1;
       if (!initialised) {
         fast.set(input);
         slow.set(input);
@@ -332,10 +333,10 @@ export function createAffectFuser(options: AffectFuserOptions = {}): AffectFuser
         quality += af * (q - quality);
       }
       lastFaceT = t;
-      // burst tracking on the fast arg-max vs the slow baseline
-      const fa = argmax(fast);
-      const sa = argmax(slow);
-      if (runClass >= 0 && fa !== runClass) {
+      // burst tracking on the dense per-frame arg-max vs the slow baseline as it was
+      // before this frame (a flat baseline can flip within one frame)
+      const ia = argmax(input);
+      if (runClass >= 0 && ia !== runClass) {
         const dur = t - runStart;
         if (dur >= burstMin && dur <= burstMax) {
           burst = { expression: FACE_EXPRESSIONS[runClass]!, durationMs: Math.round(dur) };
@@ -343,12 +344,9 @@ export function createAffectFuser(options: AffectFuserOptions = {}): AffectFuser
         }
         runClass = -1;
       }
-      if (runClass < 0 && fa !== sa && fa !== runBaseline) {
-        runClass = fa;
+      if (runClass < 0 && baseline >= 0 && ia !== baseline) {
+        runClass = ia;
         runStart = t;
-        runBaseline = sa;
-      } else if (runClass < 0) {
-        runBaseline = sa;
       }
     } else if (runClass >= 0) {
       runClass = -1; // a burst cannot be confirmed across a face loss
