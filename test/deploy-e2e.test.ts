@@ -6,7 +6,7 @@
  * normal; GET /metrics serves the planner metrics; SIGTERM publishes OFFLINE, exit 0.
  */
 import { describe, it, expect, afterAll } from 'vitest';
-import { killAll, until } from './support/processes.ts';
+import { killAll, until, spawnCli } from './support/processes.ts';
 import { cellBroker, startCell, reExecutions, type Cell, type CellBroker } from './support/cell.ts';
 
 let cell: Cell | undefined;
@@ -89,5 +89,26 @@ describe('affect-bt run, end to end (publisher + planner + controller-sim proces
     expect(exit.code).toBe(0);
     await until(() => c.seen.some((s) => s.at >= tStop && s.name === 'connection/planner' && s.json.connectionState === 'OFFLINE'), 3000, 'OFFLINE on connection/planner');
     expect(c.planner.find((l) => l.json?.msg === 'planner stopped')).toHaveLength(1);
+  }, 120_000);
+
+  it('takes its affect from the real estimator process (`affect-bt estimate --mqtt`)', async () => {
+    await cell?.close();
+    broker ??= await cellBroker(false);
+    cell = await startCell({ broker, publisher: false });
+    const c = cell;
+    const frames = Array.from({ length: 30 }, (_, i) => `../shared/data/faces/scenes/${i % 2 ? 'angry' : 'neutral'}.jpg`);
+    const estimator = spawnCli('estimator', ['estimate', '--mqtt', broker.url, '--robot', c.robot, '--fps', '10', ...frames]);
+    const line = await c.planner.waitFor((l) => l.json?.msg === 'metrics server listening', 1000);
+    const metric = async (re: RegExp) => Number(re.exec(await (await fetch(line.json!.url)).text())?.[1] ?? NaN);
+    await until(async () => (await metric(/affectbt_mqtt_messages_received_total\{topic="affect"[^}]*\} (\d+)/)) >= 5, 30_000, 'estimates accepted by the planner');
+    expect(await metric(/affectbt_affect_age_seconds\{[^}]*\} ([\d.e-]+)/)).toBeLessThan(1);
+    const { code } = await estimator.exited;
+    expect(code).toBe(0);
+    const accepted = await metric(/affectbt_mqtt_messages_received_total\{topic="affect"[^}]*\} (\d+)/);
+    expect(accepted).toBeGreaterThanOrEqual(frames.length * 0.8);
+    expect(await metric(/affectbt_mqtt_messages_rejected_total\{reason="schema"[^}]*\} (\d+)/)).toBe(0);
+    const est = c.seen.find((s) => s.name === 'affect');
+    expect(est?.json.estimates[0].source).toBe('local');
+    await until(() => finishedHandovers(c).size >= 2, 15_000, 'handovers keep completing');
   }, 120_000);
 });
