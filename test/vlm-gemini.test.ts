@@ -106,7 +106,11 @@ describe('GeminiProvider on the real SDK', () => {
     expect(e.kind).toBe('rate_limited');
     expect(e.status).toBe(429);
     expect(e.message).toContain('HTTP 429');
+    expect(e.retryAfterMs).toBeUndefined();
     expect(srv.requests).toHaveLength(2);
+    srv.requests.length = 0;
+    srv.setFallback({ kind: 'status', status: 429, retryDelay: '37s' });
+    expect((await failure(provider().analyse(request, new AbortController().signal))).retryAfterMs).toBe(37_000);
   });
 
   it('HTTP 500 once → retried, then the verdict; 500 on every attempt → "server"', async () => {

@@ -95,6 +95,20 @@ describe('rate limit', () => {
   });
 });
 
+describe('HTTP 429 back-off', () => {
+  it("after a final 429, no calls for the server's retryDelay, then calls resume", async () => {
+    srv.setFallback({ kind: 'status', status: 429, retryDelay: '20s' });
+    const { esc, clock } = testEscalator({ provider: provider(), cooldownMs: 0, breakerFailures: 10 });
+    expect(await escalateOnce(esc, clock, scene(0, T0))).toBe(true);
+    expect(esc.stats().errors).toEqual({ rate_limited: 1 });
+    expect(await escalateOnce(esc, clock, scene(1, T0 + 10_000))).toBe(false); // paused until T0+20 s
+    expect(srv.requests).toHaveLength(1);
+    srv.setFallback({ kind: 'answer', answer: DEFAULT_ANSWER });
+    expect(await escalateOnce(esc, clock, scene(2, T0 + 21_000))).toBe(true);
+    expect(esc.stats()).toMatchObject({ merged: 1 });
+  });
+});
+
 describe('late verdicts', () => {
   it('a verdict about a moment older than the newest local estimate by more than the bound is discarded', async () => {
     srv.setFallback({ kind: 'answer', answer: DEFAULT_ANSWER, delayMs: 300 });

@@ -15,7 +15,8 @@
  * - valid answer → verdict merged and published (or counted `uncertain` / `late`);
  * - invalid JSON / schema violation / empty → rejected, counted, breaker failure;
  * - HTTP 429 / 5xx / network → the SDK retries within `attempts`; still failing →
- *   skipped, counted, breaker failure;
+ *   skipped, counted, breaker failure; after a final 429 no calls for the server's
+ *   `retryDelay` (RetryInfo) or `rateLimitedPauseMs`;
  * - timeout → aborted, counted, breaker failure; the local estimate stands.
  * Time for limits comes from the injected Clock; the call timeout is wall time.
  */
@@ -81,6 +82,8 @@ export interface EscalatorOptions {
   expectedOutputTokens?: number;
   /** Per-call deadline, wall ms, including SDK retries (default 8000). */
   timeoutMs?: number;
+  /** Pause after a final HTTP 429 without a server `retryDelay` (default 30 000 ms). */
+  rateLimitedPauseMs?: number;
   /** Consecutive failures that open the breaker (default 3). */
   breakerFailures?: number;
   /** How long the breaker stays open before a half-open probe (default 60 000 ms). */
@@ -169,6 +172,8 @@ export class Escalator {
   private readonly scratch: TriggerKind[] = [];
   private readonly s: EscalatorStats;
   private closed = false;
+  /** No calls before this time (server-requested back-off after HTTP 429). */
+  private pausedUntil = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly opts: EscalatorOptions) {
     this.mode = opts.dryRun ? 'dry-run' : opts.provider ? 'live' : 'off';
@@ -182,6 +187,7 @@ export class Escalator {
       price: opts.price ?? GEMINI_25_FLASH_PRICE,
       expectedOutputTokens: opts.expectedOutputTokens ?? 120,
       timeoutMs: opts.timeoutMs ?? 8000,
+      rateLimitedPauseMs: opts.rateLimitedPauseMs ?? 30_000,
       breakerFailures: opts.breakerFailures ?? 3,
       breakerOpenMs: opts.breakerOpenMs ?? 60_000,
       cacheTtlMs: opts.cacheTtlMs ?? 120_000,
@@ -258,7 +264,7 @@ export class Escalator {
     if (now - h.lastEscalationAt < this.o.cooldownMs) return this.skip(f, 'cooldown');
     if (this.inflight.size >= this.o.maxInFlight) return this.skip(f, 'in_flight');
     if (!this.breaker.canCall(now)) return this.skip(f, 'breaker_open');
-    if (!this.rate.available(now)) return this.skip(f, 'rate_limited');
+    if (now < this.pausedUntil || !this.rate.available(now)) return this.skip(f, 'rate_limited');
     if (!this.budget.allows(now, this.estimateUsd(PRECHECK_INPUT_TOKENS))) return this.skip(f, 'over_budget');
 
     // Reserve the call now, so limits hold even while requests are being composed
@@ -412,6 +418,7 @@ export class Escalator {
       // A timeout we set is reported as such even if the provider saw a plain abort.
       const kind: VlmErrorKind = err.kind === 'aborted' && (ac.signal.reason as { name?: string })?.name === 'TimeoutError' ? 'timeout' : err.kind;
       if (err.usage) this.account(err.usage.inputTokens, err.usage.outputTokens, costUsd(err.usage, this.o.price));
+      if (kind === 'rate_limited') this.pausedUntil = this.o.clock.now() + (err.retryAfterMs ?? this.o.rateLimitedPauseMs);
       if (kind === 'aborted') this.breaker.release();
       else this.breaker.failure(this.o.clock.now());
       this.countError(kind, humanId, err.message);

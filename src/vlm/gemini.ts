@@ -99,7 +99,9 @@ function classify(e: unknown, signal: AbortSignal, latencyMs: number): VlmError 
     const s = err.status;
     const kind = s === 429 ? 'rate_limited' : s >= 500 ? 'server' : 'http';
     const hint = s === 400 || s === 403 ? ' (check the API key and model name)' : s === 429 ? ' (quota; lower vlm calls/min)' : '';
-    return new VlmError(kind, `gemini: HTTP ${s}${hint}: ${String(err.message).slice(0, 200)}`, s, undefined, latencyMs);
+    const retry = /"retryDelay"\s*:\s*"(\d+(?:\.\d+)?)s"/.exec(String(err.message));
+    const retryAfterMs = retry ? Math.round(Number(retry[1]) * 1000) : undefined;
+    return new VlmError(kind, `gemini: HTTP ${s}${hint}: ${String(err.message).slice(0, 200)}`, s, undefined, latencyMs, retryAfterMs);
   }
   const code = err?.cause?.code ? ` (${err.cause.code})` : '';
   return new VlmError('network', `gemini: network error${code}: ${err?.message ?? String(e)}; check --vlm-base-url / connectivity`, undefined, undefined, latencyMs);

@@ -85,6 +85,8 @@ export class VlmError extends Error {
     readonly status?: number,
     readonly usage?: VlmUsage,
     readonly latencyMs?: number,
+    /** Server-requested back-off (HTTP 429 RetryInfo `retryDelay`), ms. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'VlmError';

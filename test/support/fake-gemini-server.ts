@@ -25,7 +25,7 @@ export type FakeScenario =
   /** 200 with `text` as the model's single text part (JSON.stringify'd when an object). */
   | { kind: 'answer'; answer: unknown; usage?: FakeUsage; delayMs?: number }
   /** An HTTP error with Google's `{error:{code,message,status}}` envelope. */
-  | { kind: 'status'; status: number; message?: string; delayMs?: number }
+  | { kind: 'status'; status: number; message?: string; delayMs?: number; /** e.g. '30s': adds a google.rpc.RetryInfo detail, as the real API does on 429. */ retryDelay?: string }
   /** Never answers (the socket stays open until the client aborts or the server closes). */
   | { kind: 'hang' };
 
@@ -88,7 +88,8 @@ export async function startFakeGeminiServer(): Promise<FakeGeminiServer> {
     if (s.kind === 'status') {
       const status = statusName(s.status);
       res.writeHead(s.status, { 'content-type': 'application/json; charset=UTF-8' });
-      res.end(JSON.stringify({ error: { code: s.status, message: s.message ?? `fake ${status}`, status } }));
+      const details = s.retryDelay ? [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: s.retryDelay }] : undefined;
+      res.end(JSON.stringify({ error: { code: s.status, message: s.message ?? `fake ${status}`, status, ...(details ? { details } : {}) } }));
       return;
     }
     const text = typeof s.answer === 'string' ? s.answer : JSON.stringify(s.answer);
