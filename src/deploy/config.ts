@@ -21,7 +21,14 @@ import { parseYamlSource, positionOf, type YamlSource } from './yaml-source.ts';
 import type { Diagnostic } from '../tree/loader.ts';
 import { didYouMean } from '../tree/ports.ts';
 
-/** Schema of the `broker.tls` block. */
+/**
+ * Schema of the `broker.tls` block.
+ *
+ * @example
+ * ```ts
+ * Value.Check(TlsSchema, { ca: 'ca.pem', rejectUnauthorized: true }); // true
+ * ```
+ */
 export const TlsSchema = Type.Object(
   {
     ca: Type.Optional(Type.String({ minLength: 1, description: 'PEM file of the CA that signed the broker certificate' })),
@@ -32,7 +39,14 @@ export const TlsSchema = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
-/** Schema of a cell configuration file. */
+/**
+ * Schema of a cell configuration file (defaults included; see docs/deploy.md for the table).
+ *
+ * @example
+ * ```ts
+ * CellConfigSchema.properties.tick.properties.rateHz.default; // 50
+ * ```
+ */
 export const CellConfigSchema = Type.Object(
   {
     tree: Type.String({ minLength: 1, description: 'YAML tree file to run (relative to the config file)' }),
@@ -129,7 +143,14 @@ export type CellConfig = Static<typeof CellConfigSchema> & {
 /** One positioned configuration problem (the tree loader's diagnostic shape, shared). */
 export type ConfigDiagnostic = Diagnostic;
 
-/** Raised when a config cannot be used; `message` lists every diagnostic. */
+/**
+ * Raised when a config cannot be used; `message` lists every diagnostic, one per line.
+ *
+ * @example
+ * ```ts
+ * try { loadCellConfig('cell.yaml'); } catch (e) { if (e instanceof ConfigError) console.error(e.message); }
+ * ```
+ */
 export class ConfigError extends Error {
   override name = 'ConfigError';
   constructor(readonly diagnostics: ConfigDiagnostic[]) {

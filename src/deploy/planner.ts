@@ -38,7 +38,14 @@ import { ReconnectDriver } from './reconnect.ts';
 import { Ticker } from './ticker.ts';
 import { TracePublisher } from './trace.ts';
 
-/** Blackboard key WaitForHumanReady reads by default. */
+/**
+ * Blackboard key WaitForHumanReady reads by default; the planner writes it (config `humanReady`).
+ *
+ * @example
+ * ```ts
+ * planner.blackboard.get(HUMAN_READY_KEY); // true with humanReady: assume
+ * ```
+ */
 export const HUMAN_READY_KEY = 'human/ready';
 
 /** What the planner needs from a built tree (the tree runtime's `TreeRunner` fits). */

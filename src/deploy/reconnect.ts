@@ -13,7 +13,14 @@
 import type { MqttClient } from 'mqtt';
 import { Backoff } from './backoff.ts';
 
-/** mqtt.js's own reconnect interval, set so it never fires before ours (≈ 24 days, the timer maximum). */
+/**
+ * mqtt.js's own reconnect interval, set so it never fires before ours (≈ 24 days, the timer maximum).
+ *
+ * @example
+ * ```ts
+ * client.options.reconnectPeriod === MQTTJS_RECONNECT_DISABLED_MS; // after new ReconnectDriver(client, …)
+ * ```
+ */
 export const MQTTJS_RECONNECT_DISABLED_MS = 2_147_483_647;
 
 /** Options of {@link ReconnectDriver}. */

@@ -12,7 +12,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
-/** Repository root (tests run from it; paths in commands are relative to it). */
+/**
+ * Repository root (tests run from it; paths in commands are relative to it).
+ *
+ * @example
+ * ```ts
+ * resolve(REPO_ROOT, 'cells/example.yaml');
+ * ```
+ */
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 
 /** One output line of a child. */
@@ -29,7 +36,16 @@ export type LineMatcher = RegExp | ((line: OutputLine) => boolean);
 
 const live = new Set<Child>();
 
-/** A spawned child process with line capture. */
+/**
+ * A spawned child process with line capture.
+ *
+ * @example
+ * ```ts
+ * const c = spawnCli('planner', ['run', '--config', 'cells/example.yaml']);
+ * await c.waitFor((l) => l.json?.msg === 'planner ONLINE');
+ * await c.stop('SIGTERM');
+ * ```
+ */
 export class Child {
   readonly lines: OutputLine[] = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
