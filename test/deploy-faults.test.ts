@@ -90,6 +90,27 @@ describe('deployed planner faults', () => {
     await until(() => finished(c, tBack) >= 1, 15_000, 'handovers resume with the new controller');
   }, 90_000);
 
+  it('controller silent (process frozen): the planner goes safe on state silence and resumes when it reports again', async () => {
+    broker = await cellBroker(false);
+    cell = await startCell({ broker, publisher: false });
+    const c = cell;
+    await until(() => finished(c, 0) >= 1, 15_000, 'a finished handover');
+    const before = c.planner.lines.length;
+    const t0 = Date.now();
+    c.controller.kill('SIGSTOP');
+    try {
+      const entered = await c.planner.waitFor((l) => l.json?.msg === 'safe state entered', 5000, before);
+      expect(entered.json!.reason).toMatch(/^controller state silent for \d+ ms \(stateTimeoutMs 1500\)$/);
+      expect(entered.at - t0).toBeLessThan(1500 + 1500);
+    } finally {
+      c.controller.kill('SIGCONT');
+    }
+    await c.planner.waitFor((l) => l.json?.msg === 'safe state left; resuming', 15_000, before);
+    const tBack = Date.now();
+    await until(() => finished(c, tBack) >= 1, 15_000, 'handovers resume');
+    expect(reExecutions(c.states())).toEqual([]);
+  }, 60_000);
+
   it('SIGTERM: stops ticking, cancels the running handover, publishes OFFLINE (retained) and exits 0', async () => {
     broker = await cellBroker(false);
     cell = await startCell({ broker, publisher: false, controllerArgs: ['--handover-ms', '20000'] });
