@@ -11,7 +11,14 @@ import { runEpisode, type EpisodeMetrics, type Timeline, type TreeFactory } from
 import { episodeSeed } from './rng.ts';
 import { pairedDiff, summarize, type Summary } from './stats.ts';
 
-/** The metrics reported with CIs, in table order, with their units and direction. */
+/**
+ * The metrics reported with CIs, in table order, with their units and direction.
+ *
+ * @example
+ * ```ts
+ * REPORTED_METRICS.map((m) => m.key); // ['successRate', 'handoverTimeS', …]
+ * ```
+ */
 export const REPORTED_METRICS = [
   { key: 'successRate', label: 'task success', unit: '', better: 'higher' },
   { key: 'handoverTimeS', label: 'handover time', unit: 's', better: 'lower' },

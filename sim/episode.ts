@@ -29,7 +29,14 @@ import { SimRobot, type RobotEvent } from './robot.ts';
 import { TrustModel, type ApologyJudgement } from './trust.ts';
 import { createSimEstimator, type SimEstimator } from './estimator.ts';
 
-/** Epoch time at which every episode starts (fixed, for determinism): 2026-01-01T00:00:00Z. */
+/**
+ * Epoch time at which every episode starts (fixed, for determinism): 2026-01-01T00:00:00Z.
+ *
+ * @example
+ * ```ts
+ * new Date(EPISODE_START_MS).toISOString(); // '2026-01-01T00:00:00.000Z'
+ * ```
+ */
 export const EPISODE_START_MS = Date.UTC(2026, 0, 1);
 
 /** The part of the tree runner the simulator drives. */

@@ -22,7 +22,14 @@ import type { TaskContext } from '../src/estimator/types.ts';
 import type { EstimatorParams } from './params.ts';
 import type { FrameCues } from './human.ts';
 
-/** How long a sigh stays in the cues after it was heard, ms. */
+/**
+ * How long a sigh stays in the cues after it was heard, ms.
+ *
+ * @example
+ * ```ts
+ * const sighing = now - lastSighAt <= SIGH_HOLD_MS;
+ * ```
+ */
 export const SIGH_HOLD_MS = 3000;
 
 /** An estimator the simulator can feed frame by frame. */

@@ -6,7 +6,14 @@
 import type { TSchema } from '@sinclair/typebox';
 import { ScenarioSchema } from './params.ts';
 
-/** Marker lines around the generated table in docs/simulator.md. */
+/**
+ * Marker lines around the generated table in docs/simulator.md.
+ *
+ * @example
+ * ```ts
+ * const table = doc.slice(doc.indexOf(PARAMS_BEGIN) + PARAMS_BEGIN.length, doc.indexOf(PARAMS_END));
+ * ```
+ */
 export const PARAMS_BEGIN = '<!-- BEGIN GENERATED: scenario parameters (sim/params-doc.ts) -->';
 export const PARAMS_END = '<!-- END GENERATED: scenario parameters -->';
 

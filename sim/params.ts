@@ -31,7 +31,14 @@ const trait = (mean: number, sd: number, description: string) =>
 const obj = <T extends Record<string, TSchema>>(props: T, description: string) =>
   Type.Object(props, { additionalProperties: false, default: {}, description });
 
-/** The simulated person. */
+/**
+ * The simulated person.
+ *
+ * @example
+ * ```ts
+ * Value.Default(HumanParamsSchema, {}).patience; // { mean: 0.6, sd: 0.15 }
+ * ```
+ */
 export const HumanParamsSchema = obj(
   {
     patience: trait(0.6, 0.15, 'trait: 1 = waits calmly; scales how fast waiting raises frustration'),
@@ -92,7 +99,14 @@ export const HumanParamsSchema = obj(
   'the simulated person',
 );
 
-/** The simulated robot and handover. */
+/**
+ * The simulated robot and handover.
+ *
+ * @example
+ * ```ts
+ * Value.Default(RobotParamsSchema, {}).dropBase; // 0.04
+ * ```
+ */
 export const RobotParamsSchema = obj(
   {
     minSpeedScale: num(0.3, 0.05, 1, 'lowest safe speed scale the controller accepts'),
@@ -113,7 +127,14 @@ export const RobotParamsSchema = obj(
   'the simulated robot and handover',
 );
 
-/** The trust model. */
+/**
+ * The trust model.
+ *
+ * @example
+ * ```ts
+ * Value.Default(TrustParamsSchema, {}).failureWeight; // 2.5
+ * ```
+ */
 export const TrustParamsSchema = obj(
   {
     priorSuccess: num(3, 0.1, 100, 'Beta prior α (pseudo-successes): initial trust α/(α+β) [Guo21]'),
@@ -127,7 +148,14 @@ export const TrustParamsSchema = obj(
   'reliability-dominated trust (Beta-style)',
 );
 
-/** The in-process estimator stand-in. */
+/**
+ * The in-process estimator stand-in.
+ *
+ * @example
+ * ```ts
+ * Value.Default(EstimatorParamsSchema, {}).heartbeatMs; // 1000
+ * ```
+ */
 export const EstimatorParamsSchema = obj(
   {
     maxAgeMs: num(1500, 100, 600000, 'staleness bound of published estimates, ms'),
@@ -141,7 +169,14 @@ export const EstimatorParamsSchema = obj(
   'the in-process estimator stand-in (temporal + cue fusion, throttled publishing)',
 );
 
-/** A scenario file. */
+/**
+ * A scenario file.
+ *
+ * @example
+ * ```ts
+ * Value.Check(ScenarioSchema, Value.Default(ScenarioSchema, { name: 'x' })); // true
+ * ```
+ */
 export const ScenarioSchema = Type.Object(
   {
     name: Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_.-]+$', description: 'scenario id' }),

@@ -11,10 +11,24 @@ import { parseDocument, LineCounter, isNode } from 'yaml';
 import { Value } from '@sinclair/typebox/value';
 import { ScenarioSchema, type Scenario } from './params.ts';
 
-/** Directory of the shipped scenarios. */
+/**
+ * Directory of the shipped scenarios.
+ *
+ * @example
+ * ```ts
+ * readdirSync(SCENARIO_DIR); // ['calm_expert.yaml', …]
+ * ```
+ */
 export const SCENARIO_DIR = join(dirname(fileURLToPath(import.meta.url)), 'scenarios');
 
-/** Raised when a scenario cannot be loaded; `problems` lists every `file:line:col: message`. */
+/**
+ * Raised when a scenario cannot be loaded; `problems` lists every `file:line:col: message`.
+ *
+ * @example
+ * ```ts
+ * try { parseScenario(text, 'x.yaml'); } catch (e) { if (e instanceof ScenarioError) console.error(e.problems.join('\n')); }
+ * ```
+ */
 export class ScenarioError extends Error {
   override name = 'ScenarioError';
   constructor(readonly problems: string[]) {
