@@ -5,6 +5,9 @@
  */
 import { basename } from 'node:path';
 import { loadTreeFile, buildTree } from '../src/tree/index.ts';
+import { Blackboard } from '../src/core/blackboard.ts';
+import { VirtualClock } from '../src/core/clock.ts';
+import { InMemoryController } from '../src/core/in-memory-controller.ts';
 import type { TreeFactory } from './episode.ts';
 
 /** A tree ready for episodes. */
@@ -18,7 +21,9 @@ export interface SimTree {
 
 /**
  * Loads a tree file (validation errors throw the loader's `TreeLoadError` with
- * `file:line:col` diagnostics).
+ * `file:line:col` diagnostics) and builds it once against a throwaway blackboard and
+ * in-memory controller, so build errors (e.g. conflicting key remaps) surface here,
+ * before any episode runs.
  *
  * @example
  * ```ts
@@ -28,6 +33,8 @@ export interface SimTree {
  */
 export async function loadSimTree(path: string): Promise<SimTree> {
   const doc = await loadTreeFile(path);
+  const clock = new VirtualClock(0);
+  buildTree(doc, { blackboard: new Blackboard({ clock }), controller: new InMemoryController({ clock }), clock });
   return {
     name: basename(path).replace(/\.ya?ml$/, ''),
     path,
