@@ -162,11 +162,11 @@ export async function startCell(o: CellOptions): Promise<Cell> {
   const startController = () =>
     spawnCli('controller-sim', ['controller-sim', '--mqtt', o.broker.url, '--robot', robot, '--handover-ms', '300', '--state-interval-ms', '200', '--keepalive', '2', ...(o.controllerArgs ?? [])]);
   const controller = startController();
-  await controller.waitFor(/^ready /, 15_000);
+  await controller.waitFor(/^ready /, 30_000);
   let publisher: Child | undefined;
   if (o.publisher ?? true) {
     publisher = spawnTs('affect', 'test/support/affect-publisher.ts', ['--mqtt', o.broker.url, '--robot', robot, '--hz', '30']);
-    await publisher.waitFor(/^ready$/, 15_000);
+    await publisher.waitFor(/^ready$/, 30_000);
   }
   const startPlanner = () =>
     spawnCli('planner', ['run', '--config', cfgPath, '--mqtt', o.broker.url, '--robot', robot, '--controller-silence-ms', '1500', ...(o.plannerArgs ?? [])]);
@@ -181,7 +181,7 @@ export async function startCell(o: CellOptions): Promise<Cell> {
     publisher,
     async restartController() {
       cell.controller = startController();
-      await cell.controller.waitFor(/^ready /, 15_000);
+      await cell.controller.waitFor(/^ready /, 30_000);
       return cell.controller;
     },
     restartPlanner() {
@@ -209,7 +209,7 @@ export async function startCell(o: CellOptions): Promise<Cell> {
       await new Promise<void>((r) => monitor.end(true, {}, () => r()));
     },
   };
-  await cell.planner.waitFor((l) => l.json?.msg === 'controller available; ticking', 20_000);
+  await cell.planner.waitFor((l) => l.json?.msg === 'controller available; ticking', 30_000);
   return cell;
 }
 
