@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { Blackboard } from '../src/core/blackboard.ts';
 import { SystemClock } from '../src/core/clock.ts';
-import { AffectPublisher, connectMqtt, connectPlanner, robotTopics, silentLogger, type PlannerLink } from '../src/mqtt/index.ts';
+import { AffectPublisher, connectMqtt, connectPlanner, robotTopics, silentLogger, startEmbeddedBroker, type PlannerLink } from '../src/mqtt/index.ts';
 import { startControllerSim, type ControllerSim } from '../src/controller-sim/index.ts';
 import type { AffectEstimate, InstantActionsMessage, RobotId } from '../src/contract/index.ts';
 import { testBrokers, uniqueRobot, waitFor, type TestBroker } from './support/broker.ts';
@@ -116,5 +116,21 @@ describe.each(cases)('MQTT integration over $name', ({ start }) => {
     const again = await connectPlanner({ mqtt: { url: broker.url }, robot, blackboard: new Blackboard({ clock: new SystemClock() }), logger: silentLogger });
     await waitFor(() => !sim.safeState, 2000, 'controller leaves safe stop');
     await again.close();
+  });
+});
+
+describe('credentials (embedded broker with a password)', () => {
+  it('connects with the right password and fails fast with a readable error otherwise', async () => {
+    const broker = await startEmbeddedBroker({ credentials: { username: 'planner', password: 's3cret' } });
+    try {
+      const ok = await connectMqtt({ url: broker.url, username: 'planner', password: 's3cret' });
+      expect(ok.connected).toBe(true);
+      await ok.endAsync();
+      const t0 = Date.now();
+      await expect(connectMqtt({ url: broker.url, username: 'planner', password: 'wrong' })).rejects.toThrow(`MQTT: ${broker.url} refused the connection: Connection refused: Bad username or password`);
+      expect(Date.now() - t0).toBeLessThan(2000);
+    } finally {
+      await broker.stop();
+    }
   });
 });

@@ -31,10 +31,23 @@ export interface EmbeddedBrokerOptions {
   port?: number;
   /** Interface to bind; default 127.0.0.1 (never exposed by default). */
   host?: string;
+  /** When set, clients must present these credentials (else CONNACK 4, bad username or password). */
+  credentials?: { username: string; password: string };
 }
 
-async function listen(port: number, host: string): Promise<{ aedes: Aedes; server: net.Server; port: number }> {
-  const aedes = await Aedes.createBroker();
+type Credentials = EmbeddedBrokerOptions['credentials'];
+
+async function listen(port: number, host: string, credentials: Credentials): Promise<{ aedes: Aedes; server: net.Server; port: number }> {
+  const aedes = await Aedes.createBroker(
+    credentials
+      ? {
+          authenticate: (_client, username, password, done) => {
+            if (username === credentials.username && password !== undefined && password.toString('utf8') === credentials.password) return done(null, true);
+            done(Object.assign(new Error('bad username or password'), { returnCode: 4 as const }), false);
+          },
+        }
+      : {},
+  );
   const server = net.createServer(aedes.handle);
   await new Promise<void>((resolve, reject) => {
     const onError = (err: Error) => {
@@ -62,7 +75,7 @@ async function listen(port: number, host: string): Promise<{ aedes: Aedes; serve
  */
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): Promise<EmbeddedBroker> {
   const host = options.host ?? '127.0.0.1';
-  let cur: { aedes: Aedes; server: net.Server; port: number } | undefined = await listen(options.port ?? 0, host);
+  let cur: { aedes: Aedes; server: net.Server; port: number } | undefined = await listen(options.port ?? 0, host, options.credentials);
   const port = cur.port;
   const sockets = new Set<net.Socket>();
   const track = (s: net.Server) => s.on('connection', (sock: net.Socket) => {
@@ -89,7 +102,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
     },
     async restart() {
       if (cur) return;
-      cur = await listen(port, host);
+      cur = await listen(port, host, options.credentials);
       track(cur.server);
     },
   };

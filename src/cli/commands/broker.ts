@@ -6,11 +6,12 @@
 import { parseArgs } from 'node:util';
 import { startEmbeddedBroker } from '../../mqtt/broker.ts';
 
-const HELP = `usage: affect-bt broker [--port N] [--host H]
+const HELP = `usage: affect-bt broker [--port N] [--host H] [--username U --password P]
 
 Runs the embedded MQTT broker (aedes, MQTT 3.1.1) until interrupted.
-  --port N   TCP port (default 1883; 0 picks a free one)
-  --host H   interface to bind (default 127.0.0.1)
+  --port N       TCP port (default 1883; 0 picks a free one)
+  --host H       interface to bind (default 127.0.0.1)
+  --username U   require these credentials (with --password, or MQTT_PASSWORD)
 Prints the broker URL (mqtt://host:port) on stdout.`;
 
 /**
@@ -24,7 +25,7 @@ Prints the broker URL (mqtt://host:port) on stdout.`;
 export async function run(argv: string[]): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args: argv, options: { port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+    ({ values } = parseArgs({ args: argv, options: { port: { type: 'string' }, host: { type: 'string' }, username: { type: 'string' }, password: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
   } catch (err) {
     process.stderr.write(`affect-bt broker: ${(err as Error).message}\n\n${HELP}\n`);
     return 2;
@@ -38,9 +39,14 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`affect-bt broker: --port must be an integer 0..65535, got '${values.port}'\n`);
     return 2;
   }
+  const password = values.password ?? process.env['MQTT_PASSWORD'];
+  if ((values.username === undefined) !== (password === undefined)) {
+    process.stderr.write('affect-bt broker: --username and --password (or MQTT_PASSWORD) go together\n');
+    return 2;
+  }
   let broker;
   try {
-    broker = await startEmbeddedBroker({ port, host: values.host ?? '127.0.0.1' });
+    broker = await startEmbeddedBroker({ port, host: values.host ?? '127.0.0.1', credentials: values.username !== undefined ? { username: values.username, password: password! } : undefined });
   } catch (err) {
     process.stderr.write(`affect-bt broker: ${(err as Error).message}\n`);
     return 1;
