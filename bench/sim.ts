@@ -20,7 +20,12 @@ import { loadSimTree } from '../sim/trees.ts';
 export async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { episodes: { type: 'string', default: '1000' }, handovers: { type: 'string', default: '10' }, scenario: { type: 'string', default: 'impatient_novice' } },
+    options: {
+      episodes: { type: 'string', default: '1000' },
+      handovers: { type: 'string', default: '10' },
+      scenario: { type: 'string', default: 'impatient_novice' },
+      'fixed-episodes': { type: 'string', default: '50' },
+    },
   });
   const episodes = Number(values.episodes);
   const scenario = { ...loadScenario(values.scenario!), handovers: Number(values.handovers) };
@@ -51,5 +56,25 @@ export async function main(argv: string[]): Promise<void> {
     console.log(`  ${t.tree.padEnd(20)} success ${m.successRate.mean.toFixed(3)}  frustration exposure ${m.frustrationExposureS.mean.toFixed(2)} s  congruent apologies ${m.congruentApologies.mean.toFixed(2)}`);
   }
   console.log(`  budget ≤ 20 s: ${wall <= 20 ? 'OK' : 'OVER'}`);
-  console.log(JSON.stringify({ bench: 'sim', episodes_per_s: Math.round((total / wall) * 10) / 10, ticks_per_s: Math.round(ticks / wall), wall_s: Math.round(wall * 100) / 100, episodes: total, ticks, fixed_rate_ticks: fixedTicks }));
+  // the same comparison ticking at a fixed 20 Hz, on fewer episodes, for scale
+  const nf = Number(values['fixed-episodes']);
+  let fixedEps = NaN;
+  if (nf > 0) {
+    const f0 = performance.now();
+    runComparison({ trees, scenarios: [scenario], episodes: nf, seed: 1, mode: 'fixed' });
+    fixedEps = (trees.length * nf) / ((performance.now() - f0) / 1000);
+    console.log(`  fixed 20 Hz ticking (${nf} episodes per tree): ${fixedEps.toFixed(0)} episodes/s → skip-ahead is ×${(total / wall / fixedEps).toFixed(1)} faster`);
+  }
+  console.log(
+    JSON.stringify({
+      bench: 'sim',
+      episodes_per_s: Math.round((total / wall) * 10) / 10,
+      ticks_per_s: Math.round(ticks / wall),
+      wall_s: Math.round(wall * 100) / 100,
+      episodes: total,
+      ticks,
+      fixed_rate_ticks: fixedTicks,
+      fixed_rate_episodes_per_s: Number.isFinite(fixedEps) ? Math.round(fixedEps * 10) / 10 : null,
+    }),
+  );
 }
