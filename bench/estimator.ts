@@ -72,6 +72,6 @@ export async function main(argv: string[]): Promise<void> {
   process.stdout.write(`  end-to-end ${fps.toFixed(1)} fps (budget ≥ 60), classify p50 ${pct(classify, 50).toFixed(2)} ms (budget ≤ 3)\n`);
   const r2 = (x: number) => Math.round(x * 100) / 100;
   process.stdout.write(
-    JSON.stringify({ bench: 'estimator', fps: r2(fps), classify_ms_p50: r2(pct(classify, 50)), frame_ms_p50: r2(pct(total, 50)), frame_ms_p99: r2(pct(total, 99)), detector_size: size, decode_ms_p50: r2(pct(decode, 50)), detect_ms_p50: r2(pct(detect, 50)), fuse_ms_p50: r2(pct(fuse, 50) * 1000) / 1000 }) + '\n',
+    JSON.stringify({ bench: 'estimator', fps: r2(fps), classify_ms_p50: r2(pct(classify, 50)), frame_ms_p50: r2(pct(total, 50)), frame_ms_p99: r2(pct(total, 99)), detector_size: size, decode_ms_p50: r2(pct(decode, 50)), detect_ms_p50: r2(pct(detect, 50)), fuse_ms_p50: Math.round(pct(fuse, 50) * 1000) / 1000 }) + '\n',
   );
 }

@@ -64,11 +64,14 @@ export async function decodeImage(input: string | Uint8Array, frameId = typeof i
   }
   try {
     const { data, info } = await sharp(input, { failOn: 'error' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-    if (info.channels === 3 || info.channels === 1) {
+    if ((info.channels === 3 || info.channels === 1) && data.length === info.width * info.height * info.channels) {
       return { width: info.width, height: info.height, channels: info.channels, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
     }
-    // e.g. 2-channel grey+alpha after removeAlpha is 1; CMYK etc. → convert
-    const rgb = await sharp(input).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    // CMYK, 16-bit and other layouts → 8-bit sRGB
+    const rgb = await sharp(input).removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    if (rgb.info.channels !== 3 || rgb.data.length !== rgb.info.width * rgb.info.height * 3) {
+      throw new FrameDecodeError(frameId, `unsupported pixel layout (${rgb.info.channels} channels, ${rgb.data.length} bytes for ${rgb.info.width}×${rgb.info.height})`);
+    }
     return { width: rgb.info.width, height: rgb.info.height, channels: 3, data: new Uint8Array(rgb.data.buffer, rgb.data.byteOffset, rgb.data.length) };
   } catch (err) {
     if (err instanceof FrameDecodeError) throw err;
