@@ -9,11 +9,12 @@
  * republish their retained `connection` and re-send un-acknowledged actions).
  */
 import net from 'node:net';
+import tls from 'node:tls';
 import { Aedes } from 'aedes';
 
 /** A running embedded broker. */
 export interface EmbeddedBroker {
-  /** `mqtt://127.0.0.1:<port>` */
+  /** `mqtt://127.0.0.1:<port>` (`mqtts://` with TLS) */
   readonly url: string;
   readonly host: string;
   readonly port: number;
@@ -33,11 +34,13 @@ export interface EmbeddedBrokerOptions {
   host?: string;
   /** When set, clients must present these credentials (else CONNACK 4, bad username or password). */
   credentials?: { username: string; password: string };
+  /** When set, the broker speaks MQTT over TLS (`mqtts://`) with this key and certificate (PEM). */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 type Credentials = EmbeddedBrokerOptions['credentials'];
 
-async function listen(port: number, host: string, credentials: Credentials): Promise<{ aedes: Aedes; server: net.Server; port: number }> {
+async function listen(port: number, host: string, credentials: Credentials, tlsOptions: EmbeddedBrokerOptions['tls']): Promise<{ aedes: Aedes; server: net.Server; port: number }> {
   const aedes = await Aedes.createBroker(
     credentials
       ? {
@@ -48,7 +51,7 @@ async function listen(port: number, host: string, credentials: Credentials): Pro
         }
       : {},
   );
-  const server = net.createServer(aedes.handle);
+  const server = tlsOptions ? tls.createServer({ key: tlsOptions.key, cert: tlsOptions.cert }, aedes.handle) : net.createServer(aedes.handle);
   await new Promise<void>((resolve, reject) => {
     const onError = (err: Error) => {
       aedes.close();
@@ -75,7 +78,7 @@ async function listen(port: number, host: string, credentials: Credentials): Pro
  */
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): Promise<EmbeddedBroker> {
   const host = options.host ?? '127.0.0.1';
-  let cur: { aedes: Aedes; server: net.Server; port: number } | undefined = await listen(options.port ?? 0, host, options.credentials);
+  let cur: { aedes: Aedes; server: net.Server; port: number } | undefined = await listen(options.port ?? 0, host, options.credentials, options.tls);
   const port = cur.port;
   const sockets = new Set<net.Socket>();
   const track = (s: net.Server) => s.on('connection', (sock: net.Socket) => {
@@ -84,7 +87,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
   });
   track(cur.server);
   return {
-    url: `mqtt://${host}:${port}`,
+    url: `${options.tls ? 'mqtts' : 'mqtt'}://${host}:${port}`,
     host,
     port,
     get clients() {
@@ -102,7 +105,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
     },
     async restart() {
       if (cur) return;
-      cur = await listen(port, host, options.credentials);
+      cur = await listen(port, host, options.credentials, options.tls);
       track(cur.server);
     },
   };

@@ -107,7 +107,13 @@ function attempt(url: string, version: 4 | 5, o: MqttConnectOptions): Promise<Mq
       cleanup();
       resolve(client);
     };
-    const onError = (err: Error & { code?: number }) => {
+    const onError = (err: Error & { code?: number | string }) => {
+      if (typeof err.code === 'string' && /CERT|TLS|SSL/.test(err.code)) {
+        cleanup();
+        client.end(true);
+        reject(new Error(`MQTT: TLS to ${redact(url)} failed: ${err.message} (${err.code}); give the broker's CA certificate (ca option) or check its name`));
+        return;
+      }
       const refusedVersion = err.code === 1 || err.code === 132 || /protocol version/i.test(err.message);
       if (!refusedVersion && !/Not authorized|Bad User Name|Connection refused/i.test(err.message)) return; // transient: keep retrying until the timeout
       cleanup();
