@@ -77,6 +77,16 @@ describe.each(cases)('MQTT integration over $name', ({ start }) => {
     expect(sim.status(id)).toMatchObject({ actionStatus: 'FINISHED' });
   });
 
+  it('fails an action that violates the contract at once, without sending it', async () => {
+    const before = sent.length;
+    const id = link.controller.startHandover({ objectId: '', target: 'h1', speedScale: 1, approachWaitMs: 0, timeoutMs: 1000 });
+    expect(link.controller.actionState(id)).toMatchObject({ status: 'FAILED', failureKind: 'error', resultDescription: 'not sent: handover violates the contract: /actionParameters/objectId must NOT have fewer than 1 characters' });
+    expect(link.controller.counters.rejectedActions).toBe(1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(sent.flatMap((m) => m.actions).some((a) => a.actionId === id)).toBe(false);
+    expect(sent.length).toBeGreaterThanOrEqual(before);
+  });
+
   it('cancels a running handover', async () => {
     const id = link.controller.startHandover({ objectId: 'cup', target: 'h1', speedScale: 1, approachWaitMs: 2000, timeoutMs: 5000 });
     await waitFor(() => link.controller.actionState(id)?.status === 'RUNNING', 2000, 'RUNNING');

@@ -50,6 +50,17 @@ export class HeaderFactory {
   private readonly counters = new Map<string, number>();
   constructor(readonly robot: RobotId) {}
 
+  /** A header like {@link next} would give, without advancing the counter (for checks). */
+  peek(nowMs: number, topic = '-'): Header {
+    return {
+      headerId: this.counters.get(topic) ?? 0,
+      timestamp: new Date(nowMs).toISOString(),
+      version: CONTRACT_VERSION,
+      manufacturer: this.robot.manufacturer,
+      serialNumber: this.robot.serialNumber,
+    };
+  }
+
   /** The next header for `topic` at time `nowMs` (epoch ms). */
   next(topic: string, nowMs: number): Header {
     const id = this.counters.get(topic) ?? 0;

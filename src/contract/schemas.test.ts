@@ -45,6 +45,11 @@ describe('validateMessage', () => {
     expect(validateMessage('instantActions', act(0))).toMatchObject({ ok: false, reason: 'out_of_range' });
     expect(validateMessage('instantActions', act(1.01))).toMatchObject({ ok: false, reason: 'out_of_range' });
   });
+  it('names the wrong parameter of an instant action (tagged by actionType)', () => {
+    const msg = (action: object) => ({ ...h.next('i', 0), actions: [action] });
+    expect(validateMessage('instantActions', msg({ actionId: 'a', actionType: 'say', actionParameters: { speedScale: 1 } }))).toMatchObject({ message: "/actions/0/actionParameters must have required property 'text'" });
+    expect(validateMessage('instantActions', msg({ actionId: 'a', actionType: 'dance', actionParameters: {} }))).toMatchObject({ message: '/actions/0 value of tag "actionType" must be in oneOf' });
+  });
   it('has a spec with QoS 1 and retain for both connection topics', () => {
     expect(TOPIC_SPECS['connection/controller']).toMatchObject({ qos: 1, retain: true });
     expect(TOPIC_SPECS['connection/planner']).toMatchObject({ qos: 1, retain: true });

@@ -133,7 +133,7 @@ export type ValidationResult<T> = { ok: true; value: T } | { ok: false; reason: 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
 function makeAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: false, strict: true, coerceTypes: false, useDefaults: false });
+  const ajv = new Ajv({ allErrors: false, strict: true, coerceTypes: false, useDefaults: false, discriminator: true });
   ajv.addFormat('date-time', { type: 'string', validate: (s: string) => ISO_DATE_TIME.test(s) && Number.isFinite(Date.parse(s)) });
   return ajv;
 }
@@ -155,7 +155,32 @@ function enumerateLiteralUnions(node: unknown): unknown {
   }
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) out[k] = enumerateLiteralUnions(v);
+  const tag = Array.isArray(any) ? discriminatorOf(any) : undefined;
+  if (tag !== undefined) {
+    // a tagged union of objects (instant actions by `actionType`): let Ajv pick the
+    // branch by tag, so errors name the wrong parameter, not "must match anyOf"
+    const { anyOf, ...rest } = out;
+    return { ...rest, type: 'object', discriminator: { propertyName: tag }, oneOf: anyOf };
+  }
   return out;
+}
+
+function discriminatorOf(branches: unknown[]): string | undefined {
+  const first = branches[0] as { type?: string; properties?: Record<string, { const?: unknown }>; required?: string[] } | undefined;
+  if (!first || first.type !== 'object' || !first.properties) return undefined;
+  for (const [name, prop] of Object.entries(first.properties)) {
+    if (typeof prop.const !== 'string') continue;
+    const seen = new Set<unknown>();
+    const ok = branches.every((b) => {
+      const bb = b as typeof first;
+      const c = bb.type === 'object' ? bb.properties?.[name]?.const : undefined;
+      if (typeof c !== 'string' || seen.has(c) || !bb.required?.includes(name)) return false;
+      seen.add(c);
+      return true;
+    });
+    if (ok) return name;
+  }
+  return undefined;
 }
 
 const ajv = makeAjv();

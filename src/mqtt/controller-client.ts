@@ -27,6 +27,7 @@ import { clampSpeedScale, type ActionState, type ActionType, type Controller, ty
 import { HeaderFactory, type RobotId } from '../contract/header.ts';
 import type { InstantAction, InstantActionsMessage } from '../contract/instant-actions.ts';
 import type { StateMessage } from '../contract/state.ts';
+import { validateMessage } from '../contract/schemas.ts';
 import type { ConnectionMessage } from '../contract/connection.ts';
 import type { MqttBridge } from './bridge.ts';
 import { publishOptions } from './connection.ts';
@@ -59,6 +60,8 @@ export interface MqttControllerOptions {
 /** Counters of a controller client. */
 export interface ControllerCounters {
   actionsSent: number;
+  /** Actions not sent because they violated the contract (failed with `error`). */
+  rejectedActions: number;
   resends: number;
   timeouts: number;
   safeStateEntered: number;
@@ -91,7 +94,7 @@ const FINAL = (s: ActionState['status']) => s === 'FINISHED' || s === 'FAILED';
  */
 export class MqttController implements Controller {
   readonly speedRange: readonly [number, number];
-  readonly counters: ControllerCounters = { actionsSent: 0, resends: 0, timeouts: 0, safeStateEntered: 0 };
+  readonly counters: ControllerCounters = { actionsSent: 0, rejectedActions: 0, resends: 0, timeouts: 0, safeStateEntered: 0 };
   /** Last state message from the controller. */
   lastState: StateMessage | undefined;
   private readonly client: MqttClient;
@@ -326,6 +329,15 @@ export class MqttController implements Controller {
 
   private send(action: InstantAction, budgetMs: number): void {
     this.track(action, budgetMs);
+    // Outgoing commands are checked against the contract too: a bad parameter (empty
+    // objectId, over-long text …) fails the action here with the reason, instead of
+    // being rejected by the controller and re-sent until it times out.
+    const check = validateMessage('instantActions', { ...this.headers.peek(this.clock.now()), actions: [action] });
+    if (!check.ok) {
+      this.counters.rejectedActions++;
+      this.finish(action.actionId, 'FAILED', 'error', `not sent: ${action.actionType} violates the contract: ${check.message.replace('/actions/0', '')}`);
+      return;
+    }
     this.counters.actionsSent++;
     this.publish([action]);
   }
