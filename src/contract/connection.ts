@@ -8,12 +8,33 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { HeaderProperties } from './header.ts';
 
-/** Connection states, as in VDA 5050. */
+/**
+ * Connection states, as in VDA 5050.
+ *
+ * @example
+ * ```ts
+ * CONNECTION_STATES.includes('ONLINE'); // true
+ * ```
+ */
 export const CONNECTION_STATES = ['ONLINE', 'OFFLINE', 'CONNECTION_BROKEN'] as const;
-/** A connection state. */
+/**
+ * A connection state.
+ *
+ * @example
+ * ```ts
+ * const s: ConnectionState = 'CONNECTION_BROKEN';
+ * ```
+ */
 export type ConnectionState = (typeof CONNECTION_STATES)[number];
 
-/** The `connection` message. */
+/**
+ * The `connection` message.
+ *
+ * @example
+ * ```ts
+ * validateMessage('connection/controller', msg); // compiled from this schema
+ * ```
+ */
 export const ConnectionMessageSchema = Type.Object(
   {
     ...HeaderProperties,
@@ -21,5 +42,12 @@ export const ConnectionMessageSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-/** The `connection` message. */
+/**
+ * The `connection` message.
+ *
+ * @example
+ * ```ts
+ * const m: ConnectionMessage = { ...headers.next('connection/planner', Date.now()), connectionState: 'ONLINE' };
+ * ```
+ */
 export type ConnectionMessage = Static<typeof ConnectionMessageSchema>;

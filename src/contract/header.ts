@@ -10,13 +10,34 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 
-/** Contract version written into every header (semver; receivers accept the same major). */
+/**
+ * Contract version written into every header (semver; receivers accept the same major).
+ *
+ * @example
+ * ```ts
+ * isCompatibleVersion(CONTRACT_VERSION); // true
+ * ```
+ */
 export const CONTRACT_VERSION = '1.0.0';
 
-/** Pattern of a topic level / identifier (no MQTT wildcards, no slashes). */
+/**
+ * Pattern of a topic level / identifier (no MQTT wildcards, no slashes).
+ *
+ * @example
+ * ```ts
+ * new RegExp(ID_PATTERN).test('cell-1'); // true
+ * ```
+ */
 export const ID_PATTERN = '^[A-Za-z0-9_.:-]+$';
 
-/** Header fields, as a TypeBox property map (spread into message schemas). */
+/**
+ * Header fields, as a TypeBox property map (spread into message schemas).
+ *
+ * @example
+ * ```ts
+ * Type.Object({ ...HeaderProperties, extra: Type.String() });
+ * ```
+ */
 export const HeaderProperties = {
   headerId: Type.Integer({ minimum: 0, maximum: 2 ** 53 - 1, description: 'per topic and sender, +1 each message (restarts at 0 when the sender restarts)' }),
   timestamp: Type.String({ format: 'date-time', maxLength: 40, description: 'ISO 8601 UTC time the message was sent, with milliseconds' }),
@@ -25,12 +46,33 @@ export const HeaderProperties = {
   serialNumber: Type.String({ minLength: 1, maxLength: 64, pattern: ID_PATTERN, description: 'robot serial number, as in the topic' }),
 };
 
-/** The header alone (for docs and generic checks). */
+/**
+ * The header alone (for docs and generic checks).
+ *
+ * @example
+ * ```ts
+ * Value.Check(HeaderSchema, headers.next('state', Date.now())); // true
+ * ```
+ */
 export const HeaderSchema = Type.Object(HeaderProperties, { additionalProperties: false });
-/** The message header. */
+/**
+ * The message header.
+ *
+ * @example
+ * ```ts
+ * const h: Header = new HeaderFactory(robot).next('affect', Date.now());
+ * ```
+ */
 export type Header = Static<typeof HeaderSchema>;
 
-/** Identity of one robot cell: the `{manufacturer}/{serialNumber}` part of every topic. */
+/**
+ * Identity of one robot cell: the `{manufacturer}/{serialNumber}` part of every topic.
+ *
+ * @example
+ * ```ts
+ * const robot: RobotId = { manufacturer: 'acme', serialNumber: 'cell-1' };
+ * ```
+ */
 export interface RobotId {
   manufacturer: string;
   serialNumber: string;

@@ -12,13 +12,27 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { HeaderProperties, ID_PATTERN } from './header.ts';
 
-/** Failure kinds on the wire (same list as `FAILURE_KINDS` in src/core/controller.ts). */
+/**
+ * Failure kinds on the wire (same list as `FAILURE_KINDS` in src/core/controller.ts).
+ *
+ * @example
+ * ```ts
+ * WIRE_FAILURE_KINDS.includes('drop'); // true
+ * ```
+ */
 export const WIRE_FAILURE_KINDS = ['drop', 'timeout', 'human_not_ready', 'cancelled', 'controller_lost', 'error'] as const;
 
 const ActionId = Type.String({ minLength: 1, maxLength: 64, pattern: ID_PATTERN, description: 'unique per action; duplicates are ignored by the controller' });
 const Speed = Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'speed scale in (0, 1], already clamped to the safe range by the planner' });
 
-/** `handover`: bring `objectId` to `target`. */
+/**
+ * `handover`: bring `objectId` to `target`.
+ *
+ * @example
+ * ```ts
+ * { actionId: 'a1', actionType: 'handover', actionParameters: { objectId: 'cup', target: 'h1', speedScale: 0.6, approachWaitMs: 0, timeoutMs: 8000 } }
+ * ```
+ */
 export const HandoverActionSchema = Type.Object(
   {
     actionId: ActionId,
@@ -37,7 +51,14 @@ export const HandoverActionSchema = Type.Object(
   { additionalProperties: false },
 );
 
-/** `setSpeedScale`: change the current speed scale (also of a running handover). */
+/**
+ * `setSpeedScale`: change the current speed scale (also of a running handover).
+ *
+ * @example
+ * ```ts
+ * { actionId: 'a2', actionType: 'setSpeedScale', actionParameters: { speedScale: 0.5 } }
+ * ```
+ */
 export const SetSpeedScaleActionSchema = Type.Object(
   {
     actionId: ActionId,
@@ -47,7 +68,14 @@ export const SetSpeedScaleActionSchema = Type.Object(
   { additionalProperties: false },
 );
 
-/** `say`: speak an apology or a notice. */
+/**
+ * `say`: speak an apology or a notice.
+ *
+ * @example
+ * ```ts
+ * { actionId: 'a3', actionType: 'say', actionParameters: { text: 'Sorry!', kind: 'apology', tone: 'empathic' } }
+ * ```
+ */
 export const SayActionSchema = Type.Object(
   {
     actionId: ActionId,
@@ -65,7 +93,14 @@ export const SayActionSchema = Type.Object(
   { additionalProperties: false },
 );
 
-/** `cancel`: stop the action `targetActionId` (no-op when it already ended). */
+/**
+ * `cancel`: stop the action `targetActionId` (no-op when it already ended).
+ *
+ * @example
+ * ```ts
+ * { actionId: 'a4', actionType: 'cancel', actionParameters: { targetActionId: 'a1' } }
+ * ```
+ */
 export const CancelActionSchema = Type.Object(
   {
     actionId: ActionId,
@@ -75,12 +110,33 @@ export const CancelActionSchema = Type.Object(
   { additionalProperties: false },
 );
 
-/** Any instant action. */
+/**
+ * Any instant action.
+ *
+ * @example
+ * ```ts
+ * if (a.actionType === 'handover') a.actionParameters.objectId; // narrowed
+ * ```
+ */
 export const InstantActionSchema = Type.Union([HandoverActionSchema, SetSpeedScaleActionSchema, SayActionSchema, CancelActionSchema]);
-/** Any instant action (discriminated by `actionType`). */
+/**
+ * Any instant action (discriminated by `actionType`).
+ *
+ * @example
+ * ```ts
+ * const a: InstantAction = { actionId: 'a2', actionType: 'setSpeedScale', actionParameters: { speedScale: 0.5 } };
+ * ```
+ */
 export type InstantAction = Static<typeof InstantActionSchema>;
 
-/** The `instantActions` message: header + 1..32 actions. */
+/**
+ * The `instantActions` message: header + 1..32 actions.
+ *
+ * @example
+ * ```ts
+ * validateMessage('instantActions', msg); // compiled from this schema
+ * ```
+ */
 export const InstantActionsMessageSchema = Type.Object(
   {
     ...HeaderProperties,
@@ -88,5 +144,12 @@ export const InstantActionsMessageSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-/** The `instantActions` message. */
+/**
+ * The `instantActions` message.
+ *
+ * @example
+ * ```ts
+ * const m: InstantActionsMessage = { ...headers.next('instantActions', Date.now()), actions: [a] };
+ * ```
+ */
 export type InstantActionsMessage = Static<typeof InstantActionsMessageSchema>;

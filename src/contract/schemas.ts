@@ -19,7 +19,14 @@ import { InstantActionsMessageSchema } from './instant-actions.ts';
 import { StateMessageSchema } from './state.ts';
 import { ConnectionMessageSchema } from './connection.ts';
 
-/** The `affect` message: header + 1..16 estimates (one per tracked person). */
+/**
+ * The `affect` message: header + 1..16 estimates (one per tracked person).
+ *
+ * @example
+ * ```ts
+ * validateMessage('affect', msg); // compiled from this schema
+ * ```
+ */
 export const AffectMessageSchema = Type.Object(
   {
     ...HeaderProperties,
@@ -27,10 +34,24 @@ export const AffectMessageSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-/** The `affect` message. */
+/**
+ * The `affect` message.
+ *
+ * @example
+ * ```ts
+ * const m: AffectMessage = { ...headers.next('affect', Date.now()), estimates: [estimate] };
+ * ```
+ */
 export type AffectMessage = Static<typeof AffectMessageSchema>;
 
-/** The `trace` message (planner → observers): tick records, free-form objects. */
+/**
+ * The `trace` message (planner → observers): tick records, free-form objects.
+ *
+ * @example
+ * ```ts
+ * validateMessage('trace', { ...header, records: [{ path: 'Root', status: 'SUCCESS' }] });
+ * ```
+ */
 export const TraceMessageSchema = Type.Object(
   {
     ...HeaderProperties,
@@ -38,13 +59,34 @@ export const TraceMessageSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-/** The `trace` message. */
+/**
+ * The `trace` message.
+ *
+ * @example
+ * ```ts
+ * const m: TraceMessage = { ...headers.next('trace', Date.now()), records: [] };
+ * ```
+ */
 export type TraceMessage = Static<typeof TraceMessageSchema>;
 
-/** Names of the contract's topics (the last levels of `affectbt/v1/{m}/{s}/…`). */
+/**
+ * Names of the contract's topics (the last levels of `affectbt/v1/{m}/{s}/…`).
+ *
+ * @example
+ * ```ts
+ * const n: TopicName = 'connection/controller';
+ * ```
+ */
 export type TopicName = 'affect' | 'instantActions' | 'state' | 'connection/controller' | 'connection/planner' | 'trace';
 
-/** How one topic is used. */
+/**
+ * How one topic is used.
+ *
+ * @example
+ * ```ts
+ * TOPIC_SPECS.instantActions.qos; // 1
+ * ```
+ */
 export interface TopicSpec {
   name: TopicName;
   /** Who publishes → who subscribes. */
@@ -56,7 +98,14 @@ export interface TopicSpec {
   schema: TSchema;
 }
 
-/** The contract table: every topic with its QoS, retain flag and schema. */
+/**
+ * The contract table: every topic with its QoS, retain flag and schema.
+ *
+ * @example
+ * ```ts
+ * for (const s of Object.values(TOPIC_SPECS)) console.log(s.name, s.qos, s.retain);
+ * ```
+ */
 export const TOPIC_SPECS: Readonly<Record<TopicName, TopicSpec>> = {
   affect: {
     name: 'affect',
@@ -111,7 +160,14 @@ export const TOPIC_SPECS: Readonly<Record<TopicName, TopicSpec>> = {
   },
 };
 
-/** Why an inbound payload was rejected (the keys of the bridge's rejection counters). */
+/**
+ * Why an inbound payload was rejected (the keys of the bridge's rejection counters).
+ *
+ * @example
+ * ```ts
+ * const r: RejectReason = 'out_of_range';
+ * ```
+ */
 export type RejectReason =
   | 'too_large'
   | 'bad_json'
@@ -124,10 +180,24 @@ export type RejectReason =
   | 'duplicate'
   | 'out_of_order';
 
-/** All rejection reasons, in a fixed order (for counters and metrics). */
+/**
+ * All rejection reasons, in a fixed order (for counters and metrics).
+ *
+ * @example
+ * ```ts
+ * for (const r of REJECT_REASONS) metrics.set({ reason: r }, counters.rejected[r]);
+ * ```
+ */
 export const REJECT_REASONS: readonly RejectReason[] = ['too_large', 'bad_json', 'schema', 'out_of_range', 'wrong_topic', 'version', 'stale', 'clock_skew', 'duplicate', 'out_of_order'];
 
-/** Result of {@link validateMessage}. */
+/**
+ * Result of {@link validateMessage}.
+ *
+ * @example
+ * ```ts
+ * const r: ValidationResult<StateMessage> = validateMessage('state', v); if (!r.ok) r.reason;
+ * ```
+ */
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; reason: 'schema' | 'out_of_range'; message: string };
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;

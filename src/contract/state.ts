@@ -9,10 +9,24 @@ import { Type, type Static } from '@sinclair/typebox';
 import { HeaderProperties, ID_PATTERN } from './header.ts';
 import { WIRE_FAILURE_KINDS } from './instant-actions.ts';
 
-/** Action statuses, as in VDA 5050. */
+/**
+ * Action statuses, as in VDA 5050.
+ *
+ * @example
+ * ```ts
+ * ACTION_STATUSES.indexOf('RUNNING'); // 2
+ * ```
+ */
 export const ACTION_STATUSES = ['WAITING', 'INITIALIZING', 'RUNNING', 'FINISHED', 'FAILED'] as const;
 
-/** One action's state as reported by the controller. */
+/**
+ * One action's state as reported by the controller.
+ *
+ * @example
+ * ```ts
+ * { actionId: 'a1', actionType: 'handover', actionStatus: 'FAILED', failureKind: 'drop' }
+ * ```
+ */
 export const WireActionStateSchema = Type.Object(
   {
     actionId: Type.String({ minLength: 1, maxLength: 64, pattern: ID_PATTERN }),
@@ -23,10 +37,24 @@ export const WireActionStateSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-/** One action's state on the wire. */
+/**
+ * One action's state on the wire.
+ *
+ * @example
+ * ```ts
+ * const s: WireActionState = { actionId: 'a1', actionType: 'say', actionStatus: 'RUNNING' };
+ * ```
+ */
 export type WireActionState = Static<typeof WireActionStateSchema>;
 
-/** A controller error (e.g. a rejected action). */
+/**
+ * A controller error (e.g. a rejected action).
+ *
+ * @example
+ * ```ts
+ * { errorType: 'invalidMessage', errorDescription: '…', errorLevel: 'WARNING' }
+ * ```
+ */
 export const ControllerErrorSchema = Type.Object(
   {
     errorType: Type.String({ minLength: 1, maxLength: 64 }),
@@ -36,7 +64,14 @@ export const ControllerErrorSchema = Type.Object(
   { additionalProperties: false },
 );
 
-/** The `state` message. */
+/**
+ * The `state` message.
+ *
+ * @example
+ * ```ts
+ * validateMessage('state', msg); // compiled from this schema
+ * ```
+ */
 export const StateMessageSchema = Type.Object(
   {
     ...HeaderProperties,
@@ -47,5 +82,12 @@ export const StateMessageSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-/** The `state` message. */
+/**
+ * The `state` message.
+ *
+ * @example
+ * ```ts
+ * bridge.onState((m: StateMessage) => m.actionStates.length);
+ * ```
+ */
 export type StateMessage = Static<typeof StateMessageSchema>;

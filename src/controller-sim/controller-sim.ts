@@ -34,7 +34,14 @@ import { RejectionLog, silentLogger, type MqttLogger } from '../mqtt/rejections.
 import type { RejectReason } from '../contract/schemas.ts';
 import { seededRandom } from './rng.ts';
 
-/** Behaviour knobs of the simulated controller. */
+/**
+ * Behaviour knobs of the simulated controller.
+ *
+ * @example
+ * ```ts
+ * startControllerSim({ mqtt: { url }, robot, pDrop: 0.1, pHumanNotReady: 0.05, seed: 7 });
+ * ```
+ */
 export interface ControllerSimBehaviour {
   /** RNG seed for failure draws (default 1). */
   seed?: number;
@@ -56,7 +63,14 @@ export interface ControllerSimBehaviour {
   stateWindow?: number;
 }
 
-/** Options of {@link ControllerSim}. */
+/**
+ * Options of {@link ControllerSim}.
+ *
+ * @example
+ * ```ts
+ * new ControllerSim({ client, robot, baseHandoverMs: 800 });
+ * ```
+ */
 export interface ControllerSimOptions extends ControllerSimBehaviour {
   client: MqttClient;
   robot: RobotId;
@@ -64,7 +78,14 @@ export interface ControllerSimOptions extends ControllerSimBehaviour {
   logger?: MqttLogger;
 }
 
-/** Counters of the simulated controller. */
+/**
+ * Counters of the simulated controller.
+ *
+ * @example
+ * ```ts
+ * sim.counters.executed; sim.counters.duplicates;
+ * ```
+ */
 export interface ControllerSimCounters {
   messages: number;
   invalid: number;
@@ -413,7 +434,14 @@ export class ControllerSim {
   }
 }
 
-/** Options of {@link startControllerSim}. */
+/**
+ * Options of {@link startControllerSim}.
+ *
+ * @example
+ * ```ts
+ * startControllerSim({ mqtt: { url: 'mqtt://127.0.0.1:1883' }, robot: { manufacturer: 'acme', serialNumber: 'c1' } });
+ * ```
+ */
 export interface StartControllerSimOptions extends ControllerSimBehaviour {
   mqtt: Omit<MqttConnectOptions, 'will'>;
   robot: RobotId;

@@ -34,12 +34,33 @@ import { validateMessage, type AffectMessage, type TopicName } from '../contract
 import { robotTopics, topicName, type RobotTopics } from './topics.ts';
 import { RejectionLog, stderrLogger, type MqttLogger, type RejectionCounts } from './rejections.ts';
 
-/** Blackboard key of the controller's last `state` message. */
+/**
+ * Blackboard key of the controller's last `state` message.
+ *
+ * @example
+ * ```ts
+ * bb.get<StateMessage>(CONTROLLER_STATE_KEY)?.speedScale;
+ * ```
+ */
 export const CONTROLLER_STATE_KEY = 'controller/state';
-/** Blackboard key of the controller's connection state (`ONLINE`|`OFFLINE`|`CONNECTION_BROKEN`). */
+/**
+ * Blackboard key of the controller's connection state (`ONLINE`|`OFFLINE`|`CONNECTION_BROKEN`).
+ *
+ * @example
+ * ```ts
+ * bb.get(CONTROLLER_CONNECTION_KEY); // 'ONLINE'
+ * ```
+ */
 export const CONTROLLER_CONNECTION_KEY = 'controller/connection';
 
-/** Options of {@link MqttBridge}. */
+/**
+ * Options of {@link MqttBridge}.
+ *
+ * @example
+ * ```ts
+ * new MqttBridge({ robot, blackboard: bb, maxPayloadBytes: 16_384, logIntervalMs: 5000 });
+ * ```
+ */
 export interface BridgeOptions {
   robot: RobotId;
   blackboard: Blackboard;
@@ -57,7 +78,14 @@ export interface BridgeOptions {
   stateMaxAgeMs?: number;
 }
 
-/** Counters of a bridge (plain numbers, read them for metrics). */
+/**
+ * Counters of a bridge (plain numbers, read them for metrics).
+ *
+ * @example
+ * ```ts
+ * bridge.counters.rejected.schema; bridge.counters.accepted.affect;
+ * ```
+ */
 export interface BridgeCounters {
   /** Messages handed to {@link MqttBridge.handle}. */
   received: number;

@@ -12,7 +12,14 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { Aedes } from 'aedes';
 
-/** A running embedded broker. */
+/**
+ * A running embedded broker.
+ *
+ * @example
+ * ```ts
+ * const b: EmbeddedBroker = await startEmbeddedBroker(); await b.stop(); await b.restart();
+ * ```
+ */
 export interface EmbeddedBroker {
   /** `mqtt://127.0.0.1:<port>` (`mqtts://` with TLS) */
   readonly url: string;
@@ -26,7 +33,14 @@ export interface EmbeddedBroker {
   restart(): Promise<void>;
 }
 
-/** Options of {@link startEmbeddedBroker}. */
+/**
+ * Options of {@link startEmbeddedBroker}.
+ *
+ * @example
+ * ```ts
+ * await startEmbeddedBroker({ port: 1883, credentials: { username: 'cell', password: 'pw' } });
+ * ```
+ */
 export interface EmbeddedBrokerOptions {
   /** TCP port; 0 (default) picks a free one. */
   port?: number;

@@ -11,7 +11,14 @@
  */
 import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
 
-/** A last-will message. */
+/**
+ * A last-will message.
+ *
+ * @example
+ * ```ts
+ * connectMqtt({ url, will: { topic, payload: '{…CONNECTION_BROKEN…}', qos: 1, retain: true } });
+ * ```
+ */
 export interface WillMessage {
   topic: string;
   payload: string;
@@ -19,7 +26,14 @@ export interface WillMessage {
   retain: boolean;
 }
 
-/** Options of {@link connectMqtt}. */
+/**
+ * Options of {@link connectMqtt}.
+ *
+ * @example
+ * ```ts
+ * connectMqtt({ url: 'mqtts://broker:8883', ca: readFileSync('ca.pem'), username: 'cell', password: 'pw' });
+ * ```
+ */
 export interface MqttConnectOptions {
   /** `mqtt://host:port`, `mqtts://…`, `ws://…`. Default: `MQTT_URL` env, else error. */
   url?: string;

@@ -13,7 +13,14 @@ import { REJECT_REASONS, TOPIC_SPECS, jsonSchemaOf, type TopicName } from '../co
 
 const H = { timestamp: '2026-11-21T10:15:30.123Z', version: CONTRACT_VERSION, manufacturer: 'acme', serialNumber: 'cell-1' };
 
-/** One valid example payload per topic (checked against the schemas in tests). */
+/**
+ * One valid example payload per topic (checked against the schemas in tests).
+ *
+ * @example
+ * ```ts
+ * validateMessage('state', EXAMPLES.state).ok; // true
+ * ```
+ */
 export const EXAMPLES: Readonly<Record<TopicName, object>> = {
   affect: {
     headerId: 42,
@@ -125,7 +132,14 @@ export function renderContractDoc(): string {
   return out.join('\n') + '\n';
 }
 
-/** Repo-relative path of the generated doc. */
+/**
+ * Repo-relative path of the generated doc.
+ *
+ * @example
+ * ```ts
+ * readFileSync(CONTRACT_DOC_PATH, 'utf8') === renderContractDoc();
+ * ```
+ */
 export const CONTRACT_DOC_PATH = 'docs/mqtt-contract.md';
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1] && process.argv.includes('--write')) {

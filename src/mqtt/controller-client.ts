@@ -34,7 +34,14 @@ import { publishOptions } from './connection.ts';
 import { SafeStateMonitor } from './safe-state.ts';
 import { topicFor } from './topics.ts';
 
-/** Options of {@link MqttController}. */
+/**
+ * Options of {@link MqttController}.
+ *
+ * @example
+ * ```ts
+ * new MqttController({ client, robot, bridge, speedRange: [0.3, 1], stateTimeoutMs: 3000 });
+ * ```
+ */
 export interface MqttControllerOptions {
   client: MqttClient;
   robot: RobotId;
@@ -57,7 +64,14 @@ export interface MqttControllerOptions {
   retainFinishedMs?: number;
 }
 
-/** Counters of a controller client. */
+/**
+ * Counters of a controller client.
+ *
+ * @example
+ * ```ts
+ * controller.counters.timeouts; controller.counters.resends;
+ * ```
+ */
 export interface ControllerCounters {
   actionsSent: number;
   /** Actions not sent because they violated the contract (failed with `error`). */

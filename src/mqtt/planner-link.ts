@@ -18,7 +18,14 @@ import { MqttController, type ControllerCounters, type MqttControllerOptions } f
 import { stderrLogger, type MqttLogger } from './rejections.ts';
 import { topicFor } from './topics.ts';
 
-/** Options of {@link connectPlanner}. */
+/**
+ * Options of {@link connectPlanner}.
+ *
+ * @example
+ * ```ts
+ * connectPlanner({ mqtt: { url }, robot, blackboard: bb, controller: { stateTimeoutMs: 2000 } });
+ * ```
+ */
 export interface PlannerLinkOptions {
   /** Broker connection (url, TLS, credentials, protocol …). `will` is set by the link. */
   mqtt: Omit<MqttConnectOptions, 'will'>;
@@ -32,7 +39,14 @@ export interface PlannerLinkOptions {
   controller?: Partial<Omit<MqttControllerOptions, 'client' | 'robot' | 'bridge' | 'clock'>>;
 }
 
-/** Counters for metrics (read on demand; plain numbers). */
+/**
+ * Counters for metrics (read on demand; plain numbers).
+ *
+ * @example
+ * ```ts
+ * const c = link.counters(); c.bridge.rejected.schema; c.safeReason;
+ * ```
+ */
 export interface PlannerCounters {
   connected: boolean;
   mqtt5: boolean;
@@ -43,7 +57,14 @@ export interface PlannerCounters {
   safeReason: string | undefined;
 }
 
-/** A connected planner. */
+/**
+ * A connected planner.
+ *
+ * @example
+ * ```ts
+ * const link = await connectPlanner(opts); link.controller.available; await link.close();
+ * ```
+ */
 export interface PlannerLink {
   readonly client: MqttClient;
   readonly bridge: MqttBridge;

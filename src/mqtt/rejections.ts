@@ -10,7 +10,14 @@
 import type { Clock } from '../core/clock.ts';
 import { REJECT_REASONS, type RejectReason } from '../contract/schemas.ts';
 
-/** The logging surface affect-bt needs (pino's `Logger` fits). */
+/**
+ * The logging surface affect-bt needs (pino's `Logger` fits).
+ *
+ * @example
+ * ```ts
+ * const logger: MqttLogger = pino(); // or { warn: (obj, msg) => console.warn(msg, obj) }
+ * ```
+ */
 export interface MqttLogger {
   warn(obj: object, msg: string): void;
   info?(obj: object, msg: string): void;
@@ -33,13 +40,34 @@ export const stderrLogger: MqttLogger = {
   },
 };
 
-/** A logger that drops everything. */
+/**
+ * A logger that drops everything.
+ *
+ * @example
+ * ```ts
+ * new MqttBridge({ robot, blackboard: bb, logger: silentLogger });
+ * ```
+ */
 export const silentLogger: MqttLogger = { warn() {}, info() {} };
 
-/** Rejections per reason. */
+/**
+ * Rejections per reason.
+ *
+ * @example
+ * ```ts
+ * const c: RejectionCounts = emptyRejectionCounts(); c.bad_json++;
+ * ```
+ */
 export type RejectionCounts = Record<RejectReason, number>;
 
-/** A zeroed counter record. */
+/**
+ * A zeroed counter record.
+ *
+ * @example
+ * ```ts
+ * emptyRejectionCounts().too_large; // 0
+ * ```
+ */
 export function emptyRejectionCounts(): RejectionCounts {
   const out = {} as RejectionCounts;
   for (const r of REJECT_REASONS) out[r] = 0;

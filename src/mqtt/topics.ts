@@ -9,7 +9,14 @@ import type { RobotId } from '../contract/header.ts';
 import { ID_PATTERN } from '../contract/header.ts';
 import { TOPIC_SPECS, type TopicName } from '../contract/schemas.ts';
 
-/** First levels of every topic. */
+/**
+ * First levels of every topic.
+ *
+ * @example
+ * ```ts
+ * `${TOPIC_ROOT}/acme/c1/affect`
+ * ```
+ */
 export const TOPIC_ROOT = 'affectbt/v1';
 
 const ID_RE = new RegExp(ID_PATTERN);
@@ -30,7 +37,14 @@ export function parseRobotId(text: string): RobotId {
   return { manufacturer: parts[0]!, serialNumber: parts[1]! };
 }
 
-/** The prefix `affectbt/v1/{manufacturer}/{serialNumber}/` of a robot's topics. */
+/**
+ * The prefix `affectbt/v1/{manufacturer}/{serialNumber}/` of a robot's topics.
+ *
+ * @example
+ * ```ts
+ * robotPrefix({ manufacturer: 'acme', serialNumber: 'c1' }); // 'affectbt/v1/acme/c1/'
+ * ```
+ */
 export function robotPrefix(robot: RobotId): string {
   if (!ID_RE.test(robot.manufacturer) || !ID_RE.test(robot.serialNumber)) {
     throw new Error(`robot id ${robot.manufacturer}/${robot.serialNumber} is not usable in a topic: use letters, digits, '_', '.', ':' or '-'`);
@@ -50,7 +64,14 @@ export function topicFor(robot: RobotId, name: TopicName): string {
   return robotPrefix(robot) + name;
 }
 
-/** All topics of one robot, by name. */
+/**
+ * All topics of one robot, by name.
+ *
+ * @example
+ * ```ts
+ * const t: RobotTopics = robotTopics(robot); t.state;
+ * ```
+ */
 export type RobotTopics = Readonly<Record<TopicName, string>>;
 
 /**

@@ -12,7 +12,14 @@ import net from 'node:net';
 import { startEmbeddedBroker } from '../../src/mqtt/broker.ts';
 import type { RobotId } from '../../src/contract/header.ts';
 
-/** A broker for a test. */
+/**
+ * A broker for a test.
+ *
+ * @example
+ * ```ts
+ * const b: TestBroker = await startTestBroker(); await b.stop();
+ * ```
+ */
 export interface TestBroker {
   url: string;
   /** `embedded` or `external`. */
@@ -92,7 +99,14 @@ export async function startTestBroker(): Promise<TestBroker> {
   return startEmbeddedTestBroker();
 }
 
-/** A broker factory per kind to cover, for `describe.each`. */
+/**
+ * A broker factory per kind to cover, for `describe.each`.
+ *
+ * @example
+ * ```ts
+ * describe.each(await testBrokers())('over $name', ({ start }) => { … });
+ * ```
+ */
 export interface BrokerCase {
   name: string;
   start(): Promise<TestBroker>;
