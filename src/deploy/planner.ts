@@ -183,6 +183,11 @@ export class Planner {
       }
     }
     const link = this.link;
+    if (this.startAbort) {
+      // stop() ran while we were connecting: do not leave a connected client behind
+      await link.close();
+      throw new Error('planner stopped before the broker connection was up');
+    }
     this.metrics.brokerConnected.set(1);
     this.log.info({ url: redact(cfg.broker.url), mqtt5: link.mqtt5, robot: `${cfg.robot.manufacturer}/${cfg.robot.serialNumber}` }, 'planner ONLINE');
     this.driver = new ReconnectDriver(link.client, {
