@@ -227,7 +227,8 @@ export class Planner {
       });
     }
     this.setPhase('waiting_controller');
-    this.log.info({ reason: link.controller.safeReason }, 'waiting for the controller');
+    this.safeReason = link.controller.safeReason ?? 'waiting for the first tick';
+    this.log.info({ reason: this.safeReason }, 'waiting for the controller');
     this.ticker = new Ticker({
       rateHz: cfg.tick.rateHz,
       tick: this.tickOnce,

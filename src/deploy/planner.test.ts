@@ -1,0 +1,65 @@
+import { describe, it, expect } from 'vitest';
+import { Writable } from 'node:stream';
+import { startEmbeddedBroker } from '../mqtt/broker.ts';
+import { startControllerSim } from '../controller-sim/controller-sim.ts';
+import { silentLogger } from '../mqtt/rejections.ts';
+import { loadTreeFile } from '../tree/loader.ts';
+import { buildTree } from '../tree/build.ts';
+import { parseCellConfig } from './config.ts';
+import { createLogger } from './logger.ts';
+import { Planner, HUMAN_READY_KEY } from './planner.ts';
+
+async function until(check: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('Planner (in process)', () => {
+  it('waits for the controller, runs, holds the safe state while it is gone, and stops cleanly', async () => {
+    const broker = await startEmbeddedBroker();
+    const robot = { manufacturer: 'acme', serialNumber: `p${process.pid}` };
+    const lines: any[] = [];
+    const sink = new Writable({ write: (c, _e, cb) => (lines.push(JSON.parse(String(c))), cb()) });
+    const config = parseCellConfig(
+      'cells/planner-test.yaml',
+      `tree: ../trees/handover_affect.yaml\nrobot: {manufacturer: acme, serialNumber: ${robot.serialNumber}}\ntimeouts: {controllerSilenceMs: 600}\nmetrics: {port: 0}\n`,
+      { brokerUrl: broker.url },
+      {},
+    );
+    const doc = await loadTreeFile(config.tree);
+    const planner = new Planner({ config, logger: createLogger({ level: 'info', destination: sink }), buildTree: (env) => buildTree(doc, env) });
+    let sim: Awaited<ReturnType<typeof startControllerSim>> | undefined;
+    try {
+      await planner.start();
+      expect(planner.phase).toBe('waiting_controller');
+      expect(planner.blackboard.get(HUMAN_READY_KEY)).toBe(true);
+      const health = await (await fetch(planner.metricsUrl!.replace('/metrics', '/healthz'))).json();
+      expect(health).toMatchObject({ ok: false, phase: 'waiting_controller', brokerConnected: true, safeReason: 'no controller state received yet' });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(planner.tickStats.ticks).toBeGreaterThan(3); // the loop runs, the tree does not
+
+      sim = await startControllerSim({ mqtt: { url: broker.url }, robot, baseHandoverMs: 100, stateIntervalMs: 100, logger: silentLogger });
+      await until(() => planner.phase === 'running', 5000, 'running');
+      await until(() => sim!.counters.finished >= 1, 5000, 'a finished handover');
+
+      await sim.stop(); // OFFLINE → planner safe at once
+      await until(() => planner.phase === 'safe', 3000, 'safe state');
+      expect(lines.find((l) => l.msg === 'safe state entered').reason).toBe('controller connection is OFFLINE');
+      expect((await (await fetch(planner.metricsUrl!)).text())).toMatch(/affectbt_safe_state\{[^}]*\} 1/);
+
+      sim = await startControllerSim({ mqtt: { url: broker.url }, robot, baseHandoverMs: 100, stateIntervalMs: 100, logger: silentLogger });
+      await until(() => planner.phase === 'running', 5000, 'running again');
+      expect(lines.map((l) => l.msg)).toContain('safe state left; resuming');
+    } finally {
+      await planner.stop('test over');
+      await sim?.stop();
+      await broker.stop();
+    }
+    expect(planner.phase).toBe('stopped');
+    expect(lines.slice(-3).map((l) => l.msg)).toEqual(['planner stopping', 'OFFLINE published; disconnected', 'planner stopped']);
+    await planner.stop('again'); // idempotent
+  }, 30_000);
+});
