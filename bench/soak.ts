@@ -6,7 +6,9 @@
  * person alternates calm/frustrated every 5 s, and goes silent (stale) one phase in four.
  *
  * Reports tick p50/p99/max, overruns, handovers, and heap used before/after (both after
- * a forced GC, after a warm-up) to show there is no memory growth. Ends with one JSON
+ * a forced GC, after a warm-up) to show there is no memory growth. The controller client
+ * keeps finished actions for 60 s, so a warm-up ≥ 60 s (`--warmup 70`) measures the true
+ * steady state. Ends with one JSON
  * line `{"bench":"soak",…}`. Budgets belong here, not in unit tests: tick p99 < 5 ms,
  * overruns < 0.5 % of ticks, heap growth < 10 MiB.
  */
@@ -47,12 +49,13 @@ function pct(sorted: Float64Array, p: number): number {
  * ```
  */
 export async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { seconds: { type: 'string' }, hz: { type: 'string' }, 'affect-hz': { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: { seconds: { type: 'string' }, hz: { type: 'string' }, 'affect-hz': { type: 'string' }, warmup: { type: 'string' } } });
   const seconds = Number(values.seconds ?? 60);
   const hz = Number(values.hz ?? 50);
   const affectHz = Number(values['affect-hz'] ?? 30);
   if (!(seconds >= 5) || !(hz > 0) || !(affectHz > 0)) throw new Error(`soak: need --seconds ≥ 5, --hz > 0, --affect-hz > 0 (got ${seconds}, ${hz}, ${affectHz})`);
-  const warmupS = Math.min(5, Math.floor(seconds / 4));
+  const warmupS = values.warmup !== undefined ? Number(values.warmup) : Math.min(5, Math.floor(seconds / 4));
+  if (!(warmupS >= 0 && warmupS < seconds)) throw new Error(`soak: --warmup must be in [0, seconds), got ${values.warmup}`);
 
   let url = process.env['MQTT_URL'];
   let brokerKind = 'mosquitto';
