@@ -37,6 +37,10 @@ describe('broker stop/restart mid-run (embedded aedes on the same port)', () => 
       burst(10); // after the restart
       await waitFor(() => ids.every((id) => link.controller.actionState(id)?.status === 'FINISHED'), 15_000, 'every action FINISHED');
       expect(link.controller.available).toBe(true);
+      // the 20 actions issued while the broker was down were re-sent on reconnect …
+      expect(link.controller.counters.resends).toBeGreaterThanOrEqual(20);
+      // … and every copy beyond the first was recognised as a duplicate by actionId
+      expect(sim.counters.actions - sim.counters.duplicates).toBe(sim.counters.executed);
       const executed = sim.executedIds.filter((id) => ids.includes(id));
       expect(executed.length).toBe(ids.length);
       expect(new Set(executed).size).toBe(ids.length);
