@@ -131,6 +131,7 @@ export class MqttController implements Controller {
   private _reason: string | undefined;
   private lastResendAt = 0;
   private speedPending = false;
+  private lastScanAt = -Infinity;
 
   constructor(options: MqttControllerOptions) {
     this.client = options.client;
@@ -268,6 +269,9 @@ export class MqttController implements Controller {
       }
       if (this._safe !== wasSafe) for (const l of this.listeners) l(!this._safe, reason);
     }
+    // deadlines and retention: at most every 10 ms (the tree may poll many times per tick)
+    if (now - this.lastScanAt < 10 && now >= this.lastScanAt) return;
+    this.lastScanAt = now;
     for (const [id, t] of this.tracked) {
       if (FINAL(t.state.status)) {
         if (now - t.state.updatedAt > this.retainMs) this.tracked.delete(id);
