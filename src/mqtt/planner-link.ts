@@ -11,6 +11,7 @@ import type { MqttClient } from 'mqtt';
 import type { Blackboard } from '../core/blackboard.ts';
 import { SystemClock, type Clock } from '../core/clock.ts';
 import { HeaderFactory, type RobotId } from '../contract/header.ts';
+import { TOPIC_SPECS } from '../contract/schemas.ts';
 import type { ConnectionMessage, ConnectionState } from '../contract/connection.ts';
 import { MqttBridge, type BridgeCounters, type BridgeOptions } from './bridge.ts';
 import { connectMqtt, endClient, isMqtt5, publishOptions, type MqttConnectOptions } from './connection.ts';
@@ -102,7 +103,13 @@ export async function connectPlanner(options: PlannerLinkOptions): Promise<Plann
   let reconnects = 0;
   const onMessage = (topic: string, payload: Buffer) => void bridge.handle(topic, payload);
   const onConnect = () => {
-    client.subscribe([...bridge.subscriptions], { qos: 1 }, (err) => {
+    // subscription QoS as in the contract table: affect/state 0, connection 1
+    const subs: Record<string, { qos: 0 | 1 }> = {
+      [bridge.topics.affect]: { qos: TOPIC_SPECS.affect.qos },
+      [bridge.topics.state]: { qos: TOPIC_SPECS.state.qos },
+      [bridge.topics['connection/controller']]: { qos: TOPIC_SPECS['connection/controller'].qos },
+    };
+    client.subscribe(subs, (err) => {
       if (err) logger.warn({ topic: bridge.subscriptions.join(','), reason: 'subscribe', detail: err.message }, 'mqtt subscribe failed');
     });
     client.publish(connTopic, connection('ONLINE'), publishOptions(client, 1, true));
