@@ -32,7 +32,7 @@ import { connectMqtt, endClient, publishOptions, type MqttConnectOptions } from 
 import { robotTopics, type RobotTopics } from '../mqtt/topics.ts';
 import { RejectionLog, silentLogger, type MqttLogger } from '../mqtt/rejections.ts';
 import type { RejectReason } from '../contract/schemas.ts';
-import { seededRandom } from './rng.ts';
+import { seededRandom } from '../core/random.ts';
 
 /**
  * Behaviour knobs of the simulated controller.

@@ -9,4 +9,4 @@
  * ```
  */
 export * from './controller-sim.ts';
-export * from './rng.ts';
+export { seededRandom } from '../core/random.ts';

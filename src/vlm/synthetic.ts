@@ -7,6 +7,7 @@
  * no recorded sequence is at hand. Also a `FrameSource` that renders a small
  * flat-colour image per frame, so keyframe encoding runs for real.
  */
+import { seededRandom } from '../core/random.ts';
 import { FACE_EXPRESSIONS, type AffectEstimate, type FaceExpression } from '../contract/affect.ts';
 import type { FusedEstimate, TaskContext } from '../estimator/types.ts';
 import type { FrameSource } from './keyframes.ts';
@@ -32,17 +33,6 @@ export interface SyntheticOptions {
   failureRate?: number;
 }
 
-/** mulberry32: tiny deterministic PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const VA: Record<FaceExpression, [number, number]> = {
   neutral: [0, 0],
@@ -63,7 +53,7 @@ const VA: Record<FaceExpression, [number, number]> = {
  * ```
  */
 export function syntheticSession(opts: SyntheticOptions = {}): SyntheticFrame[] {
-  const r = rng(opts.seed ?? 1);
+  const r = seededRandom(opts.seed ?? 1);
   const fps = opts.fps ?? 15;
   const dt = 1000 / fps;
   const n = Math.floor((opts.durationMs ?? 60_000) / dt);

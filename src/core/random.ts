@@ -1,6 +1,7 @@
 /**
- * Seeded pseudo-random numbers (mulberry32) for the controller simulator, so failure
- * draws are reproducible from `--seed` (principle 6).
+ * Seeded pseudo-random numbers (mulberry32) for the controller simulator and the VLM
+ * synthetic frame streams, so their draws are reproducible from `--seed` (principle 6).
+ * (The handover simulator uses its own stream-splitting `Rng` in sim/rng.ts.)
  */
 
 /**
