@@ -257,15 +257,15 @@ export class Escalator {
     }
     s.triggeredFrames++;
     for (const k of trig) s.triggers[k]++;
-    if (this.mode === 'off' || this.closed) return this.skip(f, 'off');
+    if (this.mode === 'off' || this.closed) return this.decline(f, 'off');
     if (Number.isNaN(h.pendingSince)) h.pendingSince = f.t;
-    if (!trig.includes('task_failure') && f.t - h.pendingSince < this.o.minTriggerMs) return this.skip(f, 'pending');
+    if (!trig.includes('task_failure') && f.t - h.pendingSince < this.o.minTriggerMs) return this.decline(f, 'pending');
     const now = this.o.clock.now();
-    if (now - h.lastEscalationAt < this.o.cooldownMs) return this.skip(f, 'cooldown');
-    if (this.inflight.size >= this.o.maxInFlight) return this.skip(f, 'in_flight');
-    if (!this.breaker.canCall(now)) return this.skip(f, 'breaker_open');
-    if (now < this.pausedUntil || !this.rate.available(now)) return this.skip(f, 'rate_limited');
-    if (!this.budget.allows(now, this.estimateUsd(PRECHECK_INPUT_TOKENS))) return this.skip(f, 'over_budget');
+    if (now - h.lastEscalationAt < this.o.cooldownMs) return this.decline(f, 'cooldown');
+    if (this.inflight.size >= this.o.maxInFlight) return this.decline(f, 'in_flight');
+    if (!this.breaker.canCall(now)) return this.decline(f, 'breaker_open');
+    if (now < this.pausedUntil || !this.rate.available(now)) return this.decline(f, 'rate_limited');
+    if (!this.budget.allows(now, this.estimateUsd(PRECHECK_INPUT_TOKENS))) return this.decline(f, 'over_budget');
 
     // Reserve the call now, so limits hold even while requests are being composed
     // (refunded on a cache hit). A dry run also reserves its estimated cost.
@@ -341,7 +341,7 @@ export class Escalator {
     return h;
   }
 
-  private skip(f: FusedEstimate, reason: Exclude<EscalationDecision, 'none' | 'escalated'>): EscalationDecision {
+  private decline(f: FusedEstimate, reason: Exclude<EscalationDecision, 'none' | 'escalated'>): EscalationDecision {
     this.s.skipped[reason]++;
     if (this.opts.onEvent && reason !== 'pending' && reason !== 'off' && reason !== 'in_flight' && reason !== 'cooldown') {
       this.emit({ type: 'skipped', humanId: f.estimate.humanId, reason });
@@ -396,7 +396,7 @@ export class Escalator {
     const provider = this.opts.provider!;
     if (!this.breaker.tryAcquire(now)) {
       this.rate.refund(reservedAt);
-      return void this.skip(moment, 'breaker_open');
+      return void this.decline(moment, 'breaker_open');
     }
     this.s.calls++;
     this.emit({ type: 'request', request });
