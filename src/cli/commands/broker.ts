@@ -3,7 +3,7 @@
  * (MQTT 3.1.1, 127.0.0.1 by default) until SIGINT/SIGTERM. Prints the URL on stdout
  * (one line, so scripts can read it).
  */
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../args.ts';
 import { startEmbeddedBroker } from '../../mqtt/broker.ts';
 
 const HELP = `usage: affect-bt broker [--port N] [--host H] [--username U --password P]
@@ -23,17 +23,9 @@ Prints the broker URL (mqtt://host:port) on stdout.`;
  * ```
  */
 export async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: { port: { type: 'string' }, host: { type: 'string' }, username: { type: 'string' }, password: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
-  } catch (err) {
-    process.stderr.write(`affect-bt broker: ${(err as Error).message}\n\n${HELP}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(HELP + '\n');
-    return 0;
-  }
+  const parsed = parseCommandArgs('broker', HELP, argv, { port: { type: 'string' }, host: { type: 'string' }, username: { type: 'string' }, password: { type: 'string' } });
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   const port = values.port === undefined ? 1883 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     process.stderr.write(`affect-bt broker: --port must be an integer 0..65535, got '${values.port}'\n`);

@@ -10,7 +10,7 @@
  *   is published on `affectbt/v1/M/S/affect` (VDA-style header + `estimates`).
  * - `--sequence [--fps N]`: the same sequence fusion, printed instead of published.
  */
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../args.ts';
 import { FACE_EXPRESSIONS, type AffectEstimate } from '../../contract/affect.ts';
 import { createFramePipeline } from '../../estimator/pipeline.ts';
 import { listFrames, runEstimator, type EstimatorEvent } from '../../estimator/run.ts';
@@ -61,38 +61,27 @@ function createFrameHook(values: Record<string, unknown>): FrameHook | { error: 
  * ```
  */
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        json: { type: 'boolean', default: false },
-        'detector-size': { type: 'string', default: '224' },
-        crop: { type: 'string', default: 'auto' },
-        'human-id': { type: 'string', default: 'h1' },
-        sequence: { type: 'boolean', default: false },
-        fps: { type: 'string', default: '10' },
-        mqtt: { type: 'string' },
-        robot: { type: 'string' },
-        context: { type: 'string' },
-        ...HOOK_OPTIONS,
-      },
-    });
-  } catch (err) {
-    process.stderr.write(`affect-bt estimate: ${(err as Error).message}\n\n${HELP}\n`);
-    return 2;
-  }
+  const parsed = parseCommandArgs(
+    'estimate',
+    HELP,
+    argv,
+    {
+      json: { type: 'boolean', default: false },
+      'detector-size': { type: 'string', default: '224' },
+      crop: { type: 'string', default: 'auto' },
+      'human-id': { type: 'string', default: 'h1' },
+      sequence: { type: 'boolean', default: false },
+      fps: { type: 'string', default: '10' },
+      mqtt: { type: 'string' },
+      robot: { type: 'string' },
+      context: { type: 'string' },
+      ...HOOK_OPTIONS,
+    },
+    { positionals: true, fullHelp: HELP + (HOOK_HELP ? '\n' + HOOK_HELP : '') },
+  );
+  if (typeof parsed === 'number') return parsed;
   const v = parsed.values;
-  if (v.help) {
-    process.stdout.write(HELP + (HOOK_HELP ? '\n' + HOOK_HELP : '') + '\n');
-    return 0;
-  }
-  const usage = (msg: string) => {
-    process.stderr.write(`affect-bt estimate: ${msg}\n\n${HELP}\n`);
-    return 2;
-  };
+  const usage = parsed.usage;
   if (parsed.positionals.length === 0) return usage('give at least one IMAGE or DIR');
   const size = Number(v['detector-size']);
   if (!Number.isInteger(size) || size % 32 !== 0 || size < 64 || size > 1024) return usage(`--detector-size must be a multiple of 32 such as 224 or 320, got '${v['detector-size']}'`);

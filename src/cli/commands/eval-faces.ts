@@ -7,7 +7,7 @@
  * on `--split`, default all) with the holdout figures added.
  * `--fit-calibration FILE` fits temperature + class bias on the fit split and writes it.
  */
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../args.ts';
 import { writeFileSync } from 'node:fs';
 import { createFramePipeline } from '../../estimator/pipeline.ts';
 import { fitCalibration, loadCalibration, CALIBRATION_PATH, IDENTITY_CALIBRATION, type Calibration } from '../../estimator/calibration.ts';
@@ -39,34 +39,23 @@ Exit codes: 0 ok, 1 evaluation failed, 2 usage error.`;
  * ```
  */
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        'detector-size': { type: 'string', default: '224' },
-        crop: { type: 'string', default: 'auto' },
-        calibration: { type: 'string' },
-        split: { type: 'string', default: 'all' },
-        'fit-calibration': { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
-    });
-  } catch (err) {
-    process.stderr.write(`affect-bt eval-faces: ${(err as Error).message}\n\n${HELP}\n`);
-    return 2;
-  }
+  const parsed = parseCommandArgs(
+    'eval-faces',
+    HELP,
+    argv,
+    {
+      'detector-size': { type: 'string', default: '224' },
+      crop: { type: 'string', default: 'auto' },
+      calibration: { type: 'string' },
+      split: { type: 'string', default: 'all' },
+      'fit-calibration': { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    { positionals: true },
+  );
+  if (typeof parsed === 'number') return parsed;
   const v = parsed.values;
-  if (v.help) {
-    process.stdout.write(HELP + '\n');
-    return 0;
-  }
-  const usage = (msg: string) => {
-    process.stderr.write(`affect-bt eval-faces: ${msg}\n\n${HELP}\n`);
-    return 2;
-  };
+  const usage = parsed.usage;
   if (parsed.positionals.length !== 1) return usage('give exactly one DIR containing labels.csv');
   const dir = parsed.positionals[0]!;
   const size = Number(v['detector-size']);

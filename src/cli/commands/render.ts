@@ -4,7 +4,7 @@
  * flowchart or Graphviz DOT. The tree is built against the in-memory controller and
  * not ticked, so every status is IDLE.
  */
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../args.ts';
 import { Blackboard } from '../../core/blackboard.ts';
 import { VirtualClock } from '../../core/clock.ts';
 import { InMemoryController } from '../../core/in-memory-controller.ts';
@@ -24,25 +24,11 @@ Exit codes: 0 ok, 1 invalid tree, 2 usage error.`;
  * ```
  */
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { help: { type: 'boolean', short: 'h' }, format: { type: 'string', short: 'f', default: 'text' }, tree: { type: 'string' } },
-    });
-  } catch (err) {
-    process.stderr.write(`affect-bt render: ${(err as Error).message}\n\n${HELP}\n`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    process.stdout.write(HELP + '\n');
-    return 0;
-  }
-  const format = parsed.values.format!;
+  const parsed = parseCommandArgs('render', HELP, argv, { format: { type: 'string', short: 'f', default: 'text' }, tree: { type: 'string' } }, { positionals: true });
+  if (typeof parsed === 'number') return parsed;
+  const format = parsed.values.format;
   if (parsed.positionals.length !== 1 || !['text', 'mermaid', 'dot'].includes(format)) {
-    process.stderr.write(`affect-bt render: give exactly one FILE and --format text|mermaid|dot (got ${parsed.positionals.length} files, format '${format}')\n\n${HELP}\n`);
-    return 2;
+    return parsed.usage(`give exactly one FILE and --format text|mermaid|dot (got ${parsed.positionals.length} files, format '${format}')`);
   }
   try {
     const doc = await loadTreeFile(parsed.positionals[0]!);

@@ -8,7 +8,7 @@
  * 1 when the config or tree is invalid or the planner fails, 2 on usage errors.
  * Logs are JSON lines on stdout (pino); `--check` validates config and tree and exits.
  */
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../args.ts';
 import type { LevelWithSilent } from 'pino';
 import { loadCellConfig, ConfigError, type ConfigOverrides, type CellConfig } from '../../deploy/config.ts';
 import { createLogger } from '../../deploy/logger.ts';
@@ -43,6 +43,11 @@ function num(flag: string, v: string | undefined): number | undefined {
 
 class UsageError extends Error {}
 
+/** Points a `--password`/`--username` attempt at the environment variables. */
+function credentialsHint(message: string): string {
+  return /password|username/i.test(message) ? ' (credentials come from the environment only, see --help)' : '';
+}
+
 /**
  * Runs the command; resolves with the exit code after shutdown.
  *
@@ -52,37 +57,33 @@ class UsageError extends Error {}
  * ```
  */
 export async function run(argv: string[]): Promise<number> {
-  let configPath: string;
+  const parsed = parseCommandArgs(
+    'run',
+    HELP,
+    argv,
+    {
+      config: { type: 'string', short: 'c' },
+      tree: { type: 'string' },
+      mqtt: { type: 'string' },
+      robot: { type: 'string' },
+      human: { type: 'string' },
+      'tick-hz': { type: 'string' },
+      'min-speed': { type: 'string' },
+      'max-speed': { type: 'string' },
+      'controller-silence-ms': { type: 'string' },
+      'metrics-port': { type: 'string' },
+      'log-level': { type: 'string' },
+      check: { type: 'boolean' },
+    },
+    { hint: credentialsHint },
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
+  if (!values.config) return parsed.usage('--config FILE is required (start from cells/example.yaml)');
+  const configPath = values.config;
+  const check = values.check === true;
   let overrides: ConfigOverrides;
-  let check = false;
   try {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        config: { type: 'string', short: 'c' },
-        tree: { type: 'string' },
-        mqtt: { type: 'string' },
-        robot: { type: 'string' },
-        human: { type: 'string' },
-        'tick-hz': { type: 'string' },
-        'min-speed': { type: 'string' },
-        'max-speed': { type: 'string' },
-        'controller-silence-ms': { type: 'string' },
-        'metrics-port': { type: 'string' },
-        'log-level': { type: 'string' },
-        check: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-    if (values.help) {
-      process.stdout.write(HELP + '\n');
-      return 0;
-    }
-    if (!values.config) throw new UsageError('--config FILE is required (start from cells/example.yaml)');
-    configPath = values.config;
-    check = values.check === true;
     overrides = {
       tree: values.tree,
       brokerUrl: values.mqtt,
@@ -96,9 +97,8 @@ export async function run(argv: string[]): Promise<number> {
       logLevel: values['log-level'],
     };
   } catch (e) {
-    const msg = (e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, '');
-    process.stderr.write(`affect-bt run: ${msg}${/password|username/i.test(msg) ? ' (credentials come from the environment only, see --help)' : ''}\n\n${HELP}\n`);
-    return 2;
+    if (e instanceof UsageError) return parsed.usage(e.message);
+    throw e;
   }
 
   let config: CellConfig;

@@ -6,7 +6,7 @@
  * runs a short end-to-end episode over a broker (planner ↔ controller simulator ↔
  * scripted affect publisher). See docs/simulator.md.
  */
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../args.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -39,34 +39,20 @@ options:
  * ```
  */
 export async function run(argv: string[]): Promise<number> {
-  let a;
-  try {
-    a = parseArgs({
-      args: argv,
-      options: {
-        tree: { type: 'string', multiple: true },
-        scenario: { type: 'string', default: 'impatient_novice' },
-        episodes: { type: 'string', default: '200' },
-        seed: { type: 'string', default: '1' },
-        json: { type: 'string' },
-        plots: { type: 'string' },
-        quiet: { type: 'boolean', default: false },
-        mode: { type: 'string', default: 'skip' },
-        check: { type: 'boolean', default: false },
-        mqtt: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      allowPositionals: false,
-    });
-  } catch (err) {
-    process.stderr.write(`affect-bt sim: ${(err as Error).message}\n\n${USAGE}\n`);
-    return 2;
-  }
+  const a = parseCommandArgs('sim', USAGE, argv, {
+    tree: { type: 'string', multiple: true },
+    scenario: { type: 'string', default: 'impatient_novice' },
+    episodes: { type: 'string', default: '200' },
+    seed: { type: 'string', default: '1' },
+    json: { type: 'string' },
+    plots: { type: 'string' },
+    quiet: { type: 'boolean', default: false },
+    mode: { type: 'string', default: 'skip' },
+    check: { type: 'boolean', default: false },
+    mqtt: { type: 'string' },
+  });
+  if (typeof a === 'number') return a;
   const v = a.values;
-  if (v.help) {
-    process.stdout.write(USAGE + '\n');
-    return 0;
-  }
   const episodes = Number(v.episodes);
   if (!Number.isInteger(episodes) || episodes < 1 || episodes > 1_000_000) {
     process.stderr.write(`affect-bt sim: --episodes must be an integer between 1 and 1000000, got '${v.episodes}'\n`);

@@ -7,7 +7,7 @@
  * full per-tick trace with `--trace`, then the final tree and counters.
  * The simulator (`affect-bt sim`) is the real evaluation tool; this shows the runtime.
  */
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../args.ts';
 import { Blackboard } from '../../core/blackboard.ts';
 import { VirtualClock } from '../../core/clock.ts';
 import { InMemoryController } from '../../core/in-memory-controller.ts';
@@ -44,27 +44,14 @@ export function scriptedFrustration(t: number): number {
  * ```
  */
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        tree: { type: 'string', default: 'trees/handover_affect.yaml' },
-        ticks: { type: 'string', default: '70' },
-        'period-ms': { type: 'string', default: '100' },
-        trace: { type: 'boolean' },
-      },
-    });
-  } catch (err) {
-    process.stderr.write(`affect-bt tick: ${(err as Error).message}\n\n${HELP}\n`);
-    return 2;
-  }
+  const parsed = parseCommandArgs('tick', HELP, argv, {
+    tree: { type: 'string', default: 'trees/handover_affect.yaml' },
+    ticks: { type: 'string', default: '70' },
+    'period-ms': { type: 'string', default: '100' },
+    trace: { type: 'boolean' },
+  });
+  if (typeof parsed === 'number') return parsed;
   const v = parsed.values;
-  if (v.help) {
-    process.stdout.write(HELP + '\n');
-    return 0;
-  }
   const ticks = Number(v.ticks);
   const period = Number(v['period-ms']);
   if (!Number.isInteger(ticks) || ticks < 1 || !Number.isFinite(period) || period <= 0) {
@@ -73,7 +60,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   let doc;
   try {
-    doc = await loadTreeFile(v.tree!);
+    doc = await loadTreeFile(v.tree);
   } catch (err) {
     if (err instanceof TreeLoadError) {
       process.stderr.write(err.message + '\n');

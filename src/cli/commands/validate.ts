@@ -3,7 +3,7 @@
  * problem as `file:line:col: message (hint: …)`. Exit 0 when all files are valid, 1 when
  * any has errors, 2 on usage errors.
  */
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../args.ts';
 import { formatDiagnostic, validateTreeFiles } from '../../tree/index.ts';
 
 const HELP = `usage: affect-bt validate FILE...
@@ -21,21 +21,9 @@ Exit codes: 0 all valid, 1 errors found, 2 usage error.`;
  * ```
  */
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' }, quiet: { type: 'boolean', short: 'q' } } });
-  } catch (err) {
-    process.stderr.write(`affect-bt validate: ${(err as Error).message}\n\n${HELP}\n`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    process.stdout.write(HELP + '\n');
-    return 0;
-  }
-  if (parsed.positionals.length === 0) {
-    process.stderr.write(`affect-bt validate: no files given\n\n${HELP}\n`);
-    return 2;
-  }
+  const parsed = parseCommandArgs('validate', HELP, argv, { quiet: { type: 'boolean', short: 'q' } }, { positionals: true });
+  if (typeof parsed === 'number') return parsed;
+  if (parsed.positionals.length === 0) return parsed.usage('no files given');
   const diags = await validateTreeFiles(parsed.positionals);
   for (const d of diags) process.stderr.write(formatDiagnostic(d) + '\n');
   if (diags.length > 0) {
