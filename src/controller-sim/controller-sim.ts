@@ -8,6 +8,8 @@
  *   in `state.errors`, never executed);
  * - executes each `actionId` at most once (a bounded memory of seen ids; a duplicate
  *   is ignored but its status is re-announced so the planner stops re-sending);
+ *   `onExecution` observes both — the CLI's `--log-executions` prints them as JSON
+ *   lines, which is how the fault tests prove exactly-once over a real process;
  * - handovers run one at a time: RUNNING → FINISHED, or FAILED with `drop`,
  *   `human_not_ready` (seeded probabilities) or `timeout` (past `timeoutMs`);
  *   duration = `approachWaitMs` + `baseHandoverMs / speedScale`, and a
@@ -61,6 +63,31 @@ export interface ControllerSimBehaviour {
   stateIntervalMs?: number;
   /** Actions listed in `state.actionStates` (default 64 most recent). */
   stateWindow?: number;
+  /**
+   * Called once per accepted `actionId` (`execute`) and once per ignored re-delivery
+   * (`duplicate`), synchronously, before the action's status changes. Not called for
+   * invalid messages.
+   */
+  onExecution?: (event: ExecutionEvent) => void;
+}
+
+/**
+ * One entry of the controller's execution record: `execute` the first time an
+ * `actionId` is accepted and acted on (started, queued, or — for a handover in safe
+ * stop — refused; its fate is in `state`), `duplicate` for every later delivery of the
+ * same id, which is ignored. `count` is the running total of that event kind.
+ *
+ * @example
+ * ```ts
+ * startControllerSim({ mqtt: { url }, robot, onExecution: (e) => console.log(JSON.stringify(e)) });
+ * // {"event":"execute","actionId":"a-1","actionType":"handover","count":1}
+ * ```
+ */
+export interface ExecutionEvent {
+  event: 'execute' | 'duplicate';
+  actionId: string;
+  actionType: InstantAction['actionType'];
+  count: number;
 }
 
 /**
@@ -133,7 +160,8 @@ export class ControllerSim {
   private readonly rejections: RejectionLog;
   private readonly robot: RobotId;
   private readonly rnd: () => number;
-  private readonly b: Required<Omit<ControllerSimBehaviour, 'seed'>>;
+  private readonly b: Required<Omit<ControllerSimBehaviour, 'seed' | 'onExecution'>>;
+  private readonly onExecution: ((event: ExecutionEvent) => void) | undefined;
   private readonly known = new Map<string, WireActionState>();
   private readonly recent: string[] = [];
   private readonly queue: Array<Extract<InstantAction, { actionType: 'handover' }>> = [];
@@ -155,6 +183,7 @@ export class ControllerSim {
     this.robot = options.robot;
     this.rejections = new RejectionLog({ clock: this.clock, logger: this.logger, intervalMs: 10_000 });
     this.rnd = seededRandom(options.seed ?? 1);
+    this.onExecution = options.onExecution;
     this.b = {
       pDrop: options.pDrop ?? 0,
       pHumanNotReady: options.pHumanNotReady ?? 0,
@@ -320,11 +349,13 @@ export class ControllerSim {
     const seen = this.known.get(a.actionId);
     if (seen) {
       this.counters.duplicates++;
+      this.onExecution?.({ event: 'duplicate', actionId: a.actionId, actionType: a.actionType, count: this.counters.duplicates });
       this.touch(a.actionId); // re-announce so the planner stops re-sending
       return;
     }
     this.counters.executed++;
     this.executedIds.push(a.actionId);
+    this.onExecution?.({ event: 'execute', actionId: a.actionId, actionType: a.actionType, count: this.counters.executed });
     switch (a.actionType) {
       case 'setSpeedScale':
         this.changeSpeed(clampSpeedScale(a.actionParameters.speedScale, this.b.speedRange));

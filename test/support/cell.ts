@@ -4,7 +4,9 @@
  * publisher, plus an in-test **monitor** MQTT client that records everything on the
  * robot's topics (what the planner commanded, what the controller reported, the
  * retained connection states). Assertions are made on what crossed the broker — the
- * same view an integrator has with `mosquitto_sub`.
+ * same view an integrator has with `mosquitto_sub`. The controller-sim runs with
+ * `--log-executions`, so what it actually executed (and which re-deliveries it ignored)
+ * is read from its own stdout — {@link Cell.executions}.
  *
  * Broker: Mosquitto when `MQTT_URL` is set (a private `mosquitto -p PORT` process when
  * the test must stop/start it, the shared one otherwise), else the embedded aedes
@@ -109,6 +111,8 @@ export interface Cell {
   actions(): { at: number; actionId: string; actionType: string; actionParameters: any }[];
   /** Controller state messages. */
   states(): Seen[];
+  /** The current controller-sim's execution record (`--log-executions` lines), in order. */
+  executions(): { at: number; event: 'execute' | 'duplicate'; actionId: string; actionType: string; count: number }[];
   /** Ends every process and the monitor. */
   close(): Promise<void>;
 }
@@ -160,7 +164,7 @@ export async function startCell(o: CellOptions): Promise<Cell> {
   });
 
   const startController = () =>
-    spawnCli('controller-sim', ['controller-sim', '--mqtt', o.broker.url, '--robot', robot, '--handover-ms', '300', '--state-interval-ms', '200', '--keepalive', '2', ...(o.controllerArgs ?? [])]);
+    spawnCli('controller-sim', ['controller-sim', '--mqtt', o.broker.url, '--robot', robot, '--handover-ms', '300', '--state-interval-ms', '200', '--keepalive', '2', '--log-executions', ...(o.controllerArgs ?? [])]);
   const controller = startController();
   await controller.waitFor(/^ready /, 30_000);
   let publisher: Child | undefined;
@@ -203,6 +207,14 @@ export async function startCell(o: CellOptions): Promise<Cell> {
     },
     states() {
       return seen.filter((s) => s.name === 'state' && s.json);
+    },
+    executions() {
+      const out: ReturnType<Cell['executions']> = [];
+      for (const l of cell.controller.lines) {
+        const j = l.json;
+        if (l.stream === 'stdout' && (j?.event === 'execute' || j?.event === 'duplicate')) out.push({ at: l.at, event: j.event, actionId: j.actionId, actionType: j.actionType, count: j.count });
+      }
+      return out;
     },
     async close() {
       await Promise.all([cell.planner.stop('SIGKILL'), cell.controller.stop('SIGKILL'), publisher?.stop('SIGKILL')]);

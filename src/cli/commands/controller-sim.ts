@@ -2,7 +2,9 @@
  * `affect-bt controller-sim --mqtt URL --robot M/S [...]`: the reference cobot
  * controller as a process (see src/controller-sim). Runs until SIGINT/SIGTERM, then
  * publishes OFFLINE; a SIGKILL leaves the broker to publish its CONNECTION_BROKEN
- * last will. Prints `ready <robot> <url> mqtt5=<bool>` on stdout once connected.
+ * last will. Prints `ready <robot> <url> mqtt5=<bool>` on stdout once connected; with
+ * `--log-executions` also one JSON line per accepted or ignored (duplicate) action, the
+ * record the fault tests check exactly-once execution against.
  */
 import { parseArgs } from 'node:util';
 import { startControllerSim } from '../../controller-sim/controller-sim.ts';
@@ -23,6 +25,8 @@ Reference cobot controller speaking the affect-bt MQTT contract.
   --min-speed S           minimum safe speed scale (default 0.3)
   --state-interval-ms N   state heartbeat period (default 500)
   --keepalive S           MQTT keepalive seconds (default 5)
+  --log-executions        print one JSON line per action on stdout:
+                          {"event":"execute"|"duplicate","actionId":…,"actionType":…,"count":N}
   --username U / --password P   broker credentials (or MQTT_USERNAME / MQTT_PASSWORD)`;
 
 function num(name: string, text: string | undefined, def: number, lo: number, hi: number): number {
@@ -57,6 +61,7 @@ export async function run(argv: string[]): Promise<number> {
         'min-speed': { type: 'string' },
         'state-interval-ms': { type: 'string' },
         keepalive: { type: 'string' },
+        'log-executions': { type: 'boolean' },
         username: { type: 'string' },
         password: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -80,6 +85,7 @@ export async function run(argv: string[]): Promise<number> {
       minSpeed: num('min-speed', values['min-speed'], 0.3, 0.01, 1),
       stateIntervalMs: num('state-interval-ms', values['state-interval-ms'], 500, 10, 60_000),
       keepaliveS: num('keepalive', values.keepalive, 5, 1, 3600),
+      logExecutions: values['log-executions'] === true,
       username: values.username ?? process.env['MQTT_USERNAME'],
       password: values.password ?? process.env['MQTT_PASSWORD'],
     };
@@ -100,6 +106,7 @@ export async function run(argv: string[]): Promise<number> {
       speedRange: [opts.minSpeed, 1],
       stateIntervalMs: opts.stateIntervalMs,
       logger: stderrLogger,
+      onExecution: opts.logExecutions ? (e) => void process.stdout.write(JSON.stringify(e) + '\n') : undefined,
     });
   } catch (err) {
     process.stderr.write(`affect-bt controller-sim: ${(err as Error).message}\n`);
