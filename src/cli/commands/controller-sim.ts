@@ -6,7 +6,7 @@
  * `--log-executions` also one JSON line per accepted or ignored (duplicate) action, the
  * record the fault tests check exactly-once execution against.
  */
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../args.ts';
 import { startControllerSim } from '../../controller-sim/controller-sim.ts';
 import { parseRobotId } from '../../mqtt/topics.ts';
 import { isMqtt5 } from '../../mqtt/connection.ts';
@@ -45,32 +45,25 @@ function num(name: string, text: string | undefined, def: number, lo: number, hi
  * ```
  */
 export async function run(argv: string[]): Promise<number> {
+  const parsed = parseCommandArgs('controller-sim', HELP, argv, {
+    mqtt: { type: 'string' },
+    robot: { type: 'string' },
+    seed: { type: 'string' },
+    'p-drop': { type: 'string' },
+    'p-human-not-ready': { type: 'string' },
+    'p-timeout': { type: 'string' },
+    'handover-ms': { type: 'string' },
+    'min-speed': { type: 'string' },
+    'state-interval-ms': { type: 'string' },
+    keepalive: { type: 'string' },
+    'log-executions': { type: 'boolean' },
+    username: { type: 'string' },
+    password: { type: 'string' },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   let opts;
   try {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        mqtt: { type: 'string' },
-        robot: { type: 'string' },
-        seed: { type: 'string' },
-        'p-drop': { type: 'string' },
-        'p-human-not-ready': { type: 'string' },
-        'p-timeout': { type: 'string' },
-        'handover-ms': { type: 'string' },
-        'min-speed': { type: 'string' },
-        'state-interval-ms': { type: 'string' },
-        keepalive: { type: 'string' },
-        'log-executions': { type: 'boolean' },
-        username: { type: 'string' },
-        password: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-    if (values.help) {
-      process.stdout.write(HELP + '\n');
-      return 0;
-    }
     const url = values.mqtt ?? process.env['MQTT_URL'];
     if (!url) throw new Error('--mqtt URL is required (or set MQTT_URL)');
     if (!values.robot) throw new Error('--robot MANUFACTURER/SERIAL is required');
@@ -90,8 +83,7 @@ export async function run(argv: string[]): Promise<number> {
       password: values.password ?? process.env['MQTT_PASSWORD'],
     };
   } catch (err) {
-    process.stderr.write(`affect-bt controller-sim: ${(err as Error).message}\n\n${HELP}\n`);
-    return 2;
+    return parsed.usage((err as Error).message);
   }
   let sim;
   try {
