@@ -63,6 +63,50 @@ function minDeadline(children: readonly RtNode[]): number | undefined {
 }
 
 /**
+ * Adds affect-bt's runtime surface (name, path, status, trace, halt, deadline) to one
+ * of the engine's memory composites, which keep their own resume logic.
+ */
+function memoryComposite(Base: typeof engine.BranchNode) {
+  return class extends Base implements RtNode {
+    readonly kind: string;
+    readonly name: string;
+    readonly path: string;
+    lastStatus: NodeStatus = 'IDLE';
+    lastTick = -1;
+    private readonly shared: TickShared;
+    constructor(info: ControlInfo, readonly children: readonly RtNode[]) {
+      super({ nodes: children as RtNode[] });
+      this.kind = info.kind;
+      this.name = info.name;
+      this.path = info.path;
+      this.shared = info.shared;
+    }
+    override run(bb?: unknown, opts?: RunOptions): RunResult {
+      const sh = this.shared;
+      const tr = sh.traceOn;
+      const t0 = tr ? performance.now() : 0;
+      const ti = tr ? sh.open(this.path) : 0;
+      this.lastTick = sh.tick;
+      const r = super.run(bb, opts);
+      const s = statusOf(r);
+      this.lastStatus = s;
+      if (tr) sh.close(ti, s, t0);
+      return r;
+    }
+    feedback(): string {
+      return reached(this);
+    }
+    halt(): void {
+      haltAll(this.children);
+      this.lastStatus = 'IDLE';
+    }
+    deadline(): number | undefined {
+      return minDeadline(this.children);
+    }
+  };
+}
+
+/**
  * Memory sequence: the engine's `Sequence` (resumes at the RUNNING child).
  *
  * @example
@@ -70,43 +114,7 @@ function minDeadline(children: readonly RtNode[]): number | undefined {
  * new MemorySequence(info, [a, b]).run(undefined, {});
  * ```
  */
-export class MemorySequence extends engine.Sequence implements RtNode {
-  readonly kind: string;
-  readonly name: string;
-  readonly path: string;
-  lastStatus: NodeStatus = 'IDLE';
-  lastTick = -1;
-  private readonly shared: TickShared;
-  constructor(info: ControlInfo, readonly children: readonly RtNode[]) {
-    super({ nodes: children as RtNode[] });
-    this.kind = info.kind;
-    this.name = info.name;
-    this.path = info.path;
-    this.shared = info.shared;
-  }
-  override run(bb?: unknown, opts?: RunOptions): RunResult {
-    const sh = this.shared;
-    const tr = sh.traceOn;
-    const t0 = tr ? performance.now() : 0;
-    const ti = tr ? sh.open(this.path) : 0;
-    this.lastTick = sh.tick;
-    const r = super.run(bb, opts);
-    const s = statusOf(r);
-    this.lastStatus = s;
-    if (tr) sh.close(ti, s, t0);
-    return r;
-  }
-  feedback(): string {
-    return reached(this);
-  }
-  halt(): void {
-    haltAll(this.children);
-    this.lastStatus = 'IDLE';
-  }
-  deadline(): number | undefined {
-    return minDeadline(this.children);
-  }
-}
+export class MemorySequence extends memoryComposite(engine.Sequence) {}
 
 /**
  * Memory fallback: the engine's `Selector` (resumes at the RUNNING child).
@@ -116,43 +124,7 @@ export class MemorySequence extends engine.Sequence implements RtNode {
  * new MemoryFallback(info, [a, b]).run(undefined, {});
  * ```
  */
-export class MemoryFallback extends engine.Selector implements RtNode {
-  readonly kind: string;
-  readonly name: string;
-  readonly path: string;
-  lastStatus: NodeStatus = 'IDLE';
-  lastTick = -1;
-  private readonly shared: TickShared;
-  constructor(info: ControlInfo, readonly children: readonly RtNode[]) {
-    super({ nodes: children as RtNode[] });
-    this.kind = info.kind;
-    this.name = info.name;
-    this.path = info.path;
-    this.shared = info.shared;
-  }
-  override run(bb?: unknown, opts?: RunOptions): RunResult {
-    const sh = this.shared;
-    const tr = sh.traceOn;
-    const t0 = tr ? performance.now() : 0;
-    const ti = tr ? sh.open(this.path) : 0;
-    this.lastTick = sh.tick;
-    const r = super.run(bb, opts);
-    const s = statusOf(r);
-    this.lastStatus = s;
-    if (tr) sh.close(ti, s, t0);
-    return r;
-  }
-  feedback(): string {
-    return reached(this);
-  }
-  halt(): void {
-    haltAll(this.children);
-    this.lastStatus = 'IDLE';
-  }
-  deadline(): number | undefined {
-    return minDeadline(this.children);
-  }
-}
+export class MemoryFallback extends memoryComposite(engine.Selector) {}
 
 /**
  * Reactive sequence (`sequence=true`) or fallback (`sequence=false`): re-ticks all
