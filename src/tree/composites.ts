@@ -64,16 +64,17 @@ function minDeadline(children: readonly RtNode[]): number | undefined {
 
 /**
  * Adds affect-bt's runtime surface (name, path, status, trace, halt, deadline) to one
- * of the engine's memory composites, which keep their own resume logic.
+ * of the engine's branch nodes. The memory composites keep the engine's own `run`
+ * (and so its resume logic); the reactive composite replaces `run`.
  */
-function memoryComposite(Base: typeof engine.BranchNode) {
+function runtimeComposite(Base: typeof engine.BranchNode) {
   return class extends Base implements RtNode {
     readonly kind: string;
     readonly name: string;
     readonly path: string;
     lastStatus: NodeStatus = 'IDLE';
     lastTick = -1;
-    private readonly shared: TickShared;
+    protected readonly shared: TickShared;
     constructor(info: ControlInfo, readonly children: readonly RtNode[]) {
       super({ nodes: children as RtNode[] });
       this.kind = info.kind;
@@ -114,7 +115,7 @@ function memoryComposite(Base: typeof engine.BranchNode) {
  * new MemorySequence(info, [a, b]).run(undefined, {});
  * ```
  */
-export class MemorySequence extends memoryComposite(engine.Sequence) {}
+export class MemorySequence extends runtimeComposite(engine.Sequence) {}
 
 /**
  * Memory fallback: the engine's `Selector` (resumes at the RUNNING child).
@@ -124,7 +125,7 @@ export class MemorySequence extends memoryComposite(engine.Sequence) {}
  * new MemoryFallback(info, [a, b]).run(undefined, {});
  * ```
  */
-export class MemoryFallback extends memoryComposite(engine.Selector) {}
+export class MemoryFallback extends runtimeComposite(engine.Selector) {}
 
 /**
  * Reactive sequence (`sequence=true`) or fallback (`sequence=false`): re-ticks all
@@ -136,23 +137,13 @@ export class MemoryFallback extends memoryComposite(engine.Selector) {}
  * rs.run(undefined, {}); // condition fails → handover (if RUNNING) is halted
  * ```
  */
-export class ReactiveComposite extends engine.BranchNode implements RtNode {
-  readonly kind: string;
-  readonly name: string;
-  readonly path: string;
-  lastStatus: NodeStatus = 'IDLE';
-  lastTick = -1;
+export class ReactiveComposite extends runtimeComposite(engine.BranchNode) {
   private runningChild = -1;
-  private readonly shared: TickShared;
   private readonly resume: RunOptions = { indexes: EMPTY_PATH, rerun: true, registryLookUp: identity };
   private readonly paths: number[][];
   private readonly sequence: boolean;
-  constructor(info: ControlInfo, readonly children: readonly RtNode[], sequence: boolean) {
-    super({ nodes: children as RtNode[] });
-    this.kind = info.kind;
-    this.name = info.name;
-    this.path = info.path;
-    this.shared = info.shared;
+  constructor(info: ControlInfo, children: readonly RtNode[], sequence: boolean) {
+    super(info, children);
     this.sequence = sequence;
     this.paths = children.map((_, i) => [i]);
   }
@@ -208,16 +199,9 @@ export class ReactiveComposite extends engine.BranchNode implements RtNode {
     if (tr) sh.close(ti, s, t0);
     return result;
   }
-  feedback(): string {
-    return reached(this);
-  }
-  halt(): void {
-    haltAll(this.children);
+  override halt(): void {
+    super.halt();
     this.runningChild = -1;
-    this.lastStatus = 'IDLE';
-  }
-  deadline(): number | undefined {
-    return minDeadline(this.children);
   }
 }
 
