@@ -51,6 +51,27 @@ describe('Rng', () => {
     expect(Math.abs(s2 / n - 1)).toBeLessThan(0.05);
   });
 
+  it('truncates the normal instead of clamping it: no pile-up at the bounds, the truncated mean of theory', () => {
+    // Normal(0.9, 0.2) on [0, 1]: clamping would put P(x > 1) = 31% of all draws exactly on 1
+    const r = new Rng('trunc');
+    const n = 20000;
+    let atBound = 0;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const x = r.truncNormal(0.9, 0.2, 0, 1);
+      if (x === 1 || x === 0) atBound++;
+      sum += x;
+    }
+    expect(atBound).toBe(0);
+    // E[X | 0 ≤ X ≤ 1] = μ + σ(φ(α) − φ(β))/(Φ(β) − Φ(α)), α = −4.5, β = 0.5
+    const phi = (z: number) => Math.exp(-z * z / 2) / Math.sqrt(2 * Math.PI);
+    const expected = 0.9 + (0.2 * (phi(-4.5) - phi(0.5))) / (0.691462 - 0.0000034);
+    expect(sum / n).toBeCloseTo(expected, 2);
+    // far in a tail and with sd 0 it still returns a value inside the interval
+    expect(r.truncNormal(-50, 0.1, 0, 1)).toBeGreaterThanOrEqual(0);
+    expect(r.truncNormal(3, 0, 0, 1)).toBe(1);
+  });
+
   it('names episode seeds by seed, scenario and index', () => {
     expect(episodeSeed(1, 'impatient_novice', 7)).toBe('1/impatient_novice/7');
   });

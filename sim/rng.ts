@@ -10,6 +10,7 @@
  * (common random numbers, which make the paired comparison tight). Everything is plain
  * 32-bit integer arithmetic: no allocation per draw.
  */
+import { normalCdf, normalQuantile } from './normal.ts';
 
 function fnv1a(text: string, h = 0x811c9dc5): number {
   for (let i = 0; i < text.length; i++) {
@@ -106,10 +107,33 @@ export class Rng {
     return -Math.log(1 - this.next()) * mean;
   }
 
-  /** Normal(mean, sd) clamped to [lo, hi] (trait draws). */
+  /**
+   * Normal(mean, sd) truncated to [lo, hi] (trait draws): a draw from the normal
+   * distribution conditioned on the interval, by inverting the CDF, so there is no
+   * pile-up at the bounds (clamping would put all the out-of-range mass exactly on
+   * them). Always consumes one draw. `sd = 0` gives `mean` clamped into the interval.
+   */
   truncNormal(mean: number, sd: number, lo: number, hi: number): number {
-    const x = mean + sd * this.normal();
+    const u = this.next();
+    if (!(sd > 0)) return mean < lo ? lo : mean > hi ? hi : mean;
+    let a = (lo - mean) / sd;
+    let b = (hi - mean) / sd;
+    // work in the lower tail, where Φ has full relative precision
+    const flip = a > 0;
+    if (flip) [a, b] = [-b, -a];
+    const pa = normalCdf(a);
+    const pb = normalCdf(b);
+    let z: number;
+    if (pb - pa > 1e-12) z = normalQuantile(pa + u * (pb - pa));
+    else z = a + u * (b - a); // interval far in the tail: the density is ~flat on it
+    if (flip) z = -z;
+    const x = mean + sd * z;
     return x < lo ? lo : x > hi ? hi : x;
+  }
+
+  /** Log-normal with the given median and standard deviation of log (per-person time windows, gains). */
+  logNormal(median: number, sdLog: number): number {
+    return median * Math.exp(sdLog * this.normal());
   }
 
   /** An independent stream named `label`, derived from this stream's seed (not its position). */
