@@ -67,6 +67,24 @@ describe('DetectFrustration', () => {
     expect(h2.blackboard.get('frustrated')).toBe(false);
   });
 
+  it('reports the failure window\'s expiry as a deadline when only the failure makes a frown count (skip-ahead = fixed ticking)', () => {
+    const h = treeHarness(tree('minDurationMs: 0, failureWindowMs: 5000'));
+    const at = h.clock.now();
+    h.blackboard.set('task/lastFailure', { kind: 'drop', at }, { source: 'test' });
+    h.affect(0.9, { cues: { workingOnTask: true }, maxAgeMs: 60_000 });
+    h.runner.tick();
+    expect(h.blackboard.get('frustrated')).toBe(true);
+    // nothing else is pending, so the runner's deadline is the expiry: the first instant the frown is concentration again
+    expect(h.runner.nextDeadline()).toBe(at + 5001);
+    h.clock.set(at + 5000);
+    h.runner.tick();
+    expect(h.blackboard.get('frustrated')).toBe(true);
+    h.clock.set(at + 5001);
+    h.runner.tick();
+    expect(h.blackboard.get('frustrated')).toBe(false);
+    expect(status(h).feedback()).toBe('furrowed brow while working: concentration');
+  });
+
   it('useContext: false reads the face alone (for comparisons in the simulator)', () => {
     const h = treeHarness(tree('minDurationMs: 0, useContext: false'));
     h.affect(0.9, { cues: { workingOnTask: true } });

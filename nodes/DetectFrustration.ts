@@ -44,6 +44,8 @@ export class DetectFrustration extends Behaviour {
   private lastWrittenTs = NaN;
   private lastInput: unknown;
   private lastWritten = false;
+  /** When the failure that keeps a frown counted as frustration leaves its window (NaN: none does). */
+  private failureExpiry = NaN;
   /** True when the last reading was judged concentration. */
   concentration = false;
 
@@ -72,10 +74,13 @@ export class DetectFrustration extends Behaviour {
     }
     let level = a.frustration;
     this.concentration = false;
-    if (this.useContext && a.cues !== undefined && a.cues.workingOnTask === true) {
+    this.failureExpiry = NaN;
+    if (this.useContext && a.cues !== undefined && a.cues.workingOnTask === true && a.cues.fingerDrumming !== true && a.cues.sighing !== true) {
       const f = io.get<FailureRecord>(KEYS.lastFailure);
-      const recentFailure = f !== undefined && now - f.at <= this.failureWindowMs;
-      if (a.cues.fingerDrumming !== true && a.cues.sighing !== true && !recentFailure) {
+      if (f !== undefined && now - f.at <= this.failureWindowMs) {
+        // only the recent failure makes this frown count; when it ages out, the reading flips to concentration
+        this.failureExpiry = f.at + this.failureWindowMs + 1;
+      } else {
         this.concentration = true;
         level = 0;
       }
@@ -106,8 +111,16 @@ export class DetectFrustration extends Behaviour {
     return this.active ? 'SUCCESS' : 'FAILURE';
   }
 
+  /**
+   * The next time a tick would decide differently with the same inputs: the minimum
+   * duration completing, or the corroborating failure leaving `failureWindowMs`.
+   */
   override deadline(): number | undefined {
-    return !this.active && this.since === this.since ? this.since + this.minDurationMs : undefined;
+    const hold = !this.active && this.since === this.since ? this.since + this.minDurationMs : NaN;
+    const expiry = this.failureExpiry;
+    if (hold === hold && expiry === expiry) return Math.min(hold, expiry);
+    if (hold === hold) return hold;
+    return expiry === expiry ? expiry : undefined;
   }
 }
 
