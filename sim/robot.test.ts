@@ -85,6 +85,38 @@ describe('SimRobot', () => {
     );
   });
 
+  it('a mid-handover slow-down lasts until the next handover starts, never longer (no sticky speed)', () => {
+    const { robot, clock, events, runUntilIdle } = setup({}, { ...P, dropBase: 0, timeoutProb: 0 });
+    robot.startHandover({ objectId: 'o', target: 'h', speedScale: 1, approachWaitMs: 0, timeoutMs: 60_000 });
+    clock.set(100);
+    robot.advanceTo(100);
+    expect(robot.setSpeedScale(0.4)).toBe(0.4);
+    runUntilIdle();
+    const firstEnd = events.find((e) => e.type === 'handover-end');
+    expect(firstEnd).toMatchObject({ speed: 0.4 });
+    const t0 = clock.now();
+    robot.startHandover({ objectId: 'o', target: 'h', speedScale: 1, approachWaitMs: 0, timeoutMs: 60_000 });
+    const start2 = events.filter((e) => e.type === 'handover-start')[1];
+    expect(start2).toMatchObject({ speed: 1 });
+    expect(robot.movingSpeed).toBe(1);
+    runUntilIdle();
+    // a full-speed second handover: approach + transfer + retract at speed 1
+    expect(clock.now() - t0).toBeCloseTo((P.approachS + P.transferS + P.retractS) * 1000, 6);
+  });
+
+  it('holds still for the commanded approach wait, then approaches; reports arrival (the trust decision point)', () => {
+    const { robot, clock, events, runUntilIdle } = setup({}, { ...P, dropBase: 0, timeoutProb: 0 });
+    robot.startHandover({ objectId: 'o', target: 'left_hand', speedScale: 0.5, approachWaitMs: 1500, timeoutMs: 60_000 });
+    expect(robot.phase).toBe('hold');
+    expect(robot.holding).toBe(true);
+    expect(robot.movingSpeed).toBe(0);
+    runUntilIdle();
+    const arrive = events.find((e) => e.type === 'arrive')!;
+    expect(arrive.t).toBeCloseTo(1500 + (P.approachS * 1000) / 0.5, 6);
+    expect(events.find((e) => e.type === 'handover-end')).toMatchObject({ result: 'success', target: 'left_hand' });
+    expect(clock.now()).toBeGreaterThan(arrive.t);
+  });
+
   it('finishes say actions after a length-proportional time and cancels handovers', () => {
     const { robot, clock, runUntilIdle, events } = setup({ readyAt: (t) => t + 1e9 });
     const say = robot.say({ text: 'Sorry!', kind: 'apology', tone: 'empathic' });

@@ -25,7 +25,7 @@ import type { RobotParams } from './params.ts';
 import type { Rng } from './rng.ts';
 
 /** What the arm is doing. */
-export type RobotPhase = 'idle' | 'retract' | 'fetch' | 'approach' | 'at_pose' | 'transfer';
+export type RobotPhase = 'idle' | 'retract' | 'fetch' | 'hold' | 'approach' | 'at_pose' | 'transfer';
 
 /** What the person model tells the robot. */
 export interface ReceiverView {
@@ -37,8 +37,9 @@ export interface ReceiverView {
 
 /** Something that happened on the robot, for the runner's metrics and the person. */
 export type RobotEvent =
-  | { type: 'handover-start'; t: number; actionId: string; speed: number }
-  | { type: 'handover-end'; t: number; actionId: string; result: 'success' | FailureKind; speed: number }
+  | { type: 'handover-start'; t: number; actionId: string; speed: number; approachWaitMs: number }
+  | { type: 'arrive'; t: number; actionId: string }
+  | { type: 'handover-end'; t: number; actionId: string; result: 'success' | FailureKind; speed: number; target: string }
   | { type: 'say'; t: number; actionId: string; params: SayParams }
   | { type: 'speed'; t: number; scale: number };
 
@@ -77,6 +78,8 @@ export class SimRobot implements Controller {
   private current: Handover | undefined;
   private says: { id: string; endsAt: number }[] = [];
   private retractEndsAt = 0;
+  /** When the current handover's hold (or approach) began: the arm is still before that (retracting). */
+  private holdFrom = 0;
   private seq = 0;
 
   constructor(
@@ -102,16 +105,19 @@ export class SimRobot implements Controller {
     return ph === 'fetch' || ph === 'approach' || ph === 'transfer' || ph === 'retract' ? this.effectiveSpeed() : 0;
   }
 
-  /** True while the person waits on the robot (a handover is under way and the arm is not at the person). */
-  get robotBusyAway(): boolean {
-    const ph = this.current?.phase;
-    return ph === 'fetch' || ph === 'approach' || ph === 'retract';
+  /** True while the arm holds still in a commanded approach wait (not while it still retracts before it). */
+  get holding(): boolean {
+    return this.current?.phase === 'hold' && this.clock.now() >= this.holdFrom;
   }
 
+  /**
+   * The arm's speed: the controller's speed scale, which a handover sets when it starts
+   * (its `speedScale`) and `setSpeedScale` changes while it runs — as the in-memory
+   * controller and the MQTT controller simulator do. A mid-handover slow-down therefore
+   * lasts until the next handover starts, never longer.
+   */
   private effectiveSpeed(): number {
-    const h = this.current;
-    const own = h ? clampSpeedScale(h.params.speedScale, this.speedRange) : 1;
-    return own < this.speedScale ? own : this.speedScale;
+    return this.speedScale;
   }
 
   private newId(kind: string): string {
@@ -148,11 +154,20 @@ export class SimRobot implements Controller {
     };
     this.rng.next(); // spare draw: keep three per attempt
     this.current = h;
+    this.speedScale = clampSpeedScale(params.speedScale, this.speedRange);
     this.setStatus(state, 'RUNNING');
     const start = this.retractEndsAt > now ? this.retractEndsAt : now;
-    h.phase = this.phase = 'approach';
-    h.phaseEndsAt = start + (this.p.approachS * 1000) / this.effectiveSpeed() + Math.max(0, params.approachWaitMs || 0);
-    this.onEvent({ type: 'handover-start', t: now, actionId: id, speed: this.effectiveSpeed() });
+    // the commanded wait comes first ("pause before the final approach"), then the motion
+    const hold = Math.max(0, params.approachWaitMs || 0);
+    if (hold > 0) {
+      h.phase = this.phase = 'hold';
+      h.phaseEndsAt = start + hold;
+    } else {
+      h.phase = this.phase = 'approach';
+      h.phaseEndsAt = start + (this.p.approachS * 1000) / this.effectiveSpeed();
+    }
+    this.holdFrom = start;
+    this.onEvent({ type: 'handover-start', t: now, actionId: id, speed: this.effectiveSpeed(), approachWaitMs: hold });
     return id;
   }
 
@@ -237,6 +252,10 @@ export class SimRobot implements Controller {
     }
     const speed = this.effectiveSpeed();
     switch (h.phase) {
+      case 'hold':
+        h.phase = this.phase = 'approach';
+        h.phaseEndsAt = t + (this.p.approachS * 1000) / speed;
+        return;
       case 'approach': {
         h.phase = this.phase = 'at_pose';
         const ready = this.receiver.readyAt(t);
@@ -244,6 +263,7 @@ export class SimRobot implements Controller {
         h.readyAt = ready;
         h.phaseEndsAt = giveUp;
         if (ready > giveUp) h.readyAt = Infinity;
+        this.onEvent({ type: 'arrive', t, actionId: h.state.actionId });
         return;
       }
       case 'at_pose':
@@ -284,6 +304,6 @@ export class SimRobot implements Controller {
     else this.setStatus(h.state, 'FAILED', result, why);
     this.retractEndsAt = now + (wasTransfer ? (this.p.retractS * 1000) / speed : 0);
     this.phase = this.retractEndsAt > now ? 'retract' : 'idle';
-    this.onEvent({ type: 'handover-end', t: now, actionId: h.state.actionId, result, speed });
+    this.onEvent({ type: 'handover-end', t: now, actionId: h.state.actionId, result, speed, target: h.params.target });
   }
 }
