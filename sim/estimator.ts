@@ -12,6 +12,9 @@
  * estimator); the perceived cues still travel in `cues`, so a tree's own context rule
  * (DetectFrustration `useContext`) can still use them.
  *
+ * A frame whose face is not visible (`faceVisible: false`, occlusion) reaches the fusion
+ * as "no face", as the on-robot pipeline would report it.
+ *
  * Context cues an upstream perception stack reports (finger drumming, sighing, gaze
  * away) are added to the estimate's `cues`; a sigh is a momentary event, so it is
  * held for `SIGH_HOLD_MS` (the time a listener would still count it).
@@ -73,7 +76,7 @@ export function createSimEstimator(p: EstimatorParams, humanId: string): SimEsti
       frames++;
       obs.t = frame.t;
       obs.index = frames;
-      obs.probabilities = frame.probabilities;
+      obs.probabilities = frame.faceVisible === false ? null : frame.probabilities;
       const fused = fuser.push(obs, p.contextFusion ? ctx : NEUTRAL_CONTEXT);
       if (frame.sighing) lastSighAt = frame.t;
       const sighing = frame.t - lastSighAt <= SIGH_HOLD_MS;

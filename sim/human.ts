@@ -4,41 +4,39 @@
  *
  * Latent state: felt `frustration` [0,1], `valence`, `arousal` [-1,1], `engagement`
  * [0,1], plus whether the person is concentrating on a side task. Frustration follows
- * dF/dt = −λF + r between camera frames (λ from the decay half-life, r from waiting
- * beyond a grace time and from pacing slower than the person tolerates), solved in
- * closed form over each frame interval; events (failed handovers
- * by kind, successes, apologies judged congruent / incongruent / repeated) jump it.
+ * dF/dt = −λF + r between camera frames (λ from the decay half-life), solved in closed
+ * form over each frame interval, where r = `delayRatePerS` × impatience while the person
+ * is delayed — waiting for the robot beyond a nominal full-speed handover (slow motion,
+ * holds, retries) — so pacing is a trade-off for everyone, in proportion to the delay,
+ * with no speed below which slowness starts to count. Events jump it: failures the
+ * person notices (by kind), tasks that end without the part, successes, and apologies
+ * as the person's judge rated them (`sim/judge.ts`).
  *
  * Concentration on a side task makes the person frown and look away but never adds
- * felt frustration (and a concentrating person is not "waiting") — Hong et al. 2026's
+ * felt frustration (and a concentrating person is not delayed) — Hong et al. 2026's
  * "I'm not mad, just focused". The synthetic classifier reads the frown mostly as
- * `angry`, as a real 7-class classifier would.
+ * `angry`, as a real 7-class classifier would; so does a habitual (resting) frown,
+ * which no context cue explains. Felt frustration also leaks as short (0.25–0.5 s)
+ * expressions. Classifier noise is temporally correlated (AR(1)): real classifiers are
+ * wrong for stretches of similar frames, not independently per frame.
  *
- * Individual differences (patience, expressiveness, tolerance of slowness, catch
- * skill) are drawn per episode from the scenario's trait distributions.
- *
- * Randomness comes from three named streams (traits, task/side-task timing, camera
- * noise), each frame consumes a fixed number of draws, so two trees compared on one
- * seed meet the same person.
+ * Randomness comes from named streams (side tasks, readiness, camera noise, brief
+ * expressions); each frame consumes a fixed number of draws, so two trees compared on
+ * one seed meet the same person. The person's traits come from `drawPerson`.
  */
 import type { FailureKind } from '../src/core/controller.ts';
 import type { HumanParams } from './params.ts';
 import type { Rng } from './rng.ts';
-import type { ApologyJudgement } from './trust.ts';
+import type { ApologyJudgement } from './judge.ts';
+import type { HumanTraits } from './person.ts';
 
-/** Per-person traits drawn once per episode. */
-export interface HumanTraits {
-  patience: number;
-  expressiveness: number;
-  slownessTolerance: number;
-  catchSkill: number;
-}
+export type { HumanTraits } from './person.ts';
 
-/** What the person is exposed to between two updates (piecewise constant). */
+/** What the person is exposed to between two frames (piecewise constant). */
 export interface HumanExposure {
-  /** The person is waiting for the robot (task active, robot not at the handover pose). */
-  waiting: boolean;
-  /** The robot is moving (fetch/approach/transfer) at this speed scale; `0` when still. */
+  /** The person waits for the robot beyond a nominal full-speed handover. */
+  delayed: boolean;
+  /** The robot is moving at this speed scale; `0` when still. */
   movingSpeed: number;
 }
 
@@ -47,42 +45,31 @@ export interface FrameCues {
   t: number;
   /** Class probabilities in FACE_EXPRESSIONS order. */
   probabilities: Float32Array;
+  /** False while the face is lost or occluded (set by the camera side, `sim/faults.ts`): the classifier output is then not seen. */
+  faceVisible: boolean;
   workingOnTask: boolean;
   fingerDrumming: boolean;
   sighing: boolean;
   gazeAway: boolean;
 }
 
+/** A handover outcome the person notices. */
+export type NoticedOutcome = 'success' | FailureKind | 'wrong_target';
+
 const ln2 = Math.LN2;
 const clamp01 = (x: number) => (x < 0 ? 0 : x > 1 ? 1 : x);
 const clampS = (x: number) => (x < -1 ? -1 : x > 1 ? 1 : x);
-
-/**
- * Draws a person's traits from the scenario's distributions.
- *
- * @example
- * ```ts
- * const traits = drawTraits(scenario.human, new Rng('1').derive('traits'));
- * ```
- */
-export function drawTraits(p: HumanParams, rng: Rng): HumanTraits {
-  return {
-    patience: rng.truncNormal(p.patience.mean, p.patience.sd, 0, 1),
-    expressiveness: rng.truncNormal(p.expressiveness.mean, p.expressiveness.sd, 0, 1),
-    slownessTolerance: rng.truncNormal(p.slownessTolerance.mean, p.slownessTolerance.sd, 0, 1),
-    catchSkill: rng.truncNormal(p.catchSkill.mean, p.catchSkill.sd, 0, 1),
-  };
-}
 
 /**
  * One simulated person.
  *
  * @example
  * ```ts
- * const h = new HumanModel(scenario.human, new Rng('1/impatient_novice/0'), 0);
- * h.advance(5000, { waiting: true, movingSpeed: 1 });
- * h.onHandover('drop', 5000);
- * const cues = h.frame(5000);
+ * const person = drawPerson(scenario, rng.derive('human').derive('traits'));
+ * const h = new HumanModel(scenario.human, rng.derive('human'), 0, person.traits);
+ * h.advance(5000, { delayed: true, movingSpeed: 1 });
+ * h.onHandover('drop');
+ * const cues = h.frame();
  * ```
  */
 export class HumanModel {
@@ -91,40 +78,49 @@ export class HumanModel {
   arousal = -0.2;
   engagement = 0.9;
   concentrating = false;
+  /** A brief expression of felt frustration is on the face now. */
+  briefExpression = false;
   /** Transient joy after a success (decays with a 3 s half-life). */
   private joy = 0;
   /** Transient anxiety from a fast approach (novices). */
   private anxiety = 0;
   private t: number;
-  private waitingSince = NaN;
   private nextSideTaskAt = Infinity;
   private sideTaskEndsAt = Infinity;
+  private briefEndsAt = -Infinity;
   private readonly lambda: number;
   private readonly cues: FrameCues;
   private readonly logits = new Float64Array(7);
+  private readonly noise = new Float64Array(7);
+  private noiseStarted = false;
+  private readonly rho: number;
+  private readonly frameMs: number;
 
-  readonly traits: HumanTraits;
   private readonly taskRng: Rng;
   private readonly cameraRng: Rng;
   private readonly readyRng: Rng;
+  private readonly briefRng: Rng;
 
   /**
-   * @param rng the episode's stream; the person derives `traits`, `task`, `camera` and
-   *   `ready` streams from it. @param traits override the drawn traits (tests).
+   * @param rng the episode's person stream; the person derives `task`, `camera`,
+   *   `ready` and `brief` streams from it. @param traits this person's traits.
    */
   constructor(
     readonly p: HumanParams,
     rng: Rng,
     startMs: number,
-    traits?: Partial<HumanTraits>,
+    readonly traits: HumanTraits,
   ) {
-    this.traits = { ...drawTraits(p, rng.derive('traits')), ...traits };
     this.taskRng = rng.derive('task');
     this.cameraRng = rng.derive('camera');
     this.readyRng = rng.derive('ready');
+    this.briefRng = rng.derive('brief');
     this.t = startMs;
     this.lambda = ln2 / (p.decayHalfLifeS * 1000);
-    this.cues = { t: startMs, probabilities: new Float32Array(7), workingOnTask: false, fingerDrumming: false, sighing: false, gazeAway: false };
+    this.frameMs = 1000 / p.classifier.frameRateHz;
+    const tau = p.classifier.noiseCorrelationS * 1000;
+    this.rho = tau > 0 ? Math.exp(-this.frameMs / tau) : 0;
+    this.cues = { t: startMs, probabilities: new Float32Array(7), faceVisible: true, workingOnTask: false, fingerDrumming: false, sighing: false, gazeAway: false };
     if (p.sideTask.ratePerMin > 0) this.nextSideTaskAt = startMs + this.taskRng.exponential(60_000 / p.sideTask.ratePerMin);
     this.derive();
   }
@@ -134,21 +130,14 @@ export class HumanModel {
     return this.t;
   }
 
-  /** Next time the side-task state changes (start or end), for skip-ahead. */
+  /** Impatience 2·(1 − patience): 1 at patience 0.5; scales what delay costs. */
+  get impatience(): number {
+    return 2 * (1 - this.traits.patience);
+  }
+
+  /** Next time the side-task state changes (start or end). */
   nextChangeAt(): number {
     return this.concentrating ? this.sideTaskEndsAt : this.nextSideTaskAt;
-  }
-
-  /** Rate of frustration growth (per ms) under an exposure, excluding the wait grace. */
-  private slowRate(e: HumanExposure): number {
-    if (this.concentrating || e.movingSpeed <= 0) return 0;
-    const tolerated = 1 - this.traits.slownessTolerance;
-    const gap = tolerated - e.movingSpeed;
-    return gap > 0 ? (this.p.slowPacingRatePerS * gap) / 1000 : 0;
-  }
-
-  private waitRate(): number {
-    return (this.p.waitRatePerS * (1 - this.traits.patience) * 2) / 1000;
   }
 
   private integrate(dt: number, r: number): void {
@@ -170,11 +159,7 @@ export class HumanModel {
   advance(toMs: number, e: HumanExposure): void {
     const dt = toMs - this.t;
     if (dt > 0) {
-      const waiting = e.waiting && !this.concentrating;
-      if (!waiting) this.waitingSince = NaN;
-      else if (Number.isNaN(this.waitingSince)) this.waitingSince = this.t;
-      let r = this.slowRate(e);
-      if (waiting && toMs - this.waitingSince > this.p.waitGraceS * 1000) r += this.waitRate();
+      const r = e.delayed && !this.concentrating ? (this.p.delayRatePerS * this.impatience) / 1000 : 0;
       this.integrate(dt, r);
       this.t = toMs;
     }
@@ -194,7 +179,6 @@ export class HumanModel {
       this.nextSideTaskAt = this.t + this.taskRng.exponential(60_000 / st.ratePerMin);
     } else {
       this.concentrating = true;
-      this.waitingSince = NaN;
       this.sideTaskEndsAt = this.t + Math.max(500, this.taskRng.exponential(st.meanDurationS * 1000));
       this.nextSideTaskAt = Infinity;
     }
@@ -207,24 +191,35 @@ export class HumanModel {
     this.engagement = this.concentrating ? 0.3 : clamp01(0.9 - 0.3 * f);
   }
 
-  /** A handover ended (success or a failure kind). */
-  onHandover(result: 'success' | FailureKind): void {
+  /** A handover ended (success or a failure kind the person noticed). */
+  onHandover(result: NoticedOutcome): void {
     if (result === 'success') {
       this.frustration = clamp01(this.frustration - this.p.successRelief);
       this.joy = 1;
     } else {
       const fi = this.p.failureImpact;
-      const add = result === 'drop' ? fi.drop : result === 'timeout' ? fi.timeout : result === 'human_not_ready' ? fi.human_not_ready : fi.other;
+      const add =
+        result === 'drop' ? fi.drop : result === 'timeout' ? fi.timeout : result === 'human_not_ready' ? fi.human_not_ready : result === 'wrong_target' ? fi.wrong_target : fi.other;
       this.frustration = clamp01(this.frustration + add);
       this.joy = 0;
     }
     this.derive();
   }
 
-  /** An apology, as judged by the person (see `judgeApology`). */
-  onApology(j: ApologyJudgement): void {
+  /** A task ended without the part delivered. */
+  onTaskFailed(): void {
+    this.frustration = clamp01(this.frustration + this.p.taskFailureImpact);
+    this.derive();
+  }
+
+  /**
+   * An apology as the person's judge rated it; `effect` in [0, 1] scales the relief of
+   * a congruent or mistoned one (tone fit × repeated-violation decay).
+   */
+  onApology(j: ApologyJudgement, effect: number): void {
     const a = this.p.apology;
-    this.frustration = clamp01(this.frustration + (j === 'congruent' ? -a.congruentRelief : j === 'incongruent' ? a.incongruentCost : a.repeatCost));
+    const d = j === 'incongruent' ? a.incongruentCost : j === 'repeat' ? a.repeatCost : -a.congruentRelief * effect;
+    this.frustration = clamp01(this.frustration + d);
     this.derive();
   }
 
@@ -240,27 +235,46 @@ export class HumanModel {
 
   /**
    * The cues of a camera frame at the current time: noisy 7-class probabilities (with
-   * the frown → angry confusion) and context cues. Always consumes 7 normals and 4
-   * uniforms. Returns a reused object.
+   * the frown → angry confusion, correlated noise, brief expressions) and context cues.
+   * Always consumes 7 normals and 4 uniforms of the camera stream and 2 uniforms of the
+   * brief-expression stream. Returns a reused object.
    */
   frame(): Readonly<FrameCues> {
     const p = this.p;
     const ex = this.traits.expressiveness;
     const f = this.frustration;
-    const frown = this.concentrating ? p.sideTask.frown * (0.5 + 0.5 * ex) : 0;
+    const se = p.shortExpressions;
+    // brief expressions of felt frustration (rate ∝ frustration)
+    const u1 = this.briefRng.next();
+    const u2 = this.briefRng.next();
+    // a new one starts only after a frame without one, so two never merge into one long expression
+    if (!this.briefExpression && this.t >= this.briefEndsAt && u1 < ((se.ratePerMin / 60) * f * this.frameMs) / 1000) {
+      const lo = Math.min(se.minS, se.maxS);
+      this.briefEndsAt = this.t + (lo + u2 * Math.abs(se.maxS - se.minS)) * 1000;
+    }
+    this.briefExpression = this.t < this.briefEndsAt;
+    const conc = this.concentrating ? p.sideTask.frown * (0.5 + 0.5 * ex) : 0;
+    const frown = clamp01(conc + this.traits.habitualFrown * (0.5 + 0.5 * ex));
     const L = this.logits;
     const pos = this.valence > 0 ? this.valence : 0;
+    const brief = this.briefExpression ? se.strength : 0;
+    const asAngry = p.classifier.frownAsAngry;
     L[0] = 1.5; // neutral
     L[1] = (2.5 * this.joy + 1.0 * pos) * ex; // happy
-    L[2] = 0.8 * f * ex + 2.0 * frown * (1 - p.classifier.frownAsAngry); // sad
-    L[3] = 5.0 * f * ex + 8.0 * frown * p.classifier.frownAsAngry; // angry
+    L[2] = 0.8 * f * ex + 2.0 * frown * (1 - asAngry); // sad
+    L[3] = 5.0 * f * ex + 8.0 * frown * asAngry + brief; // angry
     L[4] = -1 + 1.5 * this.anxiety * ex; // fearful
-    L[5] = 1.5 * f * ex + 4.0 * frown * (1 - p.classifier.frownAsAngry); // disgusted
+    L[5] = 1.5 * f * ex + 4.0 * frown * (1 - asAngry); // disgusted
     L[6] = -1; // surprised
-    const noise = p.classifier.logitNoise;
+    const amp = p.classifier.logitNoise;
+    const rho = this.noiseStarted ? this.rho : 0;
+    const innov = Math.sqrt(1 - rho * rho);
+    this.noiseStarted = true;
+    const N = this.noise;
     let max = -Infinity;
     for (let i = 0; i < 7; i++) {
-      L[i] = L[i]! + noise * this.cameraRng.normal();
+      N[i] = rho * N[i]! + innov * this.cameraRng.normal();
+      L[i] = L[i]! + amp * N[i]!;
       if (L[i]! > max) max = L[i]!;
     }
     let sum = 0;
@@ -271,35 +285,13 @@ export class HumanModel {
     const c = this.cues;
     for (let i = 0; i < 7; i++) c.probabilities[i] = L[i]! / sum;
     const rel = p.cues.cueReliability;
-    const frameS = 1 / p.classifier.frameRateHz;
+    const frameS = this.frameMs / 1000;
     c.t = this.t;
+    c.faceVisible = true;
     c.workingOnTask = this.cameraRng.next() < rel && this.concentrating;
     c.gazeAway = this.cameraRng.next() < rel && this.concentrating;
     c.fingerDrumming = this.cameraRng.next() < rel && !this.concentrating && f > p.cues.drumThreshold;
     c.sighing = this.cameraRng.next() < p.cues.sighRatePerS * f * frameS;
     return c;
   }
-}
-
-/**
- * How a person judges an apology, given the failure it may be about.
- * Congruent: about a failure that happened within `congruentWindowS` and was not
- * apologised for yet, with a tone that fits the person (empathic when frustrated,
- * neutral otherwise). Repeat: no new failure to apologise for and within
- * `repeatWindowS` of the previous apology (spam). Otherwise incongruent.
- *
- * @example
- * ```ts
- * judgeApology({ now: 3000, lastFailureAt: 1000, lastFailureApologised: false, lastApologyAt: -Infinity,
- *   tone: 'empathic', frustrated: true }, scenario.human.apology); // 'congruent'
- * ```
- */
-export function judgeApology(
-  s: { now: number; lastFailureAt: number; lastFailureApologised: boolean; lastApologyAt: number; tone?: 'empathic' | 'neutral'; frustrated: boolean },
-  a: HumanParams['apology'],
-): ApologyJudgement {
-  const recentFailure = s.now - s.lastFailureAt <= a.congruentWindowS * 1000 && !s.lastFailureApologised;
-  if (!recentFailure && s.now - s.lastApologyAt < a.repeatWindowS * 1000) return 'repeat';
-  const toneFits = (s.tone === 'empathic') === s.frustrated;
-  return recentFailure && toneFits ? 'congruent' : 'incongruent';
 }

@@ -13,7 +13,9 @@ describe('docs/simulator.md parameter table', () => {
 
   it('lists every parameter with a default and a description', () => {
     const md = scenarioParamsMarkdown();
-    expect(md).toMatch(/\| `trust\.failureWeight` \| 2\.5 \| \[0, 10\] \| .*Desai13/);
+    expect(md).toMatch(/\| `trust\.failureWeight` \| median 2\.5, sdLog 0\.3 \| log-normal, median in \[0, 10\] \| .*Desai13/);
+    expect(md).toMatch(/\| `human\.apology\.congruentWindowS` \| median 30, sdLog 0\.4 \|.*judge/);
+    expect(md).toMatch(/\| `facts` \| \{\} \| map/);
     expect(md).toMatch(/\| `human\.patience` \| mean 0\.6, sd 0\.15 \|/);
   });
 });

@@ -39,11 +39,23 @@ export function scenarioParamsMarkdown(): string {
         rows.push(`| \`${path}\` | mean ${String(m.default)}, sd ${String(s.default)} | [0, 1] | ${(node.description ?? '').replace(/\|/g, '\\|')} |`);
         return;
       }
+      const isSpread = props.median !== undefined && props.sdLog !== undefined && Object.keys(props).length === 2;
+      if (isSpread) {
+        const m = props.median!;
+        const s = props.sdLog!;
+        rows.push(`| \`${path}\` | median ${String(m.default)}, sdLog ${String(s.default)} | log-normal, median in [${m.minimum}, ${m.maximum}] | ${(node.description ?? '').replace(/\|/g, '\\|')} |`);
+        return;
+      }
       if (path) rows.push(`| \`${path}\` | | | **${(node.description ?? '').replace(/\|/g, '\\|')}** |`);
       for (const [k, v] of Object.entries(props)) walk(v, path ? `${path}.${k}` : k, traitOf);
       return;
     }
-    const range = node.minimum !== undefined || node.maximum !== undefined ? `[${node.minimum ?? '−∞'}, ${node.maximum ?? '∞'}]` : node.type ?? '';
+    const range =
+      node.minimum !== undefined || node.maximum !== undefined
+        ? `[${node.minimum ?? '−∞'}, ${node.maximum ?? '∞'}]`
+        : node.type === 'object'
+          ? 'map: key → value or { values, weights }'
+          : (node.type ?? '');
     const def = node.default === undefined ? '(required)' : JSON.stringify(node.default);
     rows.push(`| \`${path}\` | ${def} | ${range} | ${(node.description ?? '').replace(/\|/g, '\\|')} |`);
   };

@@ -12,7 +12,7 @@ describe('scenarios', () => {
     const s = parseScenario('name: quick\nhandovers: 3\n', 'quick.yaml');
     expect(s.handovers).toBe(3);
     expect(s.robot.fetchS).toBe(2);
-    expect(s.trust.failureWeight).toBeGreaterThan(s.trust.successWeight);
+    expect(s.trust.failureWeight.median).toBeGreaterThan(s.trust.successWeight.median);
   });
 
   it('reports every problem as file:line:col with a hint', () => {
@@ -27,6 +27,16 @@ describe('scenarios', () => {
     const msg = (err as Error).message;
     expect(msg).toMatch(/bad\.yaml:3:\d+: human\.patience\.mean: Expected number to be less or equal to 1 \(got 2\)/);
     expect(msg).toMatch(/bad\.yaml:4:\d+: human\.shoeSize: Unexpected property — unknown parameter 'human\.shoeSize'/);
+  });
+
+  it('points at the written parameter, or at its nearest written parent for a default', async () => {
+    const { scenarioPosition, isWritten } = await import('./scenario.ts');
+    const s = parseScenario('name: pos\nestimator:\n  heartbeatMs: 2000\n', 'pos.yaml');
+    expect(scenarioPosition(s, ['estimator', 'heartbeatMs'])).toBe('pos.yaml:3:16');
+    expect(scenarioPosition(s, ['estimator', 'maxAgeMs'])).toBe('pos.yaml:3:3');
+    expect(scenarioPosition(s, ['robot', 'dropBase'])).toBe('pos.yaml:1:1');
+    expect(isWritten(s, ['estimator', 'heartbeatMs'])).toBe(true);
+    expect(isWritten(s, ['estimator', 'maxAgeMs'])).toBe(false);
   });
 
   it('reports YAML syntax errors with a position and unknown names with the shipped list', () => {

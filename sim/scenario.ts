@@ -74,20 +74,54 @@ export function parseScenario(text: string, file = '<scenario>'): Scenario {
     throw new ScenarioError([`${at(0)}: a scenario must be a YAML mapping with at least 'name' (got ${raw === null ? 'an empty document' : typeof raw})`]);
   }
   const value = Value.Default(ScenarioSchema, structuredClone(raw));
+  /** file:line:col of a parameter (of its nearest written parent when it was not written). */
+  const locate = (parts: readonly string[]): string => {
+    for (let n = parts.length; n >= 0; n--) {
+      const node: unknown = n > 0 ? doc.getIn(parts.slice(0, n), true) : doc.contents;
+      if (isNode(node) && node.range) return at(node.range[0]);
+    }
+    return at(undefined);
+  };
   const problems: string[] = [];
   for (const e of Value.Errors(ScenarioSchema, value)) {
     const parts = e.path.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-    let node: unknown = parts.length ? doc.getIn(parts, true) : doc.contents;
-    if (!isNode(node) && parts.length) node = doc.getIn(parts.slice(0, -1), true);
-    const offset = isNode(node) ? node.range?.[0] : undefined;
     const hint =
       e.message === 'Unexpected property'
         ? ` — unknown parameter '${parts.join('.')}'; see docs/simulator.md for the parameter list`
         : ` (got ${JSON.stringify(e.value)})`;
-    problems.push(`${at(offset)}: ${parts.join('.') || 'scenario'}: ${e.message}${hint}`);
+    problems.push(`${locate(parts)}: ${parts.join('.') || 'scenario'}: ${e.message}${hint}`);
   }
   if (problems.length) throw new ScenarioError(problems);
-  return value as Scenario;
+  const sc = value as Scenario;
+  SOURCES.set(sc, { locate, written: (parts) => isNode(doc.getIn(parts, true)) });
+  return sc;
+}
+
+const SOURCES = new WeakMap<Scenario, { locate(parts: readonly string[]): string; written(parts: readonly string[]): boolean }>();
+
+/**
+ * Where a parameter of a parsed scenario is written (`file:line:col`), or where its
+ * nearest written parent is; `<name>` for scenarios not parsed from text.
+ *
+ * @example
+ * ```ts
+ * scenarioPosition(sc, ['estimator', 'heartbeatMs']); // 'my.yaml:7:3'
+ * ```
+ */
+export function scenarioPosition(sc: Scenario, parts: readonly string[]): string {
+  return SOURCES.get(sc)?.locate(parts) ?? `<${sc.name}>`;
+}
+
+/**
+ * True when the parameter was written in the scenario file (not a default).
+ *
+ * @example
+ * ```ts
+ * isWritten(sc, ['robot', 'dropBase']); // false for a default
+ * ```
+ */
+export function isWritten(sc: Scenario, parts: readonly string[]): boolean {
+  return SOURCES.get(sc)?.written(parts) ?? false;
 }
 
 /**

@@ -3,89 +3,131 @@ import fc from 'fast-check';
 import { Value } from '@sinclair/typebox/value';
 import { TrustModel } from './trust.ts';
 import { TrustParamsSchema, type TrustParams } from './params.ts';
+import type { TrustTraits } from './person.ts';
 
-const DEFAULTS = Value.Default(TrustParamsSchema, {}) as TrustParams;
+const P = Value.Default(TrustParamsSchema, {}) as TrustParams;
+const PERSON: TrustTraits = { initial: 0.75, successWeight: 1, failureWeight: 2.5, inertiaMs: 8000 };
+const SALIENCE = 10_000;
 
-/** A trust model after a given history. */
-function after(history: ('s' | 'f')[], p: TrustParams = DEFAULTS): TrustModel {
-  const t = new TrustModel(p);
+/** A model after a history of successes and failures (evidence only, inertia settled). */
+function after(history: ('s' | 'f')[], person: TrustTraits = PERSON): TrustModel {
+  const t = new TrustModel(P, person, SALIENCE, 0);
   for (const h of history) if (h === 's') t.success();
   else t.failure();
   return t;
 }
 
-describe('TrustModel (Beta-style, reliability-dominated)', () => {
-  it('starts at the prior mean α/(α+β)', () => {
-    expect(new TrustModel(DEFAULTS).value).toBeCloseTo(DEFAULTS.priorSuccess / (DEFAULTS.priorSuccess + DEFAULTS.priorFailure), 12);
+describe('TrustModel (Beta evidence per person, inertia)', () => {
+  it('starts at the person\u2019s initial trust', () => {
+    expect(new TrustModel(P, PERSON, SALIENCE, 0).value).toBeCloseTo(0.75, 12);
   });
 
-  it('property: whenever trust ≥ 0.5, a failure lowers trust more than a success raises it', () => {
+  it('property: whenever the evidence says ≥ 0.5, a failure lowers it more than a success raises it', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom<'s' | 'f'>('s', 'f'), { maxLength: 40 }), (history) => {
-        const t = after(history);
-        fc.pre(t.value >= 0.5);
-        const before = t.value;
-        const up = after([...history, 's']).value - before;
-        const down = before - after([...history, 'f']).value;
+      fc.property(fc.array(fc.constantFrom<'s' | 'f'>('s', 'f'), { maxLength: 40 }), fc.double({ min: 0.1, max: 3, noNaN: true }), fc.double({ min: 1.01, max: 4, noNaN: true }), (history, ws, ratio) => {
+        const person = { ...PERSON, successWeight: ws, failureWeight: ws * ratio };
+        const t = after(history, person);
+        fc.pre(t.evidenceMean >= 0.5);
+        const before = t.evidenceMean;
+        const up = after([...history, 's'], person).evidenceMean - before;
+        const down = before - after([...history, 'f'], person).evidenceMean;
         return up > 0 && down > up;
       }),
       { numRuns: 300 },
     );
   });
 
-  it('property: the same holds for any weights with failureWeight > successWeight', () => {
-    fc.assert(
-      fc.property(
-        fc.double({ min: 0.1, max: 5, noNaN: true }),
-        fc.double({ min: 1.01, max: 4, noNaN: true }),
-        fc.double({ min: 0.5, max: 20, noNaN: true }),
-        fc.double({ min: 0.1, max: 1, noNaN: true }),
-        (ws, ratio, a, bFrac) => {
-          const p = { ...DEFAULTS, successWeight: ws, failureWeight: ws * ratio, priorSuccess: a, priorFailure: a * bFrac };
-          const t0 = new TrustModel(p).value;
-          const up = after(['s'], p).value - t0;
-          const down = t0 - after(['f'], p).value;
-          return down > up;
-        },
-      ),
-    );
+  it('has inertia: felt trust moves toward the evidence with the person\u2019s time constant', () => {
+    const t = new TrustModel(P, PERSON, SALIENCE, 0);
+    t.failure();
+    const target = t.evidenceMean;
+    expect(t.value).toBeCloseTo(0.75, 12); // not yet felt
+    t.advance(8000);
+    expect(t.value - target).toBeCloseTo((0.75 - target) * Math.exp(-1), 9);
+    t.advance(200_000);
+    expect(t.value).toBeCloseTo(target, 9);
+  });
+
+  it('the order of events matters: an early failure costs more trust over the episode than a late one', () => {
+    const area = (failAt: number) => {
+      const t = new TrustModel(P, PERSON, SALIENCE, 0);
+      let sum = 0;
+      for (let ms = 100; ms <= 60_000; ms += 100) {
+        if (ms === failAt) t.failure();
+        if (ms % 6000 === 0) t.success();
+        t.advance(ms);
+        sum += t.value;
+      }
+      return sum;
+    };
+    expect(area(6000)).toBeLessThan(area(54_000));
+  });
+
+  it('trust falls after a failure whatever the apology; a repair helps most at a prompt trust decision and fades with the gap', () => {
+    const repaired = (gapMs: number, effect = 1) => {
+      const t = new TrustModel(P, PERSON, SALIENCE, 0);
+      t.failure();
+      t.apology('congruent', effect, 1000);
+      t.decision(1000 + gapMs);
+      return t.evidenceMean;
+    };
+    const none = after(['f']).evidenceMean;
+    expect(repaired(2000)).toBeGreaterThan(none);
+    expect(repaired(2000)).toBeLessThan(0.75);
+    expect(repaired(30_000)).toBeLessThan(repaired(2000));
+    expect(repaired(2000, 0.5)).toBeLessThan(repaired(2000, 1));
+    // no decision, no repair
+    const t = new TrustModel(P, PERSON, SALIENCE, 0);
+    t.failure();
+    t.apology('congruent', 1, 1000);
+    expect(t.evidenceMean).toBe(none);
+  });
+
+  it('a repair never forgives more than the failures (β stays ≥ its prior); spam and apologies about nothing cost trust', () => {
+    const t = new TrustModel(P, { ...PERSON }, SALIENCE, 0);
+    for (let i = 0; i < 10; i++) t.apology('congruent', 1, 0);
+    t.decision(0);
+    expect(t.evidenceMean).toBeCloseTo(0.75, 12);
+    const spam = new TrustModel(P, PERSON, SALIENCE, 0);
+    spam.apology('repeat', 0, 0);
+    const nothing = new TrustModel(P, PERSON, SALIENCE, 0);
+    nothing.apology('incongruent', 0, 0);
+    expect(spam.evidenceMean).toBeLessThan(0.75);
+    expect(nothing.evidenceMean).toBeLessThan(0.75);
+  });
+
+  it('delay and undelivered tasks cost trust, in proportion to the delay and the impatience', () => {
+    const d = (s: number, imp: number) => {
+      const t = new TrustModel(P, PERSON, SALIENCE, 0);
+      t.delay(s, imp);
+      return t.evidenceMean;
+    };
+    expect(d(10, 1)).toBeLessThan(0.75);
+    expect(d(20, 1)).toBeLessThan(d(10, 1));
+    expect(d(10, 1.6)).toBeLessThan(d(10, 0.4));
+    const t = new TrustModel(P, PERSON, SALIENCE, 0);
+    t.taskFailure();
+    expect(t.evidenceMean).toBeLessThan(0.75);
   });
 
   it('property: trust stays in [0, 1] under any sequence of events', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom('s', 'f', 'congruent', 'incongruent', 'repeat'), { maxLength: 100 }), (events) => {
-        const t = new TrustModel(DEFAULTS);
+      fc.property(fc.array(fc.constantFrom('s', 'f', 'task', 'delay', 'congruent', 'mistoned', 'incongruent', 'repeat', 'decide'), { maxLength: 100 }), (events) => {
+        const t = new TrustModel(P, PERSON, SALIENCE, 0);
+        let ms = 0;
         for (const e of events) {
+          ms += 500;
+          t.advance(ms);
           if (e === 's') t.success();
           else if (e === 'f') t.failure();
-          else t.apology(e as 'congruent' | 'incongruent' | 'repeat');
-          if (!(t.value >= 0 && t.value <= 1)) return false;
+          else if (e === 'task') t.taskFailure();
+          else if (e === 'delay') t.delay(5, 2);
+          else if (e === 'decide') t.decision(ms);
+          else t.apology(e as 'congruent', 1, ms);
+          if (!(t.value >= 0 && t.value <= 1 && t.evidenceMean >= 0 && t.evidenceMean <= 1)) return false;
         }
         return true;
       }),
     );
-  });
-
-  it('apologies only nudge: a congruent one helps less than a success, a repeated one hurts less than a failure', () => {
-    const base = new TrustModel(DEFAULTS).value;
-    const c = new TrustModel(DEFAULTS);
-    c.apology('congruent');
-    const r = new TrustModel(DEFAULTS);
-    r.apology('repeat');
-    const i = new TrustModel(DEFAULTS);
-    i.apology('incongruent');
-    expect(c.value).toBeGreaterThan(base);
-    expect(c.value - base).toBeLessThan(after(['s']).value - base);
-    expect(r.value).toBeLessThan(base);
-    expect(i.value).toBeLessThan(base);
-    expect(base - r.value).toBeLessThan(base - after(['f']).value);
-  });
-
-  it('a failure followed by a congruent apology still leaves trust below where it was (reliability dominates)', () => {
-    const t = new TrustModel(DEFAULTS);
-    const before = t.value;
-    t.failure();
-    t.apology('congruent');
-    expect(t.value).toBeLessThan(before);
   });
 });

@@ -46,7 +46,7 @@ describe('affect-bt sim', () => {
     const c = await capture([...args, '--seed', '4', '--json', join(dir, 'c.json')]);
     expect([a.code, b.code, c.code]).toEqual([0, 0, 0]);
     expect(a.out).toMatch(/scenario high_drop_robot/);
-    expect(a.out).toMatch(/task-first check handover_affect vs handover_baseline: (PASS|FAIL)/);
+    expect(a.out).toMatch(/task first — handover_affect vs handover_baseline, task success \(margin −0\.010\): (NON-INFERIOR|INFERIOR|INCONCLUSIVE)/);
     expect(a.err).toBe('');
     const ja = readFileSync(join(dir, 'a.json'), 'utf8');
     expect(readFileSync(join(dir, 'b.json'), 'utf8')).toBe(ja);
@@ -55,8 +55,61 @@ describe('affect-bt sim', () => {
     expect(doc.scenarios[0].trees.map((t: { tree: string }) => t.tree)).toEqual(['handover_baseline', 'handover_affect']);
     expect(doc.scenarios[0].trees[0].metrics.successRate).toHaveProperty('lo');
     const svgs = readdirSync(join(dir, 'plots')).sort();
-    expect(svgs).toEqual(['high_drop_robot-comparison.svg', 'high_drop_robot-handover_affect-timeline.svg', 'high_drop_robot-handover_baseline-timeline.svg']);
-    expect(readFileSync(join(dir, 'plots', svgs[1]!), 'utf8')).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svgs).toEqual([
+      'high_drop_robot-claims.svg',
+      'high_drop_robot-comparison.svg',
+      'high_drop_robot-detection.svg',
+      'high_drop_robot-handover_affect-timeline.svg',
+      'high_drop_robot-handover_baseline-timeline.svg',
+      'high_drop_robot-trust-after-failure.svg',
+    ]);
+    for (const f of svgs) expect(readFileSync(join(dir, 'plots', f), 'utf8')).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  });
+});
+
+describe('affect-bt sim --controls', () => {
+  it('shows the controls and a verdict line per claim on every shipped scenario', async () => {
+    const { listScenarios } = await import('../sim/scenario.ts');
+    const r = await capture(['--scenario', 'all', '--controls', '--episodes', '3', '--quiet']);
+    expect(r.code).toBe(0);
+    const blocks = r.out.split(/^scenario /m).slice(1);
+    expect(blocks.map((b) => b.split(/[:\s]/)[0])).toEqual(listScenarios());
+    for (const b of blocks) {
+      expect(b).toMatch(/^controls: blind, scripted, always_slow, no_apology \(of handover_affect\)$/m);
+      expect(b).toMatch(/^metric +handover_baseline +handover_affect +blind +scripted +always_slow +no_apology$/m);
+      for (const claim of ['task first', 'sensing adds value', 'adaptive pacing beats always-slow', 'its apology adds value', 'it beats a scripted apology without sensing']) {
+        expect(b).toMatch(new RegExp(`^  ${claim} — handover_affect vs \\S+, .*: [A-Z:\\- ]+  Δ .*\\(9\\d(\\.\\d+)?% CI\\); `, 'm'));
+      }
+    }
+  }, 60_000);
+
+  it('--seeds A..B reports each claim across seeds', async () => {
+    const r = await capture(['--scenario', 'calm_expert', '--controls', '--episodes', '3', '--seeds', '1..2', '--quiet']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^seed robustness \(seeds 1, 2\): primary Δ per seed and verdicts$/m);
+    expect(r.out).toMatch(/^  calm_expert · sensing adds value \(handover_affect vs blind\): Δ /m);
+    expect((await capture(['--seeds', '5..1'])).err).toMatch(/--seeds A\.\.B needs A ≤ B/);
+    expect((await capture(['--seeds', '1..2', '--seed', '3'])).err).toMatch(/give --seed or --seeds, not both/);
+  });
+});
+
+describe('affect-bt sim: semantic scenario checks', () => {
+  it('warns with file:line:col and runs on; stops (exit 2) on errors', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const warn = join(dir, 'warn.yaml');
+    writeFileSync(warn, 'name: warn\nhumanId: h2\nhandovers: 2\nestimator:\n  heartbeatMs: 2000\n  maxAgeMs: 1500\nhuman:\n  patience: { mean: 0.95, sd: 0.9 }\n');
+    const w = await capture(['--scenario', warn, '--episodes', '1', '--quiet']);
+    expect(w.code).toBe(0);
+    expect(w.err).toMatch(/warning: .*warn\.yaml:2:10: estimates are published for person 'h2' but no tree reads affect\/h2 \(the trees read affect\/h1\)/);
+    expect(w.err).toMatch(/warning: .*warn\.yaml:5:16: heartbeatMs 2000 ≥ maxAgeMs 1500: a steady estimate goes stale between heartbeats/);
+    expect(w.err).toMatch(/warning: .*warn\.yaml:8:\d+: human\.patience: sd 0\.9 around mean 0\.95 leaves the mean meaningless/);
+    const bad = join(dir, 'bad-facts.yaml');
+    writeFileSync(bad, "name: badfacts\ntask:\n  target: '{person/hand}'\nhuman:\n  shortExpressions: { minS: 0.6, maxS: 0.3 }\n");
+    const e = await capture(['--scenario', bad, '--episodes', '1', '--quiet']);
+    expect(e.code).toBe(2);
+    expect(e.err).toMatch(/error: .*bad-facts\.yaml:3:11: task\.target refers to fact 'person\/hand', which the scenario does not define/);
+    expect(e.err).toMatch(/error: .*bad-facts\.yaml:5:\d+: shortExpressions\.minS 0\.6 is above maxS 0\.3/);
+    expect(e.out).toBe('');
   });
 });
 

@@ -19,3 +19,28 @@ describe('trees/handover_affect_no_context.yaml', () => {
     expect(t.name).toBe('handover_affect_no_context');
   });
 });
+
+describe('shipped trees do not copy the judge', () => {
+  it("no tree's apology or detection timing equals the person's judge windows or thresholds on any shipped scenario", async () => {
+    const { loadScenarios } = await import('../sim/scenario.ts');
+    const { reachableNodes } = await import('../sim/controls.ts');
+    const { loadTreeFile } = await import('../src/tree/index.ts');
+    const { readdirSync } = await import('node:fs');
+    for (const f of readdirSync('trees').filter((x) => x.endsWith('.yaml'))) {
+      const nodes = reachableNodes(await loadTreeFile(`trees/${f}`));
+      for (const sc of loadScenarios('all')) {
+        const a = sc.human.apology;
+        for (const n of nodes.filter((x) => x.kind === 'Apologise')) {
+          expect(n.ports.maxFailureAgeMs, `${f} Apologise.maxFailureAgeMs vs ${sc.name} congruentWindowS`).not.toBe(a.congruentWindowS.median * 1000);
+          expect(n.ports.minIntervalMs, `${f} Apologise.minIntervalMs vs ${sc.name} repeatWindowS`).not.toBe(a.repeatWindowS.median * 1000);
+        }
+        for (const n of nodes.filter((x) => x.kind === 'DetectFrustration')) {
+          for (const p of ['threshold', 'releaseThreshold'] as const) {
+            expect(n.ports[p], `${f} DetectFrustration.${p} vs ${sc.name}`).not.toBe(a.toneThreshold.mean);
+            expect(n.ports[p], `${f} DetectFrustration.${p} vs ${sc.name}`).not.toBe(sc.frustrationThreshold);
+          }
+        }
+      }
+    }
+  });
+});

@@ -1,17 +1,23 @@
 /**
- * `affect-bt sim`: the headless handover simulator. Runs one or more trees on one or
- * all shipped scenarios (or a scenario file) for N seeded episodes, prints a comparison
- * table (mean [95% CI], paired differences against the first tree, task-first check),
- * and optionally writes all metrics as JSON and SVG plots. With `--mqtt URL` it instead
- * runs a short end-to-end episode over a broker (planner ↔ controller simulator ↔
- * scripted affect publisher). See docs/simulator.md.
+ * `affect-bt sim`: the headless handover simulator. Runs one or more trees (and, with
+ * `--controls`, the controls derived from each affect tree) on one or all shipped
+ * scenarios (or a scenario file) for N seeded episodes, prints the comparison (levels,
+ * paired differences, one verdict per declared claim with its power line), and
+ * optionally writes all metrics as JSON and SVG plots. `--workers N` spreads episodes
+ * over threads, `--shard K/N` runs one slice and `affect-bt sim merge` combines slices
+ * (same table). With `--mqtt URL` it instead runs a short end-to-end episode over a
+ * broker. See docs/simulator.md.
+ *
+ * The work lives in `sim/` (`runSimulation`, report, plots); this module parses
+ * options, checks them, and prints.
  */
 import { parseCommandArgs } from '../args.ts';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 
-const USAGE = `usage: affect-bt sim [--tree FILE]... [--scenario NAME|FILE|all] [--episodes N] [--seed S]
-                    [--json OUT] [--plots DIR] [--quiet] [--mode skip|fixed] [--check] [--mqtt URL]
+const USAGE = `usage: affect-bt sim [--tree FILE]... [--scenario NAME|FILE|all] [--episodes N] [--seed S | --seeds A..B]
+                    [--controls] [--margin M] [--workers N] [--shard K/N] [--json OUT] [--plots DIR]
+                    [--quiet] [--mode skip|fixed] [--check] [--mqtt URL]
+       affect-bt sim merge SHARD.json... [--json OUT] [--plots DIR] [--check]
 
 Runs trees through the real tree runtime against a simulated person and robot on a
 virtual clock, and compares them on the same seeds (paired).
@@ -22,28 +28,62 @@ options:
   --scenario S       shipped scenario name, a scenario .yaml file, or 'all' (default impatient_novice)
   --episodes N       episodes per tree and scenario (default 200)
   --seed S           seed (default 1); same seed → byte-identical --json
+  --seeds A..B       run every seed A..B (or a list 1,4,9) and report each claim's spread
+  --controls         add the controls derived from each affect tree (blind, scripted
+                     apology, always-slow, no apology) and the claims that need them
+  --margin M         non-inferiority margin of task success (default 0.01)
+  --workers N        worker threads (default 1); results are identical for any N
+  --shard K/N        run only slice K of N of the episodes; --json writes the shard file
   --json OUT         write all metrics as JSON
-  --plots DIR        write SVG plots (episode-0 timeline per tree, bar charts per scenario)
+  --plots DIR        write SVG plots (timelines, trust after failures, detection, controls)
   --quiet            no progress bar (it is also off when stderr is not a terminal)
   --mode M           skip (default: tick only when something observable changed) or fixed (20 Hz)
-  --check            exit 1 when a task-first check fails
+  --check            exit 1 when a task-first claim does not hold
   --mqtt URL         end-to-end check over a broker (mqtt://host:port, or 'embedded')
   -h, --help         this text`;
+
+/**
+ * Parses `--seeds`: `A..B` (inclusive, integers) or a comma list.
+ *
+ * @example
+ * ```ts
+ * parseSeeds('1..5'); // [1, 2, 3, 4, 5]
+ * parseSeeds('3,x'); // [3, 'x']
+ * ```
+ */
+export function parseSeeds(text: string): (number | string)[] | string {
+  const range = /^(-?\d+)\.\.(-?\d+)$/.exec(text.trim());
+  if (range) {
+    const a = Number(range[1]);
+    const b = Number(range[2]);
+    if (b < a || b - a > 999) return `--seeds A..B needs A ≤ B and at most 1000 seeds, got ${text}`;
+    return Array.from({ length: b - a + 1 }, (_, i) => a + i);
+  }
+  const list = text.split(',').map((s) => s.trim());
+  if (list.some((s) => s === '')) return `--seeds must be A..B or a comma-separated list, got '${text}'`;
+  return list.map((s) => (/^-?\d+$/.test(s) ? Number(s) : s));
+}
 
 /**
  * Entry point of `affect-bt sim`.
  *
  * @example
  * ```ts
- * const code = await run(['--scenario', 'calm_expert', '--episodes', '20', '--quiet']);
+ * const code = await run(['--scenario', 'calm_expert', '--episodes', '20', '--controls', '--quiet']);
  * ```
  */
 export async function run(argv: string[]): Promise<number> {
+  if (argv[0] === 'merge') return (await import('./sim-merge.ts')).run(argv.slice(1));
   const a = parseCommandArgs('sim', USAGE, argv, {
     tree: { type: 'string', multiple: true },
     scenario: { type: 'string', default: 'impatient_novice' },
     episodes: { type: 'string', default: '200' },
-    seed: { type: 'string', default: '1' },
+    seed: { type: 'string' },
+    seeds: { type: 'string' },
+    controls: { type: 'boolean', default: false },
+    margin: { type: 'string', default: '0.01' },
+    workers: { type: 'string', default: '1' },
+    shard: { type: 'string' },
     json: { type: 'string' },
     plots: { type: 'string' },
     quiet: { type: 'boolean', default: false },
@@ -53,16 +93,23 @@ export async function run(argv: string[]): Promise<number> {
   });
   if (typeof a === 'number') return a;
   const v = a.values;
+
+  // ---- option checks (usage errors: exit 2) ----
   const episodes = Number(v.episodes);
-  if (!Number.isInteger(episodes) || episodes < 1 || episodes > 1_000_000) {
-    process.stderr.write(`affect-bt sim: --episodes must be an integer between 1 and 1000000, got '${v.episodes}'\n`);
-    return 2;
-  }
-  if (v.mode !== 'skip' && v.mode !== 'fixed') {
-    process.stderr.write(`affect-bt sim: --mode must be 'skip' or 'fixed', got '${v.mode}'\n`);
-    return 2;
-  }
-  const seed: number | string = /^-?\d+$/.test(v.seed!) ? Number(v.seed) : v.seed!;
+  if (!Number.isInteger(episodes) || episodes < 1 || episodes > 1_000_000) return a.usage(`--episodes must be an integer between 1 and 1000000, got '${v.episodes}'`);
+  if (v.mode !== 'skip' && v.mode !== 'fixed') return a.usage(`--mode must be 'skip' or 'fixed', got '${v.mode}'`);
+  const margin = Number(v.margin);
+  if (!(margin >= 0 && margin < 1)) return a.usage(`--margin must be a number in [0, 1), got '${v.margin}'`);
+  const workers = Number(v.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 256) return a.usage(`--workers must be an integer between 1 and 256, got '${v.workers}'`);
+  if (v.seed !== undefined && v.seeds !== undefined) return a.usage('give --seed or --seeds, not both');
+  const seeds = v.seeds !== undefined ? parseSeeds(v.seeds) : [/^-?\d+$/.test(v.seed ?? '1') ? Number(v.seed ?? '1') : v.seed!];
+  if (typeof seeds === 'string') return a.usage(seeds);
+  const { parseShard } = await import('../../../sim/shard.ts');
+  const shard = v.shard === undefined ? undefined : parseShard(v.shard);
+  if (typeof shard === 'string') return a.usage(shard);
+  if (shard && seeds.length > 1) return a.usage('--shard runs one seed; give --seed, not --seeds');
+  if (shard && v.plots !== undefined) return a.usage('--plots needs the whole run: give it to `affect-bt sim merge`');
   const treePaths = v.tree && v.tree.length > 0 ? v.tree : ['trees/handover_baseline.yaml', 'trees/handover_affect.yaml'];
 
   const { loadScenarios, ScenarioError } = await import('../../../sim/scenario.ts');
@@ -80,7 +127,7 @@ export async function run(argv: string[]): Promise<number> {
   if (v.mqtt !== undefined) {
     const { runMqttEpisode } = await import('../../../sim/mqtt.ts');
     try {
-      const r = await runMqttEpisode({ url: v.mqtt, treePath: treePaths[treePaths.length - 1]!, scenario: scenarios[0]!, seed: String(seed) });
+      const r = await runMqttEpisode({ url: v.mqtt, treePath: treePaths[treePaths.length - 1]!, scenario: scenarios[0]!, seed: String(seeds[0]) });
       process.stdout.write(JSON.stringify(r) + '\n');
       return r.tasksSucceeded > 0 ? 0 : 1;
     } catch (err) {
@@ -89,54 +136,59 @@ export async function run(argv: string[]): Promise<number> {
     }
   }
 
-  const { loadSimTree } = await import('../../../sim/trees.ts');
-  const trees = [];
-  for (const p of treePaths) {
-    try {
-      trees.push(await loadSimTree(p));
-    } catch (err) {
-      process.stderr.write(`affect-bt sim: cannot load tree ${p}:\n${(err as Error).message}\n`);
-      return 2;
-    }
+  // ---- trees and scenario checks (exit 2) ----
+  const { loadSimTrees } = await import('../../../sim/trees.ts');
+  const { validateScenarios } = await import('../../../sim/validate.ts');
+  let treesChecked;
+  try {
+    treesChecked = await loadSimTrees(treePaths, { controls: v.controls });
+  } catch (err) {
+    process.stderr.write(`affect-bt sim: ${(err as Error).message}\n`);
+    return 2;
   }
   const names = new Set<string>();
-  for (const t of trees) {
+  for (const t of treesChecked) {
     if (names.has(t.name)) {
       process.stderr.write(`affect-bt sim: two trees are named '${t.name}'; give files with different names\n`);
       return 2;
     }
     names.add(t.name);
   }
+  const problems = validateScenarios(scenarios, treesChecked);
+  for (const p of problems) process.stderr.write(`affect-bt sim: ${p.severity}: ${p.text}\n`);
+  if (problems.some((p) => p.severity === 'error')) return 2;
 
-  const { runComparison } = await import('../../../sim/compare.ts');
-  const { toJson, toTable } = await import('../../../sim/report.ts');
+  // ---- run ----
+  const { runSimulation } = await import('../../../sim/run.ts');
   const { createProgress } = await import('../../../sim/progress.ts');
   const bar = createProgress(process.stderr, { quiet: v.quiet });
-  let results;
+  let sim;
   try {
-    results = runComparison({
-      trees: trees.map((t) => ({ name: t.name, factory: t.factory })),
+    sim = await runSimulation({
+      trees: treesChecked,
       scenarios,
       episodes,
-      seed,
+      seeds,
       mode: v.mode,
+      margin,
+      workers,
+      shard,
       timelines: v.plots !== undefined,
       onProgress: (d, n) => bar.update(d, n),
     });
   } finally {
     bar.finish();
   }
-  const meta = { seed, episodes, mode: v.mode as 'skip' | 'fixed', trees: trees.map((t) => ({ name: t.name, path: t.path })) };
-  process.stdout.write(toTable(results, meta));
-  if (v.json !== undefined) writeFileSync(v.json, toJson(results, meta));
-  if (v.plots !== undefined) {
-    const { timelineSvg, comparisonSvg } = await import('../../../sim/plots.ts');
-    mkdirSync(v.plots, { recursive: true });
-    for (const s of results) {
-      writeFileSync(join(v.plots, `${s.scenario}-comparison.svg`), comparisonSvg(s));
-      for (const t of s.trees) if (t.timeline) writeFileSync(join(v.plots, `${s.scenario}-${t.tree}-timeline.svg`), timelineSvg(t.timeline, `${s.scenario} / ${t.tree} / episode 0 (seed ${seed})`));
-    }
+
+  // ---- output ----
+  if (shard) {
+    const { shardJson, shardRange } = await import('../../../sim/shard.ts');
+    const [from, to] = shardRange(shard, episodes);
+    process.stdout.write(
+      `shard ${shard.index}/${shard.count}: episodes ${from}..${to - 1} of ${episodes}, ${sim.trees.length} trees × ${scenarios.length} scenarios, seed ${seeds[0]}${v.json === undefined ? ' (give --json FILE to keep the records)' : ` → ${v.json}`}; combine the shard files with 'affect-bt sim merge'\n`,
+    );
+    if (v.json !== undefined) writeFileSync(v.json, shardJson(sim.shardRecords!, sim.meta, shard));
+    return 0;
   }
-  const failed = results.some((s) => s.comparisons.some((c) => !c.taskFirst.pass));
-  return v.check && failed ? 1 : 0;
+  return (await import('./sim-output.ts')).output(sim.runs[0]!.results, sim.meta, { json: v.json, plots: v.plots, check: v.check, spread: sim.spread });
 }
