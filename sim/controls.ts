@@ -19,15 +19,36 @@
 import type { TreeDocument, TreeNodeSpec } from '../src/tree/index.ts';
 import { nodeRegistry } from '../src/tree/index.ts';
 
-/** The kinds of derived controls, in table order. */
+/**
+ * The kinds of derived controls, in table order.
+ *
+ * @example
+ * ```ts
+ * for (const k of CONTROL_KINDS) deriveControl(doc, k);
+ * ```
+ */
 export const CONTROL_KINDS = ['blind', 'scripted', 'always_slow', 'no_apology'] as const;
 
 /** A derived control. */
 export type ControlKind = (typeof CONTROL_KINDS)[number];
 
-/** Blackboard key a control keeps constant true (always-slow pacing). */
+/**
+ * Blackboard key a control keeps constant true (always-slow pacing).
+ *
+ * @example
+ * ```ts
+ * runEpisode({ scenario, tree, seed, facts: { [ALWAYS_ON_KEY]: true } });
+ * ```
+ */
 export const ALWAYS_ON_KEY = 'control/always_on';
-/** Blackboard key no one writes (a scripted apology's tone input). */
+/**
+ * Blackboard key no one writes (a scripted apology's tone input, so its tone is neutral).
+ *
+ * @example
+ * ```ts
+ * `Apologise: { frustrated: '{${NEVER_SET_KEY}}' }`;
+ * ```
+ */
 export const NEVER_SET_KEY = 'control/never_set';
 
 /** How a control runs: its tree, and what the episode changes. */
@@ -37,7 +58,14 @@ export interface DerivedControl {
   episode: { blind?: boolean; facts?: Record<string, boolean> };
 }
 
-/** What each control answers, for docs and the table legend. */
+/**
+ * What each control is, for docs and the table legend.
+ *
+ * @example
+ * ```ts
+ * CONTROL_DESCRIPTIONS.blind; // 'the same tree with its affect input cut …'
+ * ```
+ */
 export const CONTROL_DESCRIPTIONS: Readonly<Record<ControlKind, string>> = {
   blind: 'the same tree with its affect input cut (no estimate ever arrives)',
   scripted: 'a scripted apology without sensing: a neutral apology once after every failure, no pacing',

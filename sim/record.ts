@@ -8,7 +8,14 @@
  */
 import { ALIGNED_TRUST_OFFSETS_S, type EpisodeMetrics, type EpisodeResult } from './episode.ts';
 
-/** Scalar metrics kept per episode, in record order. */
+/**
+ * Scalar metrics kept per episode, in record order.
+ *
+ * @example
+ * ```ts
+ * RECORD_METRICS.indexOf('successRate'); // its column
+ * ```
+ */
 export const RECORD_METRICS = [
   'tasks',
   'tasksSucceeded',
@@ -51,7 +58,14 @@ export const RECORD_METRICS = [
 /** A scalar metric of the record. */
 export type RecordMetric = (typeof RECORD_METRICS)[number];
 
-/** Failure kinds counted per episode, in record order. */
+/**
+ * Failure kinds counted per episode, in record order.
+ *
+ * @example
+ * ```ts
+ * RECORD_FAILURES; // ['drop', 'timeout', 'human_not_ready', 'wrong_target', 'other']
+ * ```
+ */
 export const RECORD_FAILURES = ['drop', 'timeout', 'human_not_ready', 'wrong_target', 'other'] as const;
 
 const N_METRICS = RECORD_METRICS.length;

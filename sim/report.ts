@@ -16,7 +16,7 @@ import { REPORTED_METRICS, type ScenarioResult } from './compare.ts';
 import { CLAIMS, type ClaimResult } from './claims.ts';
 import type { Summary } from './stats.ts';
 import type { Scenario } from './params.ts';
-import type { ControlKind } from './controls.ts';
+import { CONTROL_DESCRIPTIONS, type ControlKind } from './controls.ts';
 
 /** Run facts recorded in the JSON. */
 export interface ReportMeta {
@@ -209,6 +209,7 @@ export function toTable(results: readonly ScenarioResult[], meta: ReportMeta, sp
       const byOf = new Map<string, string[]>();
       for (const t of ctl) byOf.set(t.control!.of, [...(byOf.get(t.control!.of) ?? []), t.tree]);
       lines.push(`controls: ${[...byOf].map(([of, names]) => `${names.join(', ')} (of ${of})`).join('; ')}`);
+      for (const k of new Set(ctl.map((t) => t.control!.kind))) lines.push(`  ${k}: ${CONTROL_DESCRIPTIONS[k]}`);
     }
     const rows: string[][] = [['metric', ...s.trees.map((t) => t.tree)]];
     for (const m of REPORTED_METRICS) rows.push([metricLabel(m), ...s.trees.map((t) => cell(t.metrics[m.key], m.key))]);

@@ -14,7 +14,14 @@ import type { ScenarioRecords } from './compare.ts';
 import { RECORD_LENGTH, recordFromJson, recordToJson } from './record.ts';
 import type { ReportMeta } from './report.ts';
 
-/** Format id of a shard file. */
+/**
+ * Format id of a shard file.
+ *
+ * @example
+ * ```ts
+ * JSON.parse(text).format === SHARD_FORMAT;
+ * ```
+ */
 export const SHARD_FORMAT = 'affect-bt-sim-shard/1';
 
 /** Which slice a shard is. */
@@ -81,7 +88,14 @@ interface ShardDoc {
   records: { scenario: string; trees: { tree: string; episodes: unknown[] }[] }[];
 }
 
-/** Raised when shard files cannot be merged; the message says which file and why. */
+/**
+ * Raised when shard files cannot be merged; the message says which file and why.
+ *
+ * @example
+ * ```ts
+ * try { mergeShards(files); } catch (e) { if (e instanceof MergeError) console.error(e.message); }
+ * ```
+ */
 export class MergeError extends Error {
   override name = 'MergeError';
 }

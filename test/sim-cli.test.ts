@@ -76,6 +76,7 @@ describe('affect-bt sim --controls', () => {
     expect(blocks.map((b) => b.split(/[:\s]/)[0])).toEqual(listScenarios());
     for (const b of blocks) {
       expect(b).toMatch(/^controls: blind, scripted, always_slow, no_apology \(of handover_affect\)$/m);
+      expect(b).toMatch(/^  blind: the same tree with its affect input cut/m);
       expect(b).toMatch(/^metric +handover_baseline +handover_affect +blind +scripted +always_slow +no_apology$/m);
       for (const claim of ['task first', 'sensing adds value', 'adaptive pacing beats always-slow', 'its apology adds value', 'it beats a scripted apology without sensing']) {
         expect(b).toMatch(new RegExp(`^  ${claim} — handover_affect vs \\S+, .*: [A-Z:\\- ]+  Δ .*\\(9\\d(\\.\\d+)?% CI\\); `, 'm'));
