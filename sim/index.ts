@@ -13,7 +13,7 @@
 export { Rng, episodeSeed } from './rng.ts';
 export { ScenarioSchema, HumanParamsSchema, RobotParamsSchema, TrustParamsSchema, EstimatorParamsSchema } from './params.ts';
 export type { Scenario, HumanParams, RobotParams, TrustParams, EstimatorParams, Trait, Spread, FactSpec } from './params.ts';
-export { loadScenario, loadScenarios, parseScenario, listScenarios, scenarioPosition, isWritten, ScenarioError, SCENARIO_DIR } from './scenario.ts';
+export { loadScenario, loadScenarios, parseScenario, listScenarios, scenarioPosition, ScenarioError, SCENARIO_DIR } from './scenario.ts';
 export { HumanModel } from './human.ts';
 export type { HumanExposure, FrameCues, NoticedOutcome } from './human.ts';
 export { drawPerson, resolveFactRef } from './person.ts';

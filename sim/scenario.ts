@@ -93,11 +93,11 @@ export function parseScenario(text: string, file = '<scenario>'): Scenario {
   }
   if (problems.length) throw new ScenarioError(problems);
   const sc = value as Scenario;
-  SOURCES.set(sc, { locate, written: (parts) => isNode(doc.getIn(parts, true)) });
+  SOURCES.set(sc, locate);
   return sc;
 }
 
-const SOURCES = new WeakMap<Scenario, { locate(parts: readonly string[]): string; written(parts: readonly string[]): boolean }>();
+const SOURCES = new WeakMap<Scenario, (parts: readonly string[]) => string>();
 
 /**
  * Where a parameter of a parsed scenario is written (`file:line:col`), or where its
@@ -109,19 +109,7 @@ const SOURCES = new WeakMap<Scenario, { locate(parts: readonly string[]): string
  * ```
  */
 export function scenarioPosition(sc: Scenario, parts: readonly string[]): string {
-  return SOURCES.get(sc)?.locate(parts) ?? `<${sc.name}>`;
-}
-
-/**
- * True when the parameter was written in the scenario file (not a default).
- *
- * @example
- * ```ts
- * isWritten(sc, ['robot', 'dropBase']); // false for a default
- * ```
- */
-export function isWritten(sc: Scenario, parts: readonly string[]): boolean {
-  return SOURCES.get(sc)?.written(parts) ?? false;
+  return SOURCES.get(sc)?.(parts) ?? `<${sc.name}>`;
 }
 
 /**
