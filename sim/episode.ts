@@ -388,6 +388,7 @@ export function runEpisode(o: EpisodeOptions): EpisodeResult {
   let trustBefore = NaN;
   let alignNext = 0;
 
+  /** The person noticed a failure at `t` (call before its trust evidence is added: the aligned trajectory starts just before it). */
   const noticeFailure = (t: number, kind: NoticedOutcome | 'other'): void => {
     judge.failure(t);
     taskNoticedFailures++;
@@ -439,8 +440,8 @@ export function runEpisode(o: EpisodeOptions): EpisodeResult {
           handoverTimeSum += ev.t - taskStartedAt;
         }
       } else {
-        trust.failure();
         noticeFailure(ev.t, outcome);
+        trust.failure();
       }
       // the estimator's context knows what the controller reported, not what the person saw
       if (ev.result === 'success') ctx.consecutiveFailures = 0;
@@ -585,9 +586,9 @@ export function runEpisode(o: EpisodeOptions): EpisodeResult {
     trust.advance(t);
     if (!taskDelivered) {
       // the part never came: the person notices (a failure of its own when no attempt failed visibly)
+      if (taskNoticedFailures === 0) noticeFailure(t, 'other');
       human.onTaskFailed();
       trust.taskFailure();
-      if (taskNoticedFailures === 0) noticeFailure(t, 'other');
     }
     trust.delay(taskDelayMs / 1000, human.impatience);
     m.delayS += taskDelayMs / 1000;
