@@ -24,6 +24,7 @@ import { createLogger } from '../src/deploy/logger.ts';
 import { Planner } from '../src/deploy/planner.ts';
 import { loadTreeFile } from '../src/tree/loader.ts';
 import { buildTree } from '../src/tree/build.ts';
+import { describeTree } from '../src/tree/describe.ts';
 import { spawnCli, spawnTs, freePort, killAll, REPO_ROOT } from '../test/support/processes.ts';
 
 v8.setFlagsFromString('--expose-gc');
@@ -87,7 +88,10 @@ export async function main(argv: string[]): Promise<void> {
   const planner = new Planner({
     config,
     logger,
-    buildTree: (env) => buildTree(doc, { ...env, trace: true }),
+    buildTree: (env) => {
+      const runner = buildTree(doc, { ...env, trace: true });
+      return Object.assign(runner, { description: describeTree(doc, runner) });
+    },
     onTick: (ms, over) => {
       if (!recording || n >= maxTicks) return;
       durations[n++] = ms;

@@ -115,6 +115,7 @@ export async function run(argv: string[]): Promise<number> {
   // Tree: load and validate before anything connects (file:line:col errors, exit 1).
   const { loadTreeFile, TreeLoadError } = await import('../../tree/loader.ts');
   const { buildTree } = await import('../../tree/build.ts');
+  const { describeTree } = await import('../../tree/describe.ts');
   let doc: Awaited<ReturnType<typeof loadTreeFile>>;
   try {
     doc = await loadTreeFile(config.tree);
@@ -132,7 +133,10 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   const logger = createLogger({ level: config.log.level as LevelWithSilent, base: { robot: `${config.robot.manufacturer}/${config.robot.serialNumber}` } });
-  const factory: TreeFactory = (env) => buildTree(doc, { ...env, trace: config.trace.enabled });
+  const factory: TreeFactory = (env) => {
+    const runner = buildTree(doc, { ...env, trace: config.trace.enabled });
+    return Object.assign(runner, { description: describeTree(doc, runner) });
+  };
   const planner = new Planner({ config, logger, buildTree: factory });
 
   let signalled: NodeJS.Signals | undefined;
