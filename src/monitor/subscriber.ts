@@ -28,6 +28,8 @@ export interface CellSubscriberOptions {
   clientId?: string;
   username?: string;
   password?: string;
+  /** TLS material for mqtts:// brokers. */
+  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized?: boolean };
   /** Pause between reconnect attempts (default 1000 ms). */
   reconnectPeriodMs?: number;
   /** Clock (default Date.now). */
@@ -100,6 +102,7 @@ export function subscribeCell(o: CellSubscriberOptions): CellSubscriber {
     connectTimeout: 5000,
     username: o.username,
     password: o.password,
+    ...(o.tls ?? {}),
   });
   let lastError: string | undefined;
   client.on('error', (e) => {
