@@ -113,7 +113,9 @@ export function BlackboardView({ model, now }: { model: CellModel; now: number }
                 <td class="mono value" title={typeof e.value === 'string' ? e.value : JSON.stringify(e.value)}>
                   {preview(e.value)}
                 </td>
-                <td class="source">{e.source}</td>
+                <td class="source" title={e.source}>
+                  {shortSource(e.source)}
+                </td>
                 <td class="age">
                   {age(a)}
                   {stale && <span class="badge">stale</span>}
@@ -125,4 +127,10 @@ export function BlackboardView({ model, now }: { model: CellModel; now: number }
       </table>
     </div>
   );
+}
+
+/** `node:root/affect/…/Apologise` → `…/Apologise`; other sources as they are. */
+function shortSource(s: string): string {
+  const i = s.lastIndexOf('/');
+  return i > 0 && s.length > 18 ? `…${s.slice(i)}` : s;
 }

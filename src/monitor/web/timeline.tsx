@@ -104,6 +104,8 @@ function options(width: number, thresholds: { threshold: number; release?: numbe
           ctx.setLineDash([8, 6]);
           ctx.lineWidth = 1.5 * devicePixelRatio;
           ctx.font = `${11 * devicePixelRatio}px system-ui, sans-serif`;
+          ctx.textAlign = 'left';
+          ctx.textBaseline = 'bottom';
           for (const th of thresholds) {
             for (const [v, colour, name] of [
               [th.threshold, '#f87171', 'frustration threshold'],

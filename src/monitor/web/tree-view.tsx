@@ -18,10 +18,12 @@ interface Item {
   hidden: number;
 }
 
-const W = 158;
+const W = 172;
 const H = 46;
-const DX = 176;
+const DX = 190;
 const DY = 84;
+/** Padding of the affect-only backdrop around its nodes. */
+const PAD = 12;
 
 function build(nodes: readonly TreeNodeDescription[], collapsed: ReadonlySet<string>): Item | undefined {
   const items = new Map<string, Item>();
@@ -49,6 +51,32 @@ function link(a: HierarchyPointNode<Item>, b: HierarchyPointNode<Item>): string 
   return `M${a.x},${y1} C${a.x},${m} ${b.x},${m} ${b.x},${y2}`;
 }
 
+/**
+ * The backdrop of an affect branch: a stepped outline around its nodes, one step per
+ * depth, so nodes of other branches that sit beside it stay outside.
+ */
+function outline(nodes: readonly HierarchyPointNode<Item>[]): { d: string; labelX: number; labelY: number } {
+  const rows = new Map<number, { x0: number; x1: number }>();
+  for (const n of nodes) {
+    const r = rows.get(n.y);
+    if (r) {
+      r.x0 = Math.min(r.x0, n.x - W / 2 - PAD);
+      r.x1 = Math.max(r.x1, n.x + W / 2 + PAD);
+    } else rows.set(n.y, { x0: n.x - W / 2 - PAD, x1: n.x + W / 2 + PAD });
+  }
+  const ys = [...rows.keys()].sort((a, b) => a - b);
+  const top = (i: number) => (i === 0 ? ys[0]! - H / 2 - PAD : (ys[i - 1]! + ys[i]!) / 2);
+  const bottom = (i: number) => (i === ys.length - 1 ? ys[i]! + H / 2 + PAD + 18 : (ys[i]! + ys[i + 1]!) / 2);
+  const right = ys.map((y, i) => `L${rows.get(y)!.x1},${top(i)} L${rows.get(y)!.x1},${bottom(i)}`).join(' ');
+  const left = ys
+    .map((y, i) => `L${rows.get(y)!.x0},${bottom(i)} L${rows.get(y)!.x0},${top(i)}`)
+    .reverse()
+    .join(' ');
+  const first = rows.get(ys[0]!)!;
+  const last = rows.get(ys[ys.length - 1]!)!;
+  return { d: `M${first.x0},${top(0)} ${right} ${left} Z`, labelX: last.x0 + 10, labelY: ys[ys.length - 1]! + H / 2 + PAD + 8 };
+}
+
 function label(s: string, max: number): string {
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
@@ -74,12 +102,9 @@ export function TreeView({ model, now }: { model: CellModel; now: number }) {
     const xs = all.map((n) => n.x);
     const ys = all.map((n) => n.y);
     const pad = 22;
-    const box = { x0: Math.min(...xs) - W / 2 - pad, x1: Math.max(...xs) + W / 2 + pad, y0: Math.min(...ys) - H / 2 - pad - 8, y1: Math.max(...ys) + H / 2 + pad };
+    const box = { x0: Math.min(...xs) - W / 2 - pad, x1: Math.max(...xs) + W / 2 + pad, y0: Math.min(...ys) - H / 2 - pad - 8, y1: Math.max(...ys) + H / 2 + pad + 30 };
     const affectRoots = all.filter((n) => n.data.d.kind === 'AffectBranch');
-    const regions = affectRoots.map((r) => {
-      const ds = r.descendants();
-      return { x0: Math.min(...ds.map((n) => n.x)) - W / 2 - 12, x1: Math.max(...ds.map((n) => n.x)) + W / 2 + 12, y0: r.y - H / 2 - 22, y1: Math.max(...ds.map((n) => n.y)) + H / 2 + 12 };
-    });
+    const regions = affectRoots.map((r) => outline(r.descendants()));
     const parents = new Set(desc.nodes.map((n) => n.parent));
     return { all, links: h.links(), box, regions, parents };
   }, [desc, collapsed]);
@@ -124,8 +149,8 @@ export function TreeView({ model, now }: { model: CellModel; now: number }) {
         <svg class="tree-svg" viewBox={`${box.x0} ${box.y0} ${box.x1 - box.x0} ${box.y1 - box.y0}`} preserveAspectRatio="xMidYMin meet" style={{ maxHeight: `${Math.max(260, box.y1 - box.y0)}px` }}>
           {layout.regions.map((r) => (
             <g class="affect-region">
-              <rect x={r.x0} y={r.y0} width={r.x1 - r.x0} height={r.y1 - r.y0} rx={14} />
-              <text x={r.x0 + 10} y={r.y0 + 14}>
+              <path d={r.d} />
+              <text x={r.labelX} y={r.labelY}>
                 affect-only · may change pacing & apology, never the task
               </text>
             </g>
@@ -156,7 +181,7 @@ export function TreeView({ model, now }: { model: CellModel; now: number }) {
                 <rect class="node-box" width={W} height={H} rx={9} style={{ stroke: colour }} />
                 <rect class="node-bar" width={6} height={H} rx={3} style={{ fill: colour }} />
                 <text class="node-name" x={14} y={19}>
-                  {label(d.name, 19)}
+                  {label(d.name, 18)}
                 </text>
                 <text class="node-kind" x={14} y={36}>
                   {d.kind === 'Subtree' ? `⤷ ${label(d.subtree ?? '', 16)}` : d.name === d.kind ? d.category : label(d.kind, 20)}
