@@ -86,9 +86,10 @@ export function subscribeCell(o: CellSubscriberOptions): CellSubscriber {
     r[reason] = (r[reason] ?? 0) + 1;
   };
   let linkUp: boolean | undefined;
+  let closing = false;
   const status = (broker: MonitorStatus['broker'], reason?: string) => {
     const up = broker === 'connected';
-    if (linkUp === up) return;
+    if (linkUp === up || closing) return; // our own close is not an outage
     linkUp = up;
     const payload: MonitorStatus = reason ? { broker, url, reason } : { broker, url };
     o.onMessage({ t: now(), topic: 'monitor', payload });
@@ -149,6 +150,7 @@ export function subscribeCell(o: CellSubscriberOptions): CellSubscriber {
     },
     close: () =>
       new Promise<void>((resolve) => {
+        closing = true;
         clearTimeout(firstTry);
         client.end(true, {}, () => resolve());
       }),

@@ -88,12 +88,12 @@ function options(width: number, thresholds: { threshold: number; release?: numbe
     ],
     series: [
       { label: 'time', value: (_u, v) => (v == null ? '—' : clock(v * 1000)) },
-      { label: 'frustration', stroke: '#ef4444', width: 2.5, fill: 'rgba(239,68,68,0.10)', value: (_u, v) => (v == null ? '—' : pct(v)) },
-      { label: 'valence', stroke: '#38bdf8', width: 1.6, value: (_u, v) => (v == null ? '—' : v.toFixed(2)) },
-      { label: 'arousal', stroke: '#a78bfa', width: 1.6, value: (_u, v) => (v == null ? '—' : v.toFixed(2)) },
-      { label: 'confidence', stroke: '#94a3b8', width: 1, dash: [4, 4], value: (_u, v) => (v == null ? '—' : pct(v)) },
+      { label: 'frustration', stroke: '#ef4444', width: 2.5, points: { show: false }, fill: 'rgba(239,68,68,0.10)', value: (_u, v) => (v == null ? '—' : pct(v)) },
+      { label: 'valence', stroke: '#38bdf8', width: 1.6, points: { show: false }, value: (_u, v) => (v == null ? '—' : v.toFixed(2)) },
+      { label: 'arousal', stroke: '#a78bfa', width: 1.6, points: { show: false }, value: (_u, v) => (v == null ? '—' : v.toFixed(2)) },
+      { label: 'confidence', stroke: '#94a3b8', width: 1, dash: [4, 4], points: { show: false }, value: (_u, v) => (v == null ? '—' : pct(v)) },
       { label: 'VLM answer', stroke: '#facc15', width: 0, points: { show: true, size: 9, fill: '#facc15', stroke: '#facc15' }, value: (_u, v) => (v == null ? '—' : 'yes') },
-      { label: 'speed scale', stroke: '#22c55e', width: 2, spanGaps: true, paths: uPlot.paths.stepped!({ align: 1 }), value: (_u, v) => (v == null ? '—' : pct(v)) },
+      { label: 'speed scale', stroke: '#22c55e', width: 2, points: { show: false }, spanGaps: true, paths: uPlot.paths.stepped!({ align: 1 }), value: (_u, v) => (v == null ? '—' : pct(v)) },
     ],
     hooks: {
       draw: [
@@ -159,6 +159,7 @@ export function Timeline({ model, from, to }: { model: CellModel; from: number; 
     if (!el) return;
     plot.current?.destroy();
     plot.current = new uPlot(options(width, JSON.parse(thresholdsKey)), data(model, human, from, to), el);
+    plot.current.setScale('x', { min: from / 1000, max: to / 1000 });
     return () => {
       plot.current?.destroy();
       plot.current = undefined;
