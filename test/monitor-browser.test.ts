@@ -64,11 +64,11 @@ describe('affect-bt monitor in a browser', () => {
 
     // a node's colour follows its status
     const leaf = 'root/task/handover_task/Retry/give_part';
-    const first = await page.waitForFunction((p) => document.querySelector(`g.node[data-path="${p}"]`)?.getAttribute('data-status') !== 'IDLE' && document.querySelector(`g.node[data-path="${p}"]`)?.getAttribute('data-status'), leaf, { timeout: 20_000 });
+    const first = await page.waitForFunction((p) => (globalThis as any).document.querySelector(`g.node[data-path="${p}"]`)?.getAttribute('data-status') !== 'IDLE' && (globalThis as any).document.querySelector(`g.node[data-path="${p}"]`)?.getAttribute('data-status'), leaf, { timeout: 20_000 });
     const s1 = (await first.jsonValue()) as string;
-    const colour = () => page.locator(`g.node[data-path="${leaf}"] .node-box`).evaluate((el) => getComputedStyle(el).stroke);
+    const colour = () => page.locator(`g.node[data-path="${leaf}"] .node-box`).evaluate((el) => (globalThis as any).getComputedStyle(el).stroke);
     const c1 = await colour();
-    await page.waitForFunction(([p, s]) => { const v = document.querySelector(`g.node[data-path="${p}"]`)?.getAttribute('data-status'); return v !== s && v !== 'IDLE'; }, [leaf, s1] as const, { timeout: 20_000 });
+    await page.waitForFunction(([p, s]) => { const v = (globalThis as any).document.querySelector(`g.node[data-path="${p}"]`)?.getAttribute('data-status'); return v !== s && v !== 'IDLE'; }, [leaf, s1] as const, { timeout: 20_000 });
     const c2 = await colour();
     expect(c2).not.toBe(c1);
 
@@ -141,9 +141,9 @@ describe('affect-bt monitor in a browser', () => {
 
     const seek = async (T: number) => {
       await page.getByTestId('replay-slider').evaluate((el, t) => {
-        const input = el as HTMLInputElement;
+        const input = el as any;
         input.value = String(t);
-        input.dispatchEvent(new Event('input', { bubbles: true }));
+        input.dispatchEvent(new (globalThis as any).Event('input', { bubbles: true }));
       }, T);
       await expect.poll(async () => Number(await page.getByTestId('replay-time').getAttribute('data-t'))).toBe(T);
     };
