@@ -52,7 +52,9 @@ describe('affect-bt monitor in a browser', () => {
     browser = await launchBrowser();
     const page = await browser.browser.newPage({ viewport: { width: 1600, height: 1000 } });
     const errors: string[] = [];
+    const requests: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    page.on('request', (r) => requests.push(r.url()));
     await page.goto(monitor.url);
 
     // the tree, as the planner described it
@@ -108,6 +110,9 @@ describe('affect-bt monitor in a browser', () => {
     const t0 = await tick();
     await expect.poll(tick, { timeout: 30_000 }).toBeGreaterThan(Number.isFinite(t0) ? t0 : 0);
     expect(errors).toEqual([]);
+    // everything the page loaded came from the monitor itself (no network at run time)
+    expect(requests.length).toBeGreaterThan(3);
+    expect(requests.filter((u) => !u.startsWith(monitor.url))).toEqual([]);
 
     // stop: both recordings are closed properly
     expect((await c.planner.stop('SIGTERM')).code).toBe(0);

@@ -55,13 +55,14 @@ export async function run(argv: string[]): Promise<number> {
   const { loadPageAssets } = await import('../../monitor/assets.ts');
   const { startMonitorServer } = await import('../../monitor/server.ts');
 
-  let assets;
-  try {
-    assets = await loadPageAssets();
-  } catch (e) {
-    process.stderr.write(`affect-bt monitor: ${(e as Error).message}\n`);
-    return 1;
-  }
+  const assets = async () => {
+    try {
+      return await loadPageAssets();
+    } catch (e) {
+      process.stderr.write(`affect-bt monitor: ${(e as Error).message}\n`);
+      return undefined;
+    }
+  };
 
   let stopSource: () => Promise<void>;
   let server;
@@ -74,8 +75,10 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write(`affect-bt monitor: ${(e as Error).message}\n`);
       return 1;
     }
+    const page = await assets();
+    if (!page) return 1;
     try {
-      server = await startMonitorServer({ assets, source: { kind: 'replay', recording }, info: { file: v.replay, robot: recording.meta['robot'] }, host: v.host, port });
+      server = await startMonitorServer({ assets: page, source: { kind: 'replay', recording }, info: { file: v.replay, robot: recording.meta['robot'] }, host: v.host, port });
     } catch (e) {
       process.stderr.write(`affect-bt monitor: ${(e as Error).message}\n`);
       return 1;
@@ -96,6 +99,8 @@ export async function run(argv: string[]): Promise<number> {
     const { StreamHub } = await import('../../monitor/hub.ts');
     const { subscribeCell, redactUrl } = await import('../../monitor/subscriber.ts');
     const { recordCell } = await import('../../monitor/record.ts');
+    const page = await assets();
+    if (!page) return 1;
     const hub = new StreamHub();
     const credentials = { username: process.env['AFFECT_BT_MQTT_USERNAME'] || undefined, password: process.env['AFFECT_BT_MQTT_PASSWORD'] || undefined };
     let sub: { subscriber: { counters: object; connected: boolean }; close(): Promise<void> };
@@ -113,7 +118,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     try {
       server = await startMonitorServer({
-        assets,
+        assets: page,
         source: { kind: 'live', hub, health: () => ({ brokerConnected: sub.subscriber.connected, mqtt: sub.subscriber.counters }) },
         info: { robot: v.robot, url: redactUrl(url), ...(v.record ? { recording: v.record } : {}) },
         host: v.host,
