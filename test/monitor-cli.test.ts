@@ -58,7 +58,7 @@ describe('affect-bt monitor (CLI)', () => {
       const js = await fetch(new URL('app.js', server.url));
       expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
       expect((await js.arrayBuffer()).byteLength).toBe(readFileSync(join(pageDir, 'app.js')).length);
-      const rec = await (await fetch(new URL('api/recording', server.url))).json();
+      const rec = (await (await fetch(new URL('api/recording', server.url))).json()) as { messages: { topic: string }[] };
       expect(rec.messages.map((m: { topic: string }) => m.topic)).toEqual(['tree', 'trace', 'state', 'affect']);
       expect((await fetch(new URL('api/stream', server.url))).status).toBe(404);
       expect((await fetch(server.url, { method: 'POST' })).status).toBe(405);
