@@ -63,16 +63,35 @@ describe('affect-bt monitor in a browser', () => {
     expect(await page.locator('g.node').count()).toBe(tree.nodes.length);
     await expect.poll(() => page.locator('.affect-region').count()).toBe(1);
     expect(await page.locator('.tree-panel').textContent()).toContain('affect-only');
+    // subtrees collapse and expand
+    const sub = page.locator('g.node[data-path="root/affect/modulate"]');
+    await sub.click();
+    await expect.poll(() => page.locator('g.node').count()).toBeLessThan(tree.nodes.length);
+    expect(await sub.locator('.node-hidden').textContent()).toMatch(/^\+\d+$/);
+    await sub.click();
+    await expect.poll(() => page.locator('g.node').count()).toBe(tree.nodes.length);
 
-    // a node's colour follows its status
+    // a node's colour follows its status (status and colour read together, in the page)
     const leaf = 'root/task/handover_task/Retry/give_part';
-    const first = await page.waitForFunction((p) => (globalThis as any).document.querySelector(`g.node[data-path="${p}"]`)?.getAttribute('data-status') !== 'IDLE' && (globalThis as any).document.querySelector(`g.node[data-path="${p}"]`)?.getAttribute('data-status'), leaf, { timeout: 20_000 });
-    const s1 = (await first.jsonValue()) as string;
-    const colour = () => page.locator(`g.node[data-path="${leaf}"] .node-box`).evaluate((el) => (globalThis as any).getComputedStyle(el).stroke);
-    const c1 = await colour();
-    await page.waitForFunction(([p, s]) => { const v = (globalThis as any).document.querySelector(`g.node[data-path="${p}"]`)?.getAttribute('data-status'); return v !== s && v !== 'IDLE'; }, [leaf, s1] as const, { timeout: 20_000 });
-    const c2 = await colour();
-    expect(c2).not.toBe(c1);
+    const look = (p: string) => {
+      const g = (globalThis as any).document.querySelector(`g.node[data-path="${p}"]`);
+      const status = g?.getAttribute('data-status');
+      return status && status !== 'IDLE' ? { status, stroke: (globalThis as any).getComputedStyle(g.querySelector('.node-box')).stroke as string } : undefined;
+    };
+    const first = (await (await page.waitForFunction(look, leaf, { timeout: 20_000 })).jsonValue()) as { status: string; stroke: string };
+    const second = (await (
+      await page.waitForFunction(
+        ([p, s]) => {
+          const g = (globalThis as any).document.querySelector(`g.node[data-path="${p}"]`);
+          const status = g?.getAttribute('data-status');
+          return status && status !== 'IDLE' && status !== s ? { status, stroke: (globalThis as any).getComputedStyle(g.querySelector('.node-box')).stroke as string } : undefined;
+        },
+        [leaf, first.status] as const,
+        { timeout: 20_000 },
+      )
+    ).jsonValue()) as { status: string; stroke: string };
+    expect(second.status).not.toBe(first.status);
+    expect(second.stroke).not.toBe(first.stroke);
 
     // the affect chart gains points
     const points = async () => Number(await page.getByTestId('affect-chart').getAttribute('data-points'));
@@ -109,6 +128,10 @@ describe('affect-bt monitor in a browser', () => {
     const tick = async () => Number(/tick (\d+)/.exec((await page.getByTestId('health-planner').textContent()) ?? '')?.[1] ?? NaN);
     const t0 = await tick();
     await expect.poll(tick, { timeout: 30_000 }).toBeGreaterThan(Number.isFinite(t0) ? t0 : 0);
+    // the estimator goes silent: its entry turns stale on the page, and so does its health
+    c.publisher!.send('silent');
+    await page.locator('table.bb tr[data-key="affect/h1"][data-stale="true"]').waitFor({ timeout: 10_000 });
+    await expect.poll(() => page.getByTestId('health-estimator').getAttribute('data-state'), { timeout: 10_000 }).toBe('stale');
     expect(errors).toEqual([]);
     // everything the page loaded came from the monitor itself (no network at run time)
     expect(requests.length).toBeGreaterThan(3);
