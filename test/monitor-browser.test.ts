@@ -111,6 +111,7 @@ describe('affect-bt monitor in a browser', () => {
     expect(await page.locator('.strip .mark[data-kind="apology"]').count()).toBeGreaterThan(0);
     await expect.poll(() => page.getByTestId('affect-now').textContent()).toContain('frustrated');
     await expect.poll(() => page.locator('table.bb tr[data-key="affect/h1"]').count()).toBe(1);
+    await page.mouse.move(5, 5); // no tooltip in the picture
     await page.waitForTimeout(1500);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'monitor-live.png'), fullPage: true });
 

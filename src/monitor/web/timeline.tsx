@@ -145,6 +145,7 @@ export function Timeline({ model, from, to }: { model: CellModel; from: number; 
   const [chosen, setChosen] = useState<string | undefined>(undefined);
   const human = chosen !== undefined && model.affect.has(chosen) ? chosen : humans[0];
   const [width, setWidth] = useState(900);
+  const [, setBuilt] = useState(0);
 
   useEffect(() => {
     const el = host.current;
@@ -160,6 +161,7 @@ export function Timeline({ model, from, to }: { model: CellModel; from: number; 
     plot.current?.destroy();
     plot.current = new uPlot(options(width, JSON.parse(thresholdsKey)), data(model, human, from, to), el);
     plot.current.setScale('x', { min: from / 1000, max: to / 1000 });
+    setBuilt((n) => n + 1); // draw the strip again against the new chart
     return () => {
       plot.current?.destroy();
       plot.current = undefined;
@@ -176,9 +178,8 @@ export function Timeline({ model, from, to }: { model: CellModel; from: number; 
   const series = human ? model.affect.get(human) : undefined;
   const n = series?.t.length ?? 0;
   const latest = n > 0 ? n - 1 : -1;
-  const left = u ? u.bbox.left / devicePixelRatio : 46;
-  const plotWidth = u ? u.bbox.width / devicePixelRatio : width - 60;
-  const x = (t: number) => left + ((t - from) / Math.max(1, to - from)) * plotWidth;
+  // the strip uses the chart's own x scale (plot-area pixels + the plot area's offset)
+  const x = (t: number) => (u ? u.over.offsetLeft + u.valToPos(t / 1000, 'x') : 46 + ((t - from) / Math.max(1, to - from)) * (width - 60));
   const shown = model.events.filter((e) => e.t >= from && e.t <= to);
 
   return (
