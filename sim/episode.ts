@@ -199,7 +199,8 @@ export interface EpisodeMetrics {
   /** Time spent concentrating on a side task, s. */
   concentrationS: number;
   handoverAttempts: number;
-  failures: Record<'drop' | 'timeout' | 'human_not_ready' | 'wrong_target' | 'other', number>;
+  /** Failures the person noticed, by kind; `not_delivered`: a task that ended without the part and without a failed attempt (e.g. given up while the person was busy). */
+  failures: Record<'drop' | 'timeout' | 'human_not_ready' | 'wrong_target' | 'other' | 'not_delivered', number>;
   /** Mean speed scale of handovers. */
   meanSpeed: number;
   ticks: number;
@@ -351,7 +352,7 @@ export function runEpisode(o: EpisodeOptions): EpisodeResult {
     needlessSlowS: 0,
     concentrationS: 0,
     handoverAttempts: 0,
-    failures: { drop: 0, timeout: 0, human_not_ready: 0, wrong_target: 0, other: 0 },
+    failures: { drop: 0, timeout: 0, human_not_ready: 0, wrong_target: 0, other: 0, not_delivered: 0 },
     meanSpeed: 0,
     ticks: 0,
     frames: 0,
@@ -389,7 +390,7 @@ export function runEpisode(o: EpisodeOptions): EpisodeResult {
   let alignNext = 0;
 
   /** The person noticed a failure at `t` (call before its trust evidence is added: the aligned trajectory starts just before it). */
-  const noticeFailure = (t: number, kind: NoticedOutcome | 'other'): void => {
+  const noticeFailure = (t: number, kind: NoticedOutcome | 'not_delivered'): void => {
     judge.failure(t);
     taskNoticedFailures++;
     if (Number.isNaN(failureAt)) {
@@ -409,8 +410,8 @@ export function runEpisode(o: EpisodeOptions): EpisodeResult {
         if (best >= 0 && want - ringT[best]! < 2 * framePeriod) aligned[k] = ringV[best]! - trustBefore;
       }
     }
-    const k: 'drop' | 'timeout' | 'human_not_ready' | 'wrong_target' | 'other' =
-      kind === 'drop' || kind === 'timeout' || kind === 'human_not_ready' || kind === 'wrong_target' ? kind : 'other';
+    const k: keyof EpisodeMetrics['failures'] =
+      kind === 'drop' || kind === 'timeout' || kind === 'human_not_ready' || kind === 'wrong_target' || kind === 'not_delivered' ? kind : 'other';
     m.failures[k]++;
   };
 
@@ -586,7 +587,7 @@ export function runEpisode(o: EpisodeOptions): EpisodeResult {
     trust.advance(t);
     if (!taskDelivered) {
       // the part never came: the person notices (a failure of its own when no attempt failed visibly)
-      if (taskNoticedFailures === 0) noticeFailure(t, 'other');
+      if (taskNoticedFailures === 0) noticeFailure(t, 'not_delivered');
       human.onTaskFailed();
       trust.taskFailure();
     }

@@ -63,10 +63,10 @@ export type RecordMetric = (typeof RECORD_METRICS)[number];
  *
  * @example
  * ```ts
- * RECORD_FAILURES; // ['drop', 'timeout', 'human_not_ready', 'wrong_target', 'other']
+ * RECORD_FAILURES; // ['drop', 'timeout', 'human_not_ready', 'wrong_target', 'other', 'not_delivered']
  * ```
  */
-export const RECORD_FAILURES = ['drop', 'timeout', 'human_not_ready', 'wrong_target', 'other'] as const;
+export const RECORD_FAILURES = ['drop', 'timeout', 'human_not_ready', 'wrong_target', 'other', 'not_delivered'] as const;
 
 const N_METRICS = RECORD_METRICS.length;
 const N_FAIL = RECORD_FAILURES.length;

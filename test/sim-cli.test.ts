@@ -71,6 +71,17 @@ describe('affect-bt sim --controls', () => {
     }
   }, 60_000);
 
+  it('--record writes an MCAP file for the controls too (each as it runs: blind, constant facts)', async () => {
+    const rec = join(dir, 'rec');
+    const r = await capture(['--scenario', 'calm_expert', '--controls', '--episodes', '1', '--quiet', '--record', rec]);
+    expect(r.code).toBe(0);
+    expect(readdirSync(rec).sort()).toEqual(
+      ['always_slow', 'blind', 'handover_affect', 'handover_baseline', 'no_apology', 'scripted'].map((t) => `calm_expert-${t}-e0.mcap`),
+    );
+    expect(r.out).toMatch(/recorded .*calm_expert-blind-e0\.mcap \(\d+ messages/);
+    expect((await capture(['--record', rec, '--record-episodes', '7', '--episodes', '2'])).err).toMatch(/--record-episodes '7' is not within the 2 episodes run/);
+  }, 60_000);
+
   it('--seeds A..B reports each claim across seeds', async () => {
     const r = await capture(['--scenario', 'calm_expert', '--controls', '--episodes', '3', '--seeds', '1..2', '--quiet']);
     expect(r.code).toBe(0);

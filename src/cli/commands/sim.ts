@@ -5,18 +5,21 @@
  * paired differences, one verdict per declared claim with its power line), and
  * optionally writes all metrics as JSON and SVG plots. `--workers N` spreads episodes
  * over threads, `--shard K/N` runs one slice and `affect-bt sim merge` combines slices
- * (same table). With `--mqtt URL` it instead runs a short end-to-end episode over a
- * broker. See docs/simulator.md.
+ * (same table). `--record DIR` re-runs selected episodes with an MCAP recorder
+ * (src/monitor/sim-record.ts). With `--mqtt URL` it instead runs a short end-to-end
+ * episode over a broker. See docs/simulator.md.
  *
  * The work lives in `sim/` (`runSimulation`, report, plots); this module parses
  * options, checks them, and prints.
  */
 import { parseCommandArgs } from '../args.ts';
 import { writeFileSync } from 'node:fs';
+import type { Scenario } from '../../../sim/params.ts';
+import type { SimTree } from '../../../sim/trees.ts';
 
 const USAGE = `usage: affect-bt sim [--tree FILE]... [--scenario NAME|FILE|all] [--episodes N] [--seed S | --seeds A..B]
                     [--controls] [--margin M] [--workers N] [--shard K/N] [--json OUT] [--plots DIR]
-                    [--quiet] [--mode skip|fixed] [--check] [--mqtt URL]
+                    [--quiet] [--mode skip|fixed] [--check] [--mqtt URL] [--record DIR [--record-episodes LIST]]
        affect-bt sim merge SHARD.json... [--json OUT] [--plots DIR] [--check]
 
 Runs trees through the real tree runtime against a simulated person and robot on a
@@ -40,6 +43,9 @@ options:
   --mode M           skip (default: tick only when something observable changed) or fixed (20 Hz)
   --check            exit 1 when a task-first claim does not hold
   --mqtt URL         end-to-end check over a broker (mqtt://host:port, or 'embedded')
+  --record DIR       write one MCAP file per selected episode, tree and scenario
+                     (replay: affect-bt monitor --replay FILE; opens in Foxglove)
+  --record-episodes LIST  episodes to record, e.g. 0,3,10-12 (default 0; first seed)
   -h, --help         this text`;
 
 /**
@@ -90,6 +96,8 @@ export async function run(argv: string[]): Promise<number> {
     mode: { type: 'string', default: 'skip' },
     check: { type: 'boolean', default: false },
     mqtt: { type: 'string' },
+    record: { type: 'string' },
+    'record-episodes': { type: 'string', default: '0' },
   });
   if (typeof a === 'number') return a;
   const v = a.values;
@@ -110,6 +118,8 @@ export async function run(argv: string[]): Promise<number> {
   if (typeof shard === 'string') return a.usage(shard);
   if (shard && seeds.length > 1) return a.usage('--shard runs one seed; give --seed, not --seeds');
   if (shard && v.plots !== undefined) return a.usage('--plots needs the whole run: give it to `affect-bt sim merge`');
+  const recordEpisodes = v.record !== undefined ? parseEpisodeList(v['record-episodes']!, episodes) : [];
+  if (typeof recordEpisodes === 'string') return a.usage(`--record-episodes ${recordEpisodes}`);
   const treePaths = v.tree && v.tree.length > 0 ? v.tree : ['trees/handover_baseline.yaml', 'trees/handover_affect.yaml'];
 
   const { loadScenarios, ScenarioError } = await import('../../../sim/scenario.ts');
@@ -190,5 +200,40 @@ export async function run(argv: string[]): Promise<number> {
     if (v.json !== undefined) writeFileSync(v.json, shardJson(sim.shardRecords!, sim.meta, shard));
     return 0;
   }
-  return (await import('./sim-output.ts')).output(sim.runs[0]!.results, sim.meta, { json: v.json, plots: v.plots, check: v.check, spread: sim.spread });
+  const code = await (await import('./sim-output.ts')).output(sim.runs[0]!.results, sim.meta, { json: v.json, plots: v.plots, check: v.check, spread: sim.spread });
+  if (v.record !== undefined) await record(v.record, recordEpisodes, sim.trees, scenarios, seeds[0]!, v.mode as 'skip' | 'fixed');
+  return code;
+}
+
+/** `--record DIR`: re-runs the selected episodes of every tree (controls too) with an MCAP recorder (src/monitor/sim-record.ts). */
+async function record(dir: string, episodes: number[], trees: readonly SimTree[], scenarios: readonly Scenario[], seed: number | string, mode: 'skip' | 'fixed'): Promise<void> {
+  const { mkdirSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { recordEpisode } = await import('../../monitor/sim-record.ts');
+  const { episodeSeed } = await import('../../../sim/rng.ts');
+  mkdirSync(dir, { recursive: true });
+  for (const sc of scenarios) {
+    for (const t of trees) {
+      for (const ep of episodes) {
+        const file = join(dir, `${sc.name}-${t.name.replace(/[^A-Za-z0-9_.-]/g, '_')}-e${ep}.mcap`);
+        const r = await recordEpisode({ file, scenario: sc, doc: t.doc, treeName: t.name, episode: t.episode, seed: episodeSeed(seed, sc.name, ep), mode, meta: { episode: String(ep) } });
+        process.stdout.write(`recorded ${file} (${r.messages} messages, ${r.metrics.simTimeS.toFixed(0)} s simulated)\n`);
+      }
+    }
+  }
+}
+
+/** `0,3,10-12` → [0, 3, 10, 11, 12]; an error text when malformed or ≥ episodes. */
+function parseEpisodeList(text: string, episodes: number): number[] | string {
+  const out = new Set<number>();
+  for (const part of text.split(',')) {
+    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
+    if (!m) return `must be episode numbers or ranges like 0,3,10-12, got '${text}'`;
+    const a = Number(m[1]);
+    const b = m[2] === undefined ? a : Number(m[2]);
+    if (b < a || b >= episodes) return `'${part.trim()}' is not within the ${episodes} episodes run (0-${episodes - 1})`;
+    if (b - a > 1000) return `'${part.trim()}' selects more than 1000 episodes`;
+    for (let i = a; i <= b; i++) out.add(i);
+  }
+  return [...out].sort((x, y) => x - y);
 }
