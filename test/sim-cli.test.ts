@@ -103,11 +103,13 @@ describe('affect-bt sim: semantic scenario checks', () => {
     expect(w.err).toMatch(/warning: .*warn\.yaml:5:16: heartbeatMs 2000 ≥ maxAgeMs 1500: a steady estimate goes stale between heartbeats/);
     expect(w.err).toMatch(/warning: .*warn\.yaml:8:\d+: human\.patience: sd 0\.9 around mean 0\.95 leaves the mean meaningless/);
     const bad = join(dir, 'bad-facts.yaml');
-    writeFileSync(bad, "name: badfacts\ntask:\n  target: '{person/hand}'\nhuman:\n  shortExpressions: { minS: 0.6, maxS: 0.3 }\n");
+    writeFileSync(bad, "name: badfacts\ntask:\n  target: '{person/hand}'\nhuman:\n  shortExpressions: { minS: 0.6, maxS: 0.3 }\nfacts:\n  frustrated: 'yes'\n  cell/side: { values: [a, b], weights: [1] }\n");
     const e = await capture(['--scenario', bad, '--episodes', '1', '--quiet']);
     expect(e.code).toBe(2);
     expect(e.err).toMatch(/error: .*bad-facts\.yaml:3:11: task\.target refers to fact 'person\/hand', which the scenario does not define/);
     expect(e.err).toMatch(/error: .*bad-facts\.yaml:5:\d+: shortExpressions\.minS 0\.6 is above maxS 0\.3/);
+    expect(e.err).toMatch(/error: .*bad-facts\.yaml:7:15: fact frustrated = "yes" is a string, but the trees declare frustrated as boolean/);
+    expect(e.err).toMatch(/error: .*bad-facts\.yaml:8:\d+: fact cell\/side: 1 weights for 2 values/);
     expect(e.out).toBe('');
   });
 });
