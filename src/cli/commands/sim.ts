@@ -149,22 +149,22 @@ export async function run(argv: string[]): Promise<number> {
   // ---- trees and scenario checks (exit 2) ----
   const { loadSimTrees } = await import('../../../sim/trees.ts');
   const { validateScenarios } = await import('../../../sim/validate.ts');
-  let treesChecked;
+  let trees;
   try {
-    treesChecked = await loadSimTrees(treePaths, { controls: v.controls });
+    trees = await loadSimTrees(treePaths, { controls: v.controls });
   } catch (err) {
     process.stderr.write(`affect-bt sim: ${(err as Error).message}\n`);
     return 2;
   }
   const names = new Set<string>();
-  for (const t of treesChecked) {
+  for (const t of trees) {
     if (names.has(t.name)) {
       process.stderr.write(`affect-bt sim: two trees are named '${t.name}'; give files with different names\n`);
       return 2;
     }
     names.add(t.name);
   }
-  const problems = validateScenarios(scenarios, treesChecked);
+  const problems = validateScenarios(scenarios, trees);
   for (const p of problems) process.stderr.write(`affect-bt sim: ${p.severity}: ${p.text}\n`);
   if (problems.some((p) => p.severity === 'error')) return 2;
 
@@ -175,7 +175,7 @@ export async function run(argv: string[]): Promise<number> {
   let sim;
   try {
     sim = await runSimulation({
-      trees: treesChecked,
+      trees: trees,
       scenarios,
       episodes,
       seeds,
