@@ -208,10 +208,11 @@ export function deriveControl(doc: TreeDocument, kind: ControlKind): DerivedCont
     case 'scripted': {
       const own = firstApologise(doc);
       if (!own) throw new Error(`cannot derive a scripted-apology control from ${doc.file}: it has no Apologise node`);
+      // the tree's own Apologise node (its other fields as loaded), retuned: neutral tone, no rate limit
       const apology = (at: TreeNodeSpec): TreeNodeSpec => ({
-        kind: 'Apologise',
+        ...own,
         name: 'scripted_apology',
-        ports: { frustrated: `{${NEVER_SET_KEY}}`, minIntervalMs: 0, maxFailureAgeMs: own.ports.maxFailureAgeMs ?? 15_000 },
+        ports: { ...own.ports, frustrated: `{${NEVER_SET_KEY}}`, minIntervalMs: 0 },
         children: [],
         pos: at.pos,
       });
