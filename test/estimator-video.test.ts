@@ -27,7 +27,7 @@ async function plannerView(broker: TestBroker, robot: RobotId) {
   client.on('message', (topic, payload) => {
     if (bridge.handle(topic, payload)) arrivals.push({ at: Date.now(), msg: JSON.parse(payload.toString()) as AffectMessage });
   });
-  await client.subscribeAsync(bridge.subscriptions);
+  await client.subscribeAsync([...bridge.subscriptions]);
   return {
     arrivals,
     fresh: () => bb.get('affect/h1') !== undefined,
