@@ -11,7 +11,14 @@ import onnxProto from 'onnx-proto';
 
 const { onnx } = onnxProto;
 
-/** sha256 of `face_detection_yunet_2023mar.onnx` as published in the OpenCV zoo (Git LFS oid). */
+/**
+ * sha256 of `face_detection_yunet_2023mar.onnx` as published in the OpenCV zoo (Git LFS oid).
+ *
+ * @example
+ * ```ts
+ * createHash('sha256').update(bytes).digest('hex') === YUNET_ZOO_SHA256;
+ * ```
+ */
 export const YUNET_ZOO_SHA256 = '8f2383e4dd3cfbb4553ea8718107fc0423210dc964f9f4280604804ed2552fa4';
 
 /**

@@ -10,7 +10,14 @@
  */
 import { layoutStrides, type InputLayout, type RgbImage } from './image.ts';
 
-/** Standard 112×112 positions of the 5 landmarks, `[x0, y0, x1, y1, …]`. */
+/**
+ * Standard 112×112 positions of the 5 landmarks, `[x0, y0, x1, y1, …]`.
+ *
+ * @example
+ * ```ts
+ * similarityTransform(face.landmarks!, FACE_TEMPLATE_112);
+ * ```
+ */
 export const FACE_TEMPLATE_112: readonly number[] = [38.2946, 51.6963, 73.5318, 51.5014, 56.0252, 71.7366, 41.5493, 92.3655, 70.7299, 92.2041];
 
 /** A 2-D affine map `x' = a·x + b·y + c`, `y' = d·x + e·y + f`. */

@@ -12,6 +12,11 @@ import type { Affine } from './align.ts';
  * width/height (`[x, y] ×` right eye, left eye, nose, right and left mouth corner),
  * measured on the 309 faces YuNet 320 finds in `shared/data/faces/labelled`. Used to
  * align a face found without landmarks (fallback crops).
+ *
+ * @example
+ * ```ts
+ * MEAN_LANDMARKS_IN_BOX[0]; // right eye x: 0.274 of the box width
+ * ```
  */
 export const MEAN_LANDMARKS_IN_BOX: readonly number[] = [0.274, 0.372, 0.714, 0.371, 0.49, 0.589, 0.314, 0.763, 0.679, 0.761];
 
@@ -53,6 +58,11 @@ export interface CropFraming {
  * The face-api.js framing of a YuNet box: median side ratio and centre offset between
  * the tiny detector's boxes and YuNet's on the same faces of the FIT split of
  * `shared/data/faces/labelled` (printed by `npm run bench -- faces`).
+ *
+ * @example
+ * ```ts
+ * faceApiSquare(yunetFace, YUNET_FACE_API_FRAMING);
+ * ```
  */
 export const YUNET_FACE_API_FRAMING: Readonly<CropFraming> = Object.freeze({ scale: 0.951, dy: 0.055 });
 

@@ -47,7 +47,14 @@ export interface FrameSource extends AsyncIterable<VideoFrame> {
   close(): Promise<void>;
 }
 
-/** A fatal source error (nothing more will come); `message` says what and why. */
+/**
+ * A fatal source error (nothing more will come); `message` says what and why.
+ *
+ * @example
+ * ```ts
+ * try { for await (const f of source) use(f); } catch (e) { if (e instanceof VideoSourceError) console.error(e.message); }
+ * ```
+ */
 export class VideoSourceError extends Error {
   override name = 'VideoSourceError';
 }

@@ -17,10 +17,24 @@ import type { RgbImage } from './image.ts';
 import { FACE_TEMPLATE_112, similarityTransform, warpAffineInto } from './align.ts';
 import { SESSION_OPTIONS } from './models.ts';
 
-/** File name of the model in the OpenCV zoo. */
+/**
+ * File name of the model in the OpenCV zoo.
+ *
+ * @example
+ * ```ts
+ * await loadMobileFaceNet(join(zooDir, MOBILEFACENET_FILE));
+ * ```
+ */
 export const MOBILEFACENET_FILE = 'facial_expression_recognition_mobilefacenet_2022july_int8.onnx';
 
-/** For each FACE_EXPRESSIONS class, its index in the zoo model's output. */
+/**
+ * For each FACE_EXPRESSIONS class, its index in the zoo model's output.
+ *
+ * @example
+ * ```ts
+ * ZOO_CLASS_INDEX[0]; // 4: 'neutral' is the zoo's fifth output
+ * ```
+ */
 export const ZOO_CLASS_INDEX: readonly number[] = [4, 3, 5, 0, 2, 1, 6];
 
 /** An expression net that needs a face with 5 landmarks. */

@@ -24,7 +24,14 @@ export const DETECTOR_ANCHORS: ReadonlyArray<readonly [number, number]> = [
   [9.041765, 10.66308],
 ];
 
-/** onnxruntime session options of every estimator model: one thread, sequential, all graph optimisations. */
+/**
+ * onnxruntime session options of every estimator model: one thread, sequential, all graph optimisations.
+ *
+ * @example
+ * ```ts
+ * const session = await ort.InferenceSession.create(path, SESSION_OPTIONS);
+ * ```
+ */
 export const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
   intraOpNumThreads: 1,
   interOpNumThreads: 1,

@@ -17,7 +17,14 @@ import type { FaceBox } from './types.ts';
 import { resizePaddedSquare, type Region, type RgbImage } from './image.ts';
 import { boxIoU, MODELS_DIR, SESSION_OPTIONS, type DetectOptions, type FaceDetector } from './models.ts';
 
-/** Shipped YuNet file (symbolic input size). */
+/**
+ * Shipped YuNet file (symbolic input size).
+ *
+ * @example
+ * ```ts
+ * MODELS_DIR + YUNET_FILE; // …/models/face_detection_yunet_2023mar.onnx
+ * ```
+ */
 export const YUNET_FILE = 'face_detection_yunet_2023mar.onnx';
 
 const STRIDES = [8, 16, 32] as const;
