@@ -45,15 +45,28 @@ export async function loadYuNet(size = 320, path = MODELS_DIR + YUNET_FILE): Pro
   const session = await ort.InferenceSession.create(path, SESSION_OPTIONS);
   const input = new Float32Array(3 * size * size);
   const feeds = { input: new ort.Tensor('float32', input, [1, 3, size, size]) };
+  // outputs written into buffers allocated once (no per-frame allocation)
+  const outputs: Record<string, { data: Float32Array }> = {};
+  const fetches: Record<string, ort.Tensor> = {};
+  for (const s of STRIDES) {
+    const cells = (size / s) * (size / s);
+    for (const [name, k] of [['cls', 1], ['obj', 1], ['bbox', 4], ['kps', 10]] as const) {
+      const data = new Float32Array(cells * k);
+      outputs[`${name}_${s}`] = { data };
+      fetches[`${name}_${s}`] = new ort.Tensor('float32', data, [1, cells, k]);
+    }
+  }
   return {
     kind: 'yunet',
     size,
     input,
     async detect(img: RgbImage, opts: DetectOptions = {}, region: Region = { x: 0, y: 0, width: img.width, height: img.height }): Promise<FaceBox[]> {
       resizePaddedSquare(img, region, false, size, input, 'nchw-bgr');
-      const out = await session.run(feeds);
+      const r = await session.run(feeds, fetches);
+      // onnxruntime writes into the pre-allocated fetches; copy defensively if it did not
+      for (const name in outputs) if (r[name]!.data !== outputs[name]!.data) outputs[name]!.data.set(r[name]!.data as Float32Array);
       const k = Math.max(region.width, region.height) / size;
-      return decodeYuNet(out as unknown as Record<string, { data: Float32Array }>, size, opts, k, region.x, region.y);
+      return decodeYuNet(outputs, size, opts, k, region.x, region.y);
     },
   };
 }
