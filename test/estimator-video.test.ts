@@ -141,7 +141,11 @@ describe('estimate --video: a network stream', () => {
       await until(() => cam.connections > connections || est.find(/^video: streaming/).length >= 2, 30_000, 'ffmpeg reconnects');
       await until(view.fresh, 30_000, 'fresh affect again after the restart');
       expect(est.find(/^video: streaming/).length).toBeGreaterThanOrEqual(2);
-      await est.stop('SIGTERM');
+      // SIGTERM ends the run cleanly: ffmpeg stopped, final stats, exit 0
+      const ffmpegPids = est.find(/^video: ffmpeg (re)?started \(pid/).map((l) => Number(/pid (\d+)/.exec(l.text)![1]));
+      expect((await est.stop('SIGTERM')).code).toBe(0);
+      expect(est.find(/^stats: processed \d+ frames .*, 1 restart, 1 stall, /)).toHaveLength(1);
+      for (const pid of ffmpegPids) expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
     } finally {
       await view.close();
       await broker.stop();

@@ -13,6 +13,7 @@
  *   timestamps, stalls and decoder deaths reported and restarted with backoff, end of
  *   file ends the run unless `--loop`); stats lines (fps, dropped frames, CPU ms per
  *   frame, latency p50/p99) every `--stats-interval-s` and at the end, on stderr.
+ *   SIGINT/SIGTERM stop ffmpeg and end the run normally (exit 0).
  */
 import { parseCommandArgs } from '../args.ts';
 import { FACE_EXPRESSIONS, type AffectEstimate } from '../../contract/affect.ts';
@@ -190,6 +191,7 @@ export async function run(argv: string[]): Promise<number> {
   let frames: Iterable<FrameInput> | FrameSource;
   let stats: LoopStats | null = null;
   let statsTimer: NodeJS.Timeout | null = null;
+  let removeSignals: (() => void) | null = null;
   if (videoOpts) {
     const { openVideoSource } = await import('../../estimator/ffmpeg-source.ts');
     let source: FrameSource | null = null;
@@ -203,6 +205,14 @@ export async function run(argv: string[]): Promise<number> {
       return 1;
     }
     frames = source;
+    // SIGINT/SIGTERM: stop ffmpeg and finish normally (final stats, exit 0), never leave it orphaned
+    const stop = (): void => void source?.close();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    removeSignals = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    };
     const every = Number(v['stats-interval-s']);
     if (every > 0) {
       statsTimer = setInterval(() => process.stderr.write(`stats: ${formatLoopReport(stats!.report())}\n`), every * 1000);
@@ -279,6 +289,7 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   } finally {
     if (statsTimer) clearInterval(statsTimer);
+    removeSignals?.();
     await hook.finish();
     await closeMqtt?.();
   }
