@@ -198,11 +198,11 @@ describe('estimate --video: bad input', () => {
 
 describe('estimate --video: the person at the handover', () => {
   it('is the largest face by default, and the face inside --roi when one is given', async () => {
-    const group = await makeClip({ scenes: [{ image: 'faces.jpg', seconds: 1 }], fps: 10, motion: false });
-    const all = spawnCli('estimator', ['estimate', '--video', group, '--json', '--fast', '--stats-interval-s', '0']);
+    const group = await makeClip({ scenes: [{ image: 'faces.jpg', seconds: 2 }], fps: 10, motion: false });
+    const all = spawnCli('estimator', ['estimate', '--video', group, '--json', '--stats-interval-s', '0']);
     expect((await all.exited).code, all.tail()).toBe(0);
     const frames = jsonLines(all).filter((f) => f.face);
-    expect(frames.length).toBeGreaterThan(5);
+    expect(frames.length).toBeGreaterThanOrEqual(3);
     const area = (b: { width: number; height: number }) => b.width * b.height;
     const f0 = frames.at(-1)!;
     expect(f0.faces.length).toBe(6);
@@ -210,7 +210,7 @@ describe('estimate --video: the person at the handover', () => {
     // put the ROI around the smallest face
     const small = [...f0.faces].sort((a, b) => area(a) - area(b))[0]!;
     const roi = [small.x - 5, small.y - 5, small.width + 10, small.height + 10].map(Math.round).join(',');
-    const one = spawnCli('estimator', ['estimate', '--video', group, '--json', '--fast', '--roi', roi, '--stats-interval-s', '0']);
+    const one = spawnCli('estimator', ['estimate', '--video', group, '--json', '--roi', roi, '--stats-interval-s', '0']);
     expect((await one.exited).code, one.tail()).toBe(0);
     const picked = jsonLines(one).filter((f) => f.face).at(-1)!;
     expect(Math.abs(picked.face.x - small.x)).toBeLessThan(5);

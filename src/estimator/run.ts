@@ -50,6 +50,8 @@ export interface RunEstimatorOptions {
   realtime?: boolean;
   /** Independent stills: reset fuser and tracker before every frame (default false). */
   independent?: boolean;
+  /** Start the fusion afresh when the person at the handover changes (default true; false treats every face as one person, e.g. a sequence of unrelated stills). */
+  resetOnNewPerson?: boolean;
 }
 
 /** Totals of a run. */
@@ -135,7 +137,7 @@ export async function runEstimator(
       continue;
     }
     if (!frame.face) summary.noFace++;
-    if (frame.newPerson && !opts.independent) fuser.reset(); // someone else: their affect starts afresh
+    if (frame.newPerson && !opts.independent && opts.resetOnNewPerson !== false) fuser.reset(); // someone else: their affect starts afresh
     const ctx = context(t);
     const fused = fuser.push(
       { t, index: i, frameId: input.frameId, probabilities: frame.probabilities, faceScore: frame.face?.score ?? 0, fallbackCrop: frame.fallbackCrop },

@@ -30,22 +30,32 @@ describe('MainPersonTracker', () => {
     expect(tr.switches).toBe(1);
   });
 
-  it('a brief disappearance keeps the person (no other face takes over); a long one ends their track', () => {
-    const tr = new MainPersonTracker({ maxMissedMs: 500 });
+  it('a brief disappearance keeps an established person (no other face takes over); a long one ends their track', () => {
+    const tr = new MainPersonTracker({ maxMissedMs: 500, holdAfterMs: 200 });
     const a = tr.update([box(100, 80), box(400, 40)], 0);
+    tr.update([box(101, 80), box(400, 40)], 250); // established
     // the person turns away for 300 ms; only the bystander is seen
-    const gap = tr.update([box(400, 40)], 300);
+    const gap = tr.update([box(400, 40)], 550);
     expect(gap.face).toBeNull();
     expect(gap.trackId).toBe(a.trackId);
-    const back = tr.update([box(104, 80), box(400, 40)], 400);
+    const back = tr.update([box(104, 80), box(400, 40)], 650);
     expect(back.trackId).toBe(a.trackId);
     expect(back.newPerson).toBe(false);
     // they leave; after 500 ms someone steps into the same place: a new person, not a continuation
-    tr.update([box(400, 40)], 500);
-    const next = tr.update([box(100, 80), box(400, 40)], 1000);
+    tr.update([box(400, 40)], 700);
+    const next = tr.update([box(100, 80), box(400, 40)], 1200);
     expect(next.trackId).not.toBe(a.trackId);
     expect(next.newPerson).toBe(true);
     expect(tr.switches).toBe(1);
+  });
+
+  it('a face seen only fleetingly is not held: the next face in view takes over at once', () => {
+    const tr = new MainPersonTracker({ holdAfterMs: 500 });
+    const a = tr.update([box(100, 80)], 0);
+    const b = tr.update([box(400, 60)], 100);
+    expect(b.face).toEqual(box(400, 60));
+    expect(b.trackId).not.toBe(a.trackId);
+    expect(b.newPerson).toBe(true);
   });
 
   it('only faces centred in the region of interest can be the person at the handover', () => {

@@ -3,10 +3,11 @@
  * frames (greedy IoU association, a track ends after `maxMissedMs` unseen); the main
  * person is the largest face whose centre lies in the region of interest (the whole
  * frame by default). The main person is kept while visible — another face must be
- * `switchRatio`× larger to take over — and while briefly unseen (turned away, a
- * missed detection) no other face replaces them before their track ends. A person who
- * leaves and another who enters get different track ids, so the estimator starts the
- * newcomer's affect from scratch instead of continuing the previous person's.
+ * `switchRatio`× larger to take over — and, once established (tracked for
+ * `holdAfterMs`), while briefly unseen (turned away, a missed detection): no other face
+ * replaces them before their track ends. A person who leaves and another who enters
+ * get different track ids, so the estimator starts the newcomer's affect from scratch
+ * instead of continuing the previous person's.
  */
 import type { FaceBox } from './types.ts';
 import type { Region } from './image.ts';
@@ -25,6 +26,8 @@ export interface TrackerOptions {
   maxMissedMs?: number;
   /** Another face takes over only when this many times larger in area (default 1.5). */
   switchRatio?: number;
+  /** A main person tracked this long is held while unseen, until their track ends (default 500 ms). */
+  holdAfterMs?: number;
 }
 
 /** One tracked face. */
@@ -55,6 +58,7 @@ export class MainPersonTracker {
   private readonly minIoU: number;
   private readonly maxMissedMs: number;
   private readonly switchRatio: number;
+  private readonly holdAfterMs: number;
   /** How many times the main person changed from one track to another. */
   switches = 0;
   /** Tracks started so far. */
@@ -72,6 +76,7 @@ export class MainPersonTracker {
     this.minIoU = opts.minIoU ?? 0.3;
     this.maxMissedMs = opts.maxMissedMs ?? 1000;
     this.switchRatio = opts.switchRatio ?? 1.5;
+    this.holdAfterMs = opts.holdAfterMs ?? 500;
     if (this.roi) checkRegion(this.roi);
     if (!(this.minIoU > 0 && this.minIoU <= 1)) throw new RangeError(`tracker minIoU must be in (0, 1], got ${this.minIoU}`);
     if (!(this.maxMissedMs >= 0)) throw new RangeError(`tracker maxMissedMs must be ≥ 0, got ${this.maxMissedMs}`);
@@ -127,7 +132,8 @@ export class MainPersonTracker {
       if (tr.id === this.mainId) main = tr;
       if (!largest || area(tr.box) > area(largest.box)) largest = tr;
     }
-    const mainAlive = this.mainId !== null && this.tracks.some((tr) => tr.id === this.mainId && this.inRoi(tr.box));
+    // an established main person, unseen in this frame but not gone, keeps the role
+    const mainAlive = this.mainId !== null && this.tracks.some((tr) => tr.id === this.mainId && this.inRoi(tr.box) && tr.lastT - tr.firstT >= this.holdAfterMs);
     if (main && largest && largest !== main && area(largest.box) >= this.switchRatio * area(main.box)) main = largest;
     else if (!main && !mainAlive) main = largest;
     if (!main) {

@@ -182,7 +182,8 @@ export async function run(argv: string[]): Promise<number> {
 
   let pipeline;
   try {
-    pipeline = await createFramePipeline({ detector, detectorSize: size, crop, flip: !v['no-flip'], roi });
+    // stills have no "briefly unseen": a face not in this image ends its track (trackTimeoutMs 0)
+    pipeline = await createFramePipeline({ detector, detectorSize: size, crop, flip: !v['no-flip'], roi, ...(videoOpts ? {} : { trackTimeoutMs: 0 }) });
   } catch (err) {
     process.stderr.write(`affect-bt estimate: cannot load models: ${(err as Error).message}\n`);
     await closeMqtt?.();
@@ -278,7 +279,15 @@ export async function run(argv: string[]): Promise<number> {
     summary = await runEstimator(
       frames,
       pipeline,
-      { ...(fps !== undefined ? { fps } : {}), independent: !sequence, realtime: v.mqtt !== undefined && !videoOpts, fuser: createAffectFuser({ humanId }), context: () => context },
+      {
+        ...(fps !== undefined ? { fps } : {}),
+        independent: !sequence,
+        realtime: v.mqtt !== undefined && !videoOpts,
+        // a sequence of stills is one stream of frames (as before); in live video a newcomer starts afresh
+        resetOnNewPerson: videoOpts !== null,
+        fuser: createAffectFuser({ humanId }),
+        context: () => context,
+      },
       onEvent,
     );
   } catch (err) {
