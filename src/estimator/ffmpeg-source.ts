@@ -228,6 +228,8 @@ export class FfmpegLogParser {
 interface FrameMeta {
   /** Output frame number within the decoder run. */
   n: number;
+  /** Frame number since the source opened (all runs). */
+  seq: number;
   /** Date.now() when complete (fallback timestamp). */
   wall: number;
   receivedAt: number;
@@ -343,7 +345,7 @@ class FfmpegFrameSource implements FrameSource {
     const { width, height } = this.o;
     const src = this.sourceSize;
     return {
-      frameId: `${this.o.source}#${this.stats.decoded}@${(ts.ptsMs / 1000).toFixed(3)}s`,
+      frameId: `${this.o.source}#${meta.seq}@${(ts.ptsMs / 1000).toFixed(3)}s`,
       image: { width, height, channels: 3, data },
       t: ts.t,
       ptsMs: ts.ptsMs,
@@ -467,7 +469,7 @@ class FfmpegFrameSource implements FrameSource {
       if (this.filled === this.frameBytes) {
         this.filled = 0;
         const now = performance.now();
-        this.slot.commit({ n: this.frames, wall: Date.now(), receivedAt: now });
+        this.slot.commit({ n: this.frames, seq: this.stats.decoded + 1, wall: Date.now(), receivedAt: now });
         if (this.frames === 0) {
           this.o.onEvent?.({ kind: 'streaming', attempt: this.attempt, width: this.o.width, height: this.o.height, sourceWidth: this.sourceSize?.width ?? null, sourceHeight: this.sourceSize?.height ?? null });
         }

@@ -20,7 +20,7 @@ export interface SlotFrame<M> {
  * ```ts
  * const slot = new LatestFrameSlot<{ seq: number }>(640 * 480 * 3);
  * slot.fillBuffer().set(bytes); slot.commit({ seq: 1 });
- * const f = slot.take(); // { data, meta: { seq: 1 } }, held until the next take()
+ * const f = slot.take(); // { data, meta: { seq: 1 } }, the consumer's until its next take()
  * ```
  */
 export class LatestFrameSlot<M> {
@@ -62,18 +62,13 @@ export class LatestFrameSlot<M> {
     return this.ready !== null;
   }
 
-  /** Takes the waiting frame (null if none); the consumer holds its buffer until the next take() or release(). */
+  /** Takes the waiting frame (null if none); the consumer holds its buffer until its next take(). */
   take(): SlotFrame<M> | null {
     const f = this.ready;
     if (!f) return null;
     this.ready = null;
     this.held = f.data;
     return f;
-  }
-
-  /** The consumer is done with the frame it holds. */
-  release(): void {
-    this.held = null;
   }
 
   /** Forgets a waiting frame without counting it as dropped (e.g. the stream restarted). */

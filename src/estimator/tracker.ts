@@ -61,8 +61,6 @@ export class MainPersonTracker {
   private readonly holdAfterMs: number;
   /** How many times the main person changed from one track to another. */
   switches = 0;
-  /** Tracks started so far. */
-  tracksStarted = 0;
 
   /**
    * @example
@@ -87,11 +85,6 @@ export class MainPersonTracker {
   setRoi(roi: Region | null): void {
     if (roi) checkRegion(roi);
     this.roi = roi;
-  }
-
-  /** The live tracks (for display and tests). */
-  get current(): readonly FaceTrack[] {
-    return this.tracks;
   }
 
   /** Associates this frame's detections (frame time `t`, ms) and picks the main person. */
@@ -120,7 +113,6 @@ export class MainPersonTracker {
     faces.forEach((f, j) => {
       if (faceTrack[j]) return;
       const tr: FaceTrack = { id: this.nextId++, box: f, firstT: t, lastT: t };
-      this.tracksStarted++;
       this.tracks.push(tr);
       faceTrack[j] = tr;
     });
