@@ -72,6 +72,30 @@ describe('estimate --video: a clip', () => {
     expect(est.find(/^stats: processed \d+ frames \([\d.]+ fps\), decoded 60, dropped \d+, CPU [\d.]+ ms\/frame \(ffmpeg [\d.]+\), latency p50 [\d.]+ ms p99 [\d.]+ ms$/)).toHaveLength(1);
   }, 120_000);
 
+  it('--fps caps processing: ffmpeg passes at most N frames per second, no duplicates', async () => {
+    const est = spawnCli('estimator', ['estimate', '--video', clip, '--fps', '5', '--json', '--stats-interval-s', '0']);
+    expect((await est.exited).code, est.tail()).toBe(0);
+    const frames = jsonLines(est);
+    expect(frames.length).toBeGreaterThanOrEqual(15); // 4 s at 5 fps = 20
+    expect(frames.length).toBeLessThanOrEqual(21);
+    const gaps = frames.slice(1).map((f, i) => f.t - frames[i]!.t);
+    expect(median(gaps)).toBeGreaterThan(180);
+    expect(median(gaps)).toBeLessThan(220);
+    expect(est.find(/^stats: processed \d+ frames .*, decoded (1[5-9]|2[01]), /)).toHaveLength(1);
+  }, 120_000);
+
+  it('--loop plays the file again at its end, with time running on; SIGTERM ends the run', async () => {
+    const short = await makeClip({ scenes: [{ image: 'happy.jpg', seconds: 1 }], fps: 10 });
+    const est = spawnCli('estimator', ['estimate', '--video', short, '--loop', '--json', '--stats-interval-s', '0']);
+    await until(() => jsonLines(est).length >= 25, START_MS, 'more frames than the 10 in the file');
+    expect((await est.stop('SIGTERM')).code).toBe(0);
+    const frames = jsonLines(est);
+    for (let i = 1; i < frames.length; i++) expect(frames[i]!.t).toBeGreaterThanOrEqual(frames[i - 1]!.t);
+    expect(frames.at(-1)!.t - frames[0]!.t).toBeGreaterThan(2000);
+    expect(est.find(/^video: end of stream/)).toHaveLength(0);
+    expect(est.find(/^stats: processed \d+ frames/)).toHaveLength(1);
+  }, 120_000);
+
   it('the clip ends mid-run: nothing more is published and the affect goes stale within its maxAgeMs', async () => {
     const broker = await startTestBroker();
     const robot = uniqueRobot('video-eof');
