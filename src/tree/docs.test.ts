@@ -9,14 +9,17 @@ describe('docs/trees.md', () => {
   it('has an up-to-date node reference (regenerate: npx tsx src/tree/docs.ts --write docs/trees.md)', () => {
     const md = readFileSync('docs/trees.md', 'utf8');
     expect(spliceReference(md)).toBe(md);
-    for (const kind of nodeRegistry.keys()) expect(renderNodeReference()).toContain(`### ${kind}`);
+    for (const def of new Set(nodeRegistry.values())) {
+      expect(renderNodeReference()).toContain(`### ${def.kind}`);
+      for (const a of def.aliases ?? []) expect(renderNodeReference()).toContain(`\`${a}\``);
+    }
   });
 
   it('every node example in the reference is a valid node', () => {
-    for (const def of nodeRegistry.values()) {
+    for (const def of new Set(nodeRegistry.values())) {
       const body = def.example.replace(/^/gm, '      ');
       const wrapped = def.role === 'affect' ? `trees:\n  M:\n    AffectBranch:\n      child:\n${body.replace(/^ {6}/gm, '        ')}\n` : `trees:\n  M:\n${body.replace(/^ {6}/gm, '    ')}\n`;
-      const extra = def.kind === 'Subtree' ? '  AffectModulation:\n    ControllerAvailable\n' : '';
+      const extra = def.kind === 'Subtree' ? '  AffectModulation:\n    ports: { frustrated: boolean }\n    ControllerAvailable: {}\n' : '';
       expect(() => loadTreeText(wrapped + extra, `${def.kind}.yaml`)).not.toThrow();
     }
   });

@@ -1,0 +1,100 @@
+/**
+ * `Inverter`, `ForceSuccess`, `ForceFailure` (BehaviorTree.CPP): decorators that map
+ * their child's final status (SUCCESS ↔ FAILURE; FAILURE → SUCCESS; SUCCESS → FAILURE);
+ * RUNNING and SKIPPED pass through. One runtime class with a mapping table.
+ */
+import type { RunResult } from 'behaviortree';
+import type { NodeDef } from '../node.ts';
+import { RuntimeNode } from '../runtime.ts';
+import { ONE_CHILD } from './shared.ts';
+
+/**
+ * Runtime node of the status-mapping decorators: `onSuccess` / `onFailure` are what
+ * the child's SUCCESS / FAILURE become.
+ *
+ * @example
+ * ```ts
+ * new MapStatusNode(info, [check], false, true).run(bb); // an Inverter
+ * ```
+ */
+export class MapStatusNode extends RuntimeNode {
+  constructor(
+    info: ConstructorParameters<typeof RuntimeNode>[0],
+    children: ConstructorParameters<typeof RuntimeNode>[1],
+    private readonly onSuccess: boolean,
+    private readonly onFailure: boolean,
+  ) {
+    super(info, children);
+  }
+
+  protected tick(bb: unknown): RunResult {
+    const child = this.children[0]!;
+    const r = child.run(bb);
+    if (r === true) {
+      child.halt();
+      return this.onSuccess;
+    }
+    if (r === false) {
+      child.halt();
+      return this.onFailure;
+    }
+    return r;
+  }
+}
+
+/**
+ * Declaration of `Inverter`.
+ *
+ * @example
+ * ```ts
+ * INVERTER.kind; // 'Inverter'
+ * ```
+ */
+export const INVERTER: NodeDef = {
+  kind: 'Inverter',
+  category: 'decorator',
+  role: 'control',
+  description: 'SUCCESS ↔ FAILURE; RUNNING and SKIPPED pass through.',
+  ports: [],
+  children: ONE_CHILD,
+  example: 'Inverter:\n  child:\n    ControllerAvailable: {}',
+  createControl: (c) => new MapStatusNode(c.info, c.children, false, true),
+};
+
+/**
+ * Declaration of `ForceSuccess`.
+ *
+ * @example
+ * ```ts
+ * FORCE_SUCCESS.kind; // 'ForceSuccess'
+ * ```
+ */
+export const FORCE_SUCCESS: NodeDef = {
+  kind: 'ForceSuccess',
+  category: 'decorator',
+  role: 'control',
+  description: 'FAILURE becomes SUCCESS; RUNNING and SKIPPED pass through.',
+  ports: [],
+  children: ONE_CHILD,
+  example: 'ForceSuccess:\n  child:\n    WaitForHumanReady: { timeoutMs: 5000 }',
+  createControl: (c) => new MapStatusNode(c.info, c.children, true, true),
+};
+
+/**
+ * Declaration of `ForceFailure`.
+ *
+ * @example
+ * ```ts
+ * FORCE_FAILURE.kind; // 'ForceFailure'
+ * ```
+ */
+export const FORCE_FAILURE: NodeDef = {
+  kind: 'ForceFailure',
+  category: 'decorator',
+  role: 'control',
+  description: 'SUCCESS becomes FAILURE; RUNNING and SKIPPED pass through.',
+  ports: [],
+  children: ONE_CHILD,
+  example: 'ForceFailure:\n  child:\n    ControllerAvailable: {}',
+  createControl: (c) => new MapStatusNode(c.info, c.children, false, false),
+};

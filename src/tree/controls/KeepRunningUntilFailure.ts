@@ -1,0 +1,48 @@
+/**
+ * `KeepRunningUntilFailure` (BehaviorTree.CPP): RUNNING while its child succeeds (the
+ * child starts again on the next tick), FAILURE when the child fails.
+ */
+import type { RunResult } from 'behaviortree';
+import type { NodeDef } from '../node.ts';
+import { RUNNING, RuntimeNode } from '../runtime.ts';
+import { ONE_CHILD } from './shared.ts';
+
+/**
+ * Runtime node of `KeepRunningUntilFailure`.
+ *
+ * @example
+ * ```ts
+ * new KeepRunningUntilFailureNode(info, [check]).run(bb); // RUNNING while check succeeds
+ * ```
+ */
+export class KeepRunningUntilFailureNode extends RuntimeNode {
+  protected tick(bb: unknown): RunResult {
+    const child = this.children[0]!;
+    const r = child.run(bb);
+    if (r === true) {
+      child.halt();
+      return RUNNING;
+    }
+    if (r === false) child.halt();
+    return r;
+  }
+}
+
+/**
+ * Declaration of `KeepRunningUntilFailure`.
+ *
+ * @example
+ * ```ts
+ * KEEP_RUNNING_UNTIL_FAILURE.kind; // 'KeepRunningUntilFailure'
+ * ```
+ */
+export const KEEP_RUNNING_UNTIL_FAILURE: NodeDef = {
+  kind: 'KeepRunningUntilFailure',
+  category: 'decorator',
+  role: 'control',
+  description: 'RUNNING while the child succeeds (it starts again next tick); FAILURE when the child fails.',
+  ports: [],
+  children: ONE_CHILD,
+  example: 'KeepRunningUntilFailure:\n  child:\n    ControllerAvailable: {}',
+  createControl: (c) => new KeepRunningUntilFailureNode(c.info, c.children),
+};
