@@ -13,8 +13,8 @@ import type { Controller } from '../core/controller.ts';
 import { KEY_SPECS } from '../../nodes/keys.ts';
 import { expandTree, type Instance } from './expand.ts';
 import { CONDITION_KEYS, TreeLoadError, type TreeDocument } from './loader.ts';
-import { EngineLeaf, LeafTask, type LeafContext, type NodeConditions, type NodeInfo, type RtNode } from './node.ts';
-import { TickShared } from './runtime.ts';
+import { BehaviourLogic, EngineLogic, type LeafContext, type NodeConditions, type NodeInfo, type RtNode } from './node.ts';
+import { RuntimeNode, TickShared } from './runtime.ts';
 import { TreeRunner } from './runner.ts';
 import { compileScript, type CompiledScript } from './script/index.ts';
 
@@ -152,9 +152,9 @@ export function buildTree(doc: TreeDocument, ctx: BuildContext): TreeRunner {
       if (def.create !== undefined) {
         const behaviour = def.create(leafCtx);
         behaviours.push(behaviour);
-        node = new LeafTask(info, behaviour);
+        node = new RuntimeNode(info, [], new BehaviourLogic(behaviour));
       } else if (def.engineNode !== undefined) {
-        node = new EngineLeaf(info, def.engineNode(leafCtx));
+        node = new RuntimeNode(info, [], new EngineLogic(def.engineNode(leafCtx)));
       } else throw new Error(`buildTree: node kind '${spec.kind}' has no create(), engineNode() or createControl()`);
       leaves.push(node);
     }

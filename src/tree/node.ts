@@ -3,8 +3,8 @@
  * leaf implements (`setup` once at build, `initialise` when (re)started, `update` each
  * tick, `terminate` with SUCCESS/FAILURE/HALTED, plus a `feedback` message and an
  * optional `deadline` for timers), the {@link NodeDef} declaration that drives
- * validation, docs and building, and the two leaf runtime nodes: {@link LeafTask}
- * (drives a Behaviour) and {@link EngineLeaf} (mounts a raw BehaviorTree.js node).
+ * validation, docs and building, and the two leaf logics: {@link BehaviourLogic}
+ * (drives a Behaviour) and {@link EngineLogic} (mounts a raw BehaviorTree.js node).
  * The runtime protocol itself (statuses, {@link RuntimeNode}, trace) is in runtime.ts.
  */
 import type { RunOptions, RunResult, EngineNode } from 'behaviortree';
@@ -13,9 +13,9 @@ import type { BlackboardAccess } from '../core/blackboard.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Controller } from '../core/controller.ts';
 import type { PortSpec } from './ports.ts';
-import { RUNNING, RuntimeNode, type NodeInfo, type RtNode, type Status } from './runtime.ts';
+import { NodeLogic, RUNNING, type NodeInfo, type RtNode, type RuntimeNode, type Status } from './runtime.ts';
 
-export { RUNNING, SKIPPED, statusOf, TickShared, NodeError, RuntimeNode } from './runtime.ts';
+export { RUNNING, SKIPPED, statusOf, TickShared, NodeError, RuntimeNode, NodeLogic } from './runtime.ts';
 export type { Status, TickStatus, NodeStatus, TraceRecord, RtNode, NodeInfo, NodeConditions } from './runtime.ts';
 
 /** Everything a leaf gets at build time. */
@@ -103,24 +103,21 @@ export interface NodeDef {
 }
 
 /**
- * Runtime node that drives a {@link Behaviour}: `initialise` when (re)started,
+ * Logic of a leaf that drives a {@link Behaviour}: `initialise` when (re)started,
  * `update` every tick, `terminate` when it finishes or is halted. Allocates nothing per tick.
  *
  * @example
  * ```ts
- * const leaf = new LeafTask(info, new MyBehaviour());
+ * const leaf = new RuntimeNode(info, [], new BehaviourLogic(new MyBehaviour()));
  * leaf.run(undefined); // true
  * ```
  */
-export class LeafTask extends RuntimeNode {
-  constructor(
-    info: NodeInfo,
-    readonly behaviour: Behaviour,
-  ) {
-    super(info, []);
+export class BehaviourLogic extends NodeLogic {
+  constructor(readonly behaviour: Behaviour) {
+    super();
   }
 
-  protected tick(_bb: unknown, wasRunning: boolean): RunResult {
+  tick(_n: RuntimeNode, _bb: unknown, wasRunning: boolean): RunResult {
     const b = this.behaviour;
     if (!wasRunning) b.initialise();
     const s = b.update();
@@ -130,8 +127,8 @@ export class LeafTask extends RuntimeNode {
     return s === 'SUCCESS';
   }
 
-  protected override onHalt(): void {
-    this.shared.halts++;
+  override halt(n: RuntimeNode): void {
+    n.shared.halts++;
     this.behaviour.terminate('HALTED');
     this.behaviour.feedback = `halted (${this.behaviour.feedback})`;
   }
@@ -146,32 +143,29 @@ export class LeafTask extends RuntimeNode {
 }
 
 /**
- * Mounts a raw BehaviorTree.js node (a `Task`, or a whole engine subtree) as an affect-bt
- * leaf. It speaks the engine's protocol to it: `rerun: false` (so the engine calls the
- * blueprint's `start`) when it starts, `rerun: true` plus the engine's resume path while
- * it is RUNNING. The engine node gets the runner's blackboard. Halting simply forgets
- * the run (engine nodes have no halt): the next tick starts it again.
+ * Logic of a leaf that mounts a raw BehaviorTree.js node (a `Task`, or a whole engine
+ * subtree). It speaks the engine's protocol to it: `rerun: false` (so the engine calls
+ * the blueprint's `start`) when it starts, `rerun: true` plus the engine's resume path
+ * while it is RUNNING. The engine node gets the runner's blackboard. Halting simply
+ * forgets the run (engine nodes have no halt): the next tick starts it again.
  *
  * @example
  * ```ts
- * const leaf = new EngineLeaf(info, new engine.Task({ run: () => engine.SUCCESS }));
+ * const leaf = new RuntimeNode(info, [], new EngineLogic(new engine.Task({ run: () => engine.SUCCESS })));
  * leaf.run(blackboard); // true
  * ```
  */
-export class EngineLeaf extends RuntimeNode {
+export class EngineLogic extends NodeLogic {
   private readonly saved: number[] = [];
   private readonly work: number[] = [];
   private readonly opts: RunOptions;
   private note = '';
-  constructor(
-    info: NodeInfo,
-    readonly node: EngineNode,
-  ) {
-    super(info, []);
+  constructor(readonly node: EngineNode) {
+    super();
     this.opts = { indexes: this.work, rerun: false, registryLookUp: identity };
   }
 
-  protected tick(bb: unknown, wasRunning: boolean): RunResult {
+  tick(_n: RuntimeNode, bb: unknown, wasRunning: boolean): RunResult {
     const o = this.opts;
     const w = this.work;
     w.length = 0;
@@ -190,8 +184,8 @@ export class EngineLeaf extends RuntimeNode {
     return RUNNING;
   }
 
-  protected override onHalt(): void {
-    this.shared.halts++;
+  override halt(n: RuntimeNode): void {
+    n.shared.halts++;
     this.saved.length = 0;
     this.note = 'engine node: halted (its next run starts over)';
   }

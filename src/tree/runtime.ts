@@ -8,15 +8,16 @@
  * expect `Node`s accept ours). It replaces the engine's composites, decorators and
  * stepper: they resume through index-path arrays built every tick (~2 KB per tick) and
  * their Babel-compiled constructors give every instance its own V8 hidden class, which
- * makes the tick cost per node grow with tree size. Here every node kind is one class
- * with fields fixed in its constructor (one hidden class per kind however many
- * instances), keeps its own memory (running child, attempt, start time) instead of
- * returning paths, and allocates nothing per tick.
+ * makes the tick cost per node grow with tree size. Here every node is a
+ * {@link RuntimeNode} (one class, fields fixed in its constructor: one hidden class for
+ * all nodes of all kinds) holding its kind's {@link NodeLogic} (one class per kind). A
+ * node keeps its own memory (running child, attempt, start time) instead of returning
+ * paths, and the tick path allocates nothing.
  *
- * {@link RuntimeNode} is the base: `run()` updates status, trace and the BehaviorTree.CPP
- * pre/post conditions (`_skipIf`, `_while`, `_onSuccess`, …), then calls the kind's
- * `tick()`. A throw is wrapped once, at the node that threw, into a {@link NodeError}
- * naming its path and kind. Statuses are BehaviorTree.CPP's: SUCCESS, FAILURE,
+ * {@link RuntimeNode} is the one node class: `run()` updates status, trace and the
+ * BehaviorTree.CPP pre/post conditions (`_skipIf`, `_while`, `_onSuccess`, …), then
+ * calls its kind's {@link NodeLogic}. A throw is wrapped once, at the node that threw,
+ * into a {@link NodeError} naming its path and kind. Statuses are BehaviorTree.CPP's: SUCCESS, FAILURE,
  * RUNNING and SKIPPED (a node whose precondition skipped it; composites step over it).
  */
 import engine from './engine.ts';
@@ -195,19 +196,52 @@ const NO_CHILDREN: readonly RtNode[] = [];
 const BLUEPRINT = { run: (): RunResult => false };
 
 /**
- * Base class of every affect-bt runtime node (an `engine.Node`). Subclasses implement
- * {@link RuntimeNode.tick} (`wasRunning` tells whether it is resuming) and, when they
- * keep state, {@link RuntimeNode.onHalt}.
+ * What a node kind does: its tick logic and kind-specific state (running child, attempt,
+ * start time …). One logic object per node; one class per kind.
  *
  * @example
  * ```ts
- * class AlwaysOk extends RuntimeNode {
- *   protected tick(): RunResult { return true; }
+ * class AlwaysOk extends NodeLogic {
+ *   tick(): RunResult { return true; }
  * }
- * new AlwaysOk(info, []).run(undefined); // true
+ * new RuntimeNode(info, [], new AlwaysOk()).run(undefined); // true
  * ```
  */
-export abstract class RuntimeNode extends engine.Node implements RtNode {
+export abstract class NodeLogic {
+  /** One tick. `wasRunning`: the node returned RUNNING last time and was not halted since. */
+  abstract tick(node: RuntimeNode, bb: unknown, wasRunning: boolean): RunResult;
+  /** Kind-specific halt (halt running children, reset counters); the node handles status and `_onHalted`. */
+  halt(node: RuntimeNode): void {
+    const cs = node.children;
+    for (let i = 0; i < cs.length; i++) cs[i]!.halt();
+  }
+  feedback(_node: RuntimeNode): string {
+    return '';
+  }
+  deadline(node: RuntimeNode): number | undefined {
+    let best: number | undefined;
+    const cs = node.children;
+    for (let i = 0; i < cs.length; i++) {
+      const d = cs[i]!.deadline();
+      if (d !== undefined && (best === undefined || d < best)) best = d;
+    }
+    return best;
+  }
+}
+
+/**
+ * Every affect-bt runtime node (an `engine.Node`): status, trace, pre/post conditions,
+ * error wrapping and halting, around its kind's {@link NodeLogic}. All nodes share this
+ * one class (one V8 hidden class, so the tick path's property accesses and calls stay
+ * monomorphic however many kinds a tree mixes); the kind's state lives in its logic object.
+ *
+ * @example
+ * ```ts
+ * const seq = new RuntimeNode(info, [check, act], new SequenceLogic(true));
+ * seq.run(blackboard); // RUNNING while act runs
+ * ```
+ */
+export class RuntimeNode extends engine.Node implements RtNode {
   readonly kind: string;
   readonly name: string;
   readonly path: string;
@@ -215,10 +249,15 @@ export abstract class RuntimeNode extends engine.Node implements RtNode {
   lastStatus: NodeStatus = 'IDLE';
   lastTick = -1;
   running = false;
-  protected readonly shared: TickShared;
-  protected readonly conditions: NodeConditions | null;
+  /** Tick state shared by the tree's nodes (trace, counters). */
+  readonly shared: TickShared;
+  private readonly conditions: NodeConditions | null;
 
-  constructor(info: NodeInfo, children: readonly RtNode[]) {
+  constructor(
+    info: NodeInfo,
+    children: readonly RtNode[],
+    readonly logic: NodeLogic,
+  ) {
     super(BLUEPRINT);
     this.kind = info.kind;
     this.name = info.name;
@@ -226,14 +265,6 @@ export abstract class RuntimeNode extends engine.Node implements RtNode {
     this.shared = info.shared;
     this.conditions = info.conditions;
     this.children = children.length === 0 ? NO_CHILDREN : children;
-  }
-
-  /** The kind's tick logic. `wasRunning`: the node returned RUNNING last time and was not halted since. */
-  protected abstract tick(bb: unknown, wasRunning: boolean): RunResult;
-
-  /** Kind-specific halt (halt running children, reset counters); the base handles status and `_onHalted`. */
-  protected onHalt(): void {
-    for (let i = 0; i < this.children.length; i++) this.children[i]!.halt();
   }
 
   override run(bb?: unknown): RunResult {
@@ -248,7 +279,7 @@ export abstract class RuntimeNode extends engine.Node implements RtNode {
     this.running = true;
     let r: RunResult;
     try {
-      r = this.conditions === null ? this.tick(bb, was) : this.tickWithConditions(bb, was);
+      r = this.conditions === null ? this.logic.tick(this, bb, was) : this.tickWithConditions(bb, was);
     } catch (err) {
       throw err instanceof NodeError ? err : new NodeError(this.path, this.kind, err);
     }
@@ -267,11 +298,11 @@ export abstract class RuntimeNode extends engine.Node implements RtNode {
       else if (c.successIf !== null && c.successIf.test()) r = true;
       else if (c.skipIf !== null && c.skipIf.test()) return SKIPPED;
       else if (c.whileTrue !== null && !c.whileTrue.test()) return SKIPPED;
-      else r = this.tick(bb, was);
+      else r = this.logic.tick(this, bb, was);
     } else if (c.whileTrue !== null && !c.whileTrue.test()) {
       this.halt();
       return SKIPPED;
-    } else r = this.tick(bb, was);
+    } else r = this.logic.tick(this, bb, was);
     if (r === true) {
       if (c.onSuccess !== null) c.onSuccess.run();
       if (c.post !== null) c.post.run();
@@ -286,23 +317,17 @@ export abstract class RuntimeNode extends engine.Node implements RtNode {
     if (!this.running) return;
     this.running = false;
     this.lastStatus = 'IDLE';
-    this.onHalt();
+    this.logic.halt(this);
     const c = this.conditions;
     if (c !== null && c.onHalted !== null) c.onHalted.run();
   }
 
   feedback(): string {
-    return '';
+    return this.logic.feedback(this);
   }
 
   deadline(): number | undefined {
-    let best: number | undefined;
-    const cs = this.children;
-    for (let i = 0; i < cs.length; i++) {
-      const d = cs[i]!.deadline();
-      if (d !== undefined && (best === undefined || d < best)) best = d;
-    }
-    return best;
+    return this.logic.deadline(this);
   }
 }
 

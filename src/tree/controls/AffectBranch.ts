@@ -6,22 +6,22 @@
  */
 import type { RunResult } from 'behaviortree';
 import type { NodeDef } from '../node.ts';
-import { RUNNING, RuntimeNode, SKIPPED } from '../runtime.ts';
+import { NodeLogic, RUNNING, RuntimeNode, SKIPPED } from '../runtime.ts';
 import { ONE_CHILD } from './shared.ts';
 
 /**
- * Runtime node of `AffectBranch`.
+ * Logic of `AffectBranch`.
  *
  * @example
  * ```ts
- * new AffectBranchNode(info, [modulation]).run(bb); // always true
+ * new RuntimeNode(info, [modulation], new AffectBranchLogic()).run(bb); // always true
  * ```
  */
-export class AffectBranchNode extends RuntimeNode {
+export class AffectBranchLogic extends NodeLogic {
   private note = '';
 
-  protected tick(bb: unknown): RunResult {
-    const child = this.children[0]!;
+  tick(n: RuntimeNode, bb: unknown): RunResult {
+    const child = n.children[0]!;
     try {
       const r = child.run(bb);
       if (r === RUNNING) {
@@ -29,7 +29,7 @@ export class AffectBranchNode extends RuntimeNode {
         this.note = 'affect branch left RUNNING: halted';
       } else this.note = r === true ? 'affect branch: SUCCESS' : r === SKIPPED ? 'affect branch: SKIPPED' : 'affect branch: FAILURE (ignored)';
     } catch (err) {
-      this.shared.affectErrors++;
+      n.shared.affectErrors++;
       this.note = `affect branch threw (ignored): ${err instanceof Error ? err.message : String(err)}`;
       try {
         child.halt();
@@ -40,7 +40,7 @@ export class AffectBranchNode extends RuntimeNode {
     return true;
   }
 
-  override feedback(): string {
+  override feedback(n: RuntimeNode): string {
     return this.note;
   }
 }
@@ -61,5 +61,5 @@ export const AFFECT_BRANCH: NodeDef = {
   ports: [],
   children: ONE_CHILD,
   example: 'AffectBranch:\n  child:\n    SlowHandover: { speedScale: 0.6 }',
-  createControl: (c) => new AffectBranchNode(c.info, c.children),
+  createControl: (c) => new RuntimeNode(c.info, c.children, new AffectBranchLogic()),
 };

@@ -1,5 +1,5 @@
 /**
- * `Delay` (BehaviorTree.CPP's DelayNode): RUNNING for `delayMs` after it starts, then
+ * `Delay` (BehaviorTree.CPP's DelayLogic): RUNNING for `delayMs` after it starts, then
  * ticks its child and returns what the child returns; once the child finishes, the next
  * start waits again. Halting cancels the wait. The end of the wait is reported through
  * `nextDeadline()`, so the runner is woken exactly then.
@@ -7,45 +7,43 @@
 import type { RunResult } from 'behaviortree';
 import type { Clock } from '../../core/clock.ts';
 import type { NodeDef } from '../node.ts';
-import { RUNNING, RuntimeNode } from '../runtime.ts';
+import { NodeLogic, RUNNING, RuntimeNode } from '../runtime.ts';
 import { ONE_CHILD } from './shared.ts';
 
 /**
- * Runtime node of `Delay`.
+ * Logic of `Delay`.
  *
  * @example
  * ```ts
- * new DelayNode(info, [say], clock, 500).run(bb); // RUNNING for 500 ms, then the child
+ * new RuntimeNode(info, [say], new DelayLogic(clock, 500)).run(bb); // RUNNING for 500 ms, then the child
  * ```
  */
-export class DelayNode extends RuntimeNode {
+export class DelayLogic extends NodeLogic {
   private until = 0;
   constructor(
-    info: ConstructorParameters<typeof RuntimeNode>[0],
-    children: ConstructorParameters<typeof RuntimeNode>[1],
     private readonly clock: Clock,
     private readonly delayMs: number,
   ) {
-    super(info, children);
+    super();
   }
 
-  protected tick(bb: unknown, wasRunning: boolean): RunResult {
+  tick(n: RuntimeNode, bb: unknown, wasRunning: boolean): RunResult {
     const now = this.clock.now();
     if (!wasRunning) this.until = now + this.delayMs;
     if (now < this.until) return RUNNING;
-    const child = this.children[0]!;
+    const child = n.children[0]!;
     const r = child.run(bb);
     if (r !== RUNNING) child.halt();
     return r;
   }
 
-  override feedback(): string {
-    return this.running && this.clock.now() < this.until ? `waiting until ${new Date(this.until).toISOString()}` : '';
+  override feedback(n: RuntimeNode): string {
+    return n.running && this.clock.now() < this.until ? `waiting until ${new Date(this.until).toISOString()}` : '';
   }
 
-  override deadline(): number | undefined {
-    if (this.running && this.clock.now() < this.until) return this.until;
-    return this.children[0]!.deadline();
+  override deadline(n: RuntimeNode): number | undefined {
+    if (n.running && this.clock.now() < this.until) return this.until;
+    return n.children[0]!.deadline();
   }
 }
 
@@ -65,5 +63,5 @@ export const DELAY: NodeDef = {
   ports: [{ name: 'delayMs', alias: 'delay_msec', type: 'integer', required: true, min: 0, max: 3_600_000, description: 'wait before ticking the child, ms' }],
   children: ONE_CHILD,
   example: 'Delay:\n  delayMs: 500\n  child:\n    Handover: { objectId: cup, target: right_hand }',
-  createControl: (c) => new DelayNode(c.info, c.children, c.clock, Number(c.ports.delayMs)),
+  createControl: (c) => new RuntimeNode(c.info, c.children, new DelayLogic(c.clock, Number(c.ports.delayMs))),
 };

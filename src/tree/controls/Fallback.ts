@@ -5,7 +5,8 @@
  */
 import type { NodeDef } from '../node.ts';
 import { MANY_CHILDREN } from './shared.ts';
-import { SequenceNode } from './Sequence.ts';
+import { RuntimeNode } from '../runtime.ts';
+import { SequenceLogic } from './Sequence.ts';
 
 /**
  * Declaration of `Fallback`.
@@ -23,5 +24,5 @@ export const FALLBACK: NodeDef = {
   ports: [],
   children: MANY_CHILDREN,
   example: 'Fallback:\n  children:\n    - Handover: { objectId: cup, target: right_hand }\n    - Handover: { objectId: cup, target: table }',
-  createControl: (c) => new SequenceNode(c.info, c.children, false),
+  createControl: (c) => new RuntimeNode(c.info, c.children, new SequenceLogic(false)),
 };

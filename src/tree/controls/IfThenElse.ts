@@ -6,22 +6,22 @@
  */
 import type { RunResult } from 'behaviortree';
 import type { NodeDef } from '../node.ts';
-import { RUNNING, RuntimeNode, reachedChild } from '../runtime.ts';
+import { NodeLogic, RUNNING, RuntimeNode, reachedChild } from '../runtime.ts';
 import { haltChildren } from './shared.ts';
 
 /**
- * Runtime node of `IfThenElse`.
+ * Logic of `IfThenElse`.
  *
  * @example
  * ```ts
- * new IfThenElseNode(info, [cond, then, otherwise]).run(bb);
+ * new RuntimeNode(info, [cond, then, otherwise], new IfThenElseLogic()).run(bb);
  * ```
  */
-export class IfThenElseNode extends RuntimeNode {
+export class IfThenElseLogic extends NodeLogic {
   private branch = 0;
 
-  protected tick(bb: unknown): RunResult {
-    const cs = this.children;
+  tick(n: RuntimeNode, bb: unknown): RunResult {
+    const cs = n.children;
     if (this.branch === 0) {
       const c = cs[0]!.run(bb);
       if (c === RUNNING) return RUNNING;
@@ -38,13 +38,13 @@ export class IfThenElseNode extends RuntimeNode {
     return r;
   }
 
-  protected override onHalt(): void {
+  override halt(n: RuntimeNode): void {
     this.branch = 0;
-    haltChildren(this.children);
+    haltChildren(n.children);
   }
 
-  override feedback(): string {
-    return reachedChild(this);
+  override feedback(n: RuntimeNode): string {
+    return reachedChild(n);
   }
 }
 
@@ -64,5 +64,5 @@ export const IF_THEN_ELSE: NodeDef = {
   ports: [],
   children: { min: 2, max: 3 },
   example: 'IfThenElse:\n  children:\n    - ControllerAvailable: {}\n    - Handover: { objectId: cup, target: right_hand }\n    - Wait: { durationMs: 1000 }',
-  createControl: (c) => new IfThenElseNode(c.info, c.children),
+  createControl: (c) => new RuntimeNode(c.info, c.children, new IfThenElseLogic()),
 };

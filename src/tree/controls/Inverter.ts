@@ -5,7 +5,7 @@
  */
 import type { RunResult } from 'behaviortree';
 import type { NodeDef } from '../node.ts';
-import { RuntimeNode } from '../runtime.ts';
+import { NodeLogic, RuntimeNode } from '../runtime.ts';
 import { ONE_CHILD } from './shared.ts';
 
 /**
@@ -14,21 +14,19 @@ import { ONE_CHILD } from './shared.ts';
  *
  * @example
  * ```ts
- * new MapStatusNode(info, [check], false, true).run(bb); // an Inverter
+ * new RuntimeNode(info, [check], new MapStatusLogic(false, true)).run(bb); // an Inverter
  * ```
  */
-export class MapStatusNode extends RuntimeNode {
+export class MapStatusLogic extends NodeLogic {
   constructor(
-    info: ConstructorParameters<typeof RuntimeNode>[0],
-    children: ConstructorParameters<typeof RuntimeNode>[1],
     private readonly onSuccess: boolean,
     private readonly onFailure: boolean,
   ) {
-    super(info, children);
+    super();
   }
 
-  protected tick(bb: unknown): RunResult {
-    const child = this.children[0]!;
+  tick(n: RuntimeNode, bb: unknown): RunResult {
+    const child = n.children[0]!;
     const r = child.run(bb);
     if (r === true) {
       child.halt();
@@ -58,7 +56,7 @@ export const INVERTER: NodeDef = {
   ports: [],
   children: ONE_CHILD,
   example: 'Inverter:\n  child:\n    ControllerAvailable: {}',
-  createControl: (c) => new MapStatusNode(c.info, c.children, false, true),
+  createControl: (c) => new RuntimeNode(c.info, c.children, new MapStatusLogic(false, true)),
 };
 
 /**
@@ -77,7 +75,7 @@ export const FORCE_SUCCESS: NodeDef = {
   ports: [],
   children: ONE_CHILD,
   example: 'ForceSuccess:\n  child:\n    WaitForHumanReady: { timeoutMs: 5000 }',
-  createControl: (c) => new MapStatusNode(c.info, c.children, true, true),
+  createControl: (c) => new RuntimeNode(c.info, c.children, new MapStatusLogic(true, true)),
 };
 
 /**
@@ -96,5 +94,5 @@ export const FORCE_FAILURE: NodeDef = {
   ports: [],
   children: ONE_CHILD,
   example: 'ForceFailure:\n  child:\n    ControllerAvailable: {}',
-  createControl: (c) => new MapStatusNode(c.info, c.children, false, false),
+  createControl: (c) => new RuntimeNode(c.info, c.children, new MapStatusLogic(false, false)),
 };

@@ -4,20 +4,20 @@
  */
 import type { RunResult } from 'behaviortree';
 import type { NodeDef } from '../node.ts';
-import { RUNNING, RuntimeNode } from '../runtime.ts';
+import { NodeLogic, RUNNING, RuntimeNode } from '../runtime.ts';
 import { ONE_CHILD } from './shared.ts';
 
 /**
- * Runtime node of `KeepRunningUntilFailure`.
+ * Logic of `KeepRunningUntilFailure`.
  *
  * @example
  * ```ts
- * new KeepRunningUntilFailureNode(info, [check]).run(bb); // RUNNING while check succeeds
+ * new RuntimeNode(info, [check], new KeepRunningUntilFailureLogic()).run(bb); // RUNNING while check succeeds
  * ```
  */
-export class KeepRunningUntilFailureNode extends RuntimeNode {
-  protected tick(bb: unknown): RunResult {
-    const child = this.children[0]!;
+export class KeepRunningUntilFailureLogic extends NodeLogic {
+  tick(n: RuntimeNode, bb: unknown): RunResult {
+    const child = n.children[0]!;
     const r = child.run(bb);
     if (r === true) {
       child.halt();
@@ -44,5 +44,5 @@ export const KEEP_RUNNING_UNTIL_FAILURE: NodeDef = {
   ports: [],
   children: ONE_CHILD,
   example: 'KeepRunningUntilFailure:\n  child:\n    ControllerAvailable: {}',
-  createControl: (c) => new KeepRunningUntilFailureNode(c.info, c.children),
+  createControl: (c) => new RuntimeNode(c.info, c.children, new KeepRunningUntilFailureLogic()),
 };

@@ -1,5 +1,5 @@
 /**
- * `Parallel` (BehaviorTree.CPP's ParallelNode): ticks every child that has not finished
+ * `Parallel` (BehaviorTree.CPP's ParallelLogic): ticks every child that has not finished
  * yet, every tick (single-threaded: "parallel" means concurrently RUNNING). It succeeds
  * once `successCount` children succeeded and fails once `failureCount` failed, or as
  * soon as success has become impossible; then it halts the children still running.
@@ -8,7 +8,7 @@
  */
 import type { RunResult } from 'behaviortree';
 import type { NodeDef } from '../node.ts';
-import { RUNNING, RuntimeNode, SKIPPED } from '../runtime.ts';
+import { NodeLogic, RUNNING, RuntimeNode, SKIPPED } from '../runtime.ts';
 import { MANY_CHILDREN, haltChildren } from './shared.ts';
 
 /**
@@ -30,10 +30,10 @@ export function resolveThreshold(t: number, children: number): number {
  *
  * @example
  * ```ts
- * new ParallelNode(info, [a, b, c], -1, 1).run(bb); // SUCCESS when all three succeed
+ * new RuntimeNode(info, [a, b, c], new ParallelLogic(3, -1, 1)).run(bb); // SUCCESS when all three succeed
  * ```
  */
-export class ParallelNode extends RuntimeNode {
+export class ParallelLogic extends NodeLogic {
   /** 0 = not finished, 1 = succeeded, 2 = failed (per child, reset when the node finishes). */
   private readonly done: Uint8Array;
   private successes = 0;
@@ -42,16 +42,16 @@ export class ParallelNode extends RuntimeNode {
   private readonly failureLimit: number;
   private readonly skipCountsAsSuccess: boolean;
 
-  constructor(info: ConstructorParameters<typeof RuntimeNode>[0], children: ConstructorParameters<typeof RuntimeNode>[1], successCount: number, failureCount: number) {
-    super(info, children);
-    this.done = new Uint8Array(children.length);
-    this.successNeeded = resolveThreshold(successCount, children.length);
-    this.failureLimit = resolveThreshold(failureCount, children.length);
+  constructor(children: number, successCount: number, failureCount: number) {
+    super();
+    this.done = new Uint8Array(children);
+    this.successNeeded = resolveThreshold(successCount, children);
+    this.failureLimit = resolveThreshold(failureCount, children);
     this.skipCountsAsSuccess = successCount < 0;
   }
 
-  protected tick(bb: unknown): RunResult {
-    const cs = this.children;
+  tick(node: RuntimeNode, bb: unknown): RunResult {
+    const cs = node.children;
     const n = cs.length;
     const done = this.done;
     let skipped = 0;
@@ -67,15 +67,15 @@ export class ParallelNode extends RuntimeNode {
           this.failures++;
         }
       }
-      if (this.successes >= this.successNeeded || (this.skipCountsAsSuccess && this.successes + skipped >= this.successNeeded)) return this.finish(true);
-      if (n - this.failures < this.successNeeded || this.failures === this.failureLimit) return this.finish(false);
+      if (this.successes >= this.successNeeded || (this.skipCountsAsSuccess && this.successes + skipped >= this.successNeeded)) return this.finish(node, true);
+      if (n - this.failures < this.successNeeded || this.failures === this.failureLimit) return this.finish(node, false);
     }
     return skipped === n ? SKIPPED : RUNNING;
   }
 
-  private finish(r: boolean): boolean {
+  private finish(node: RuntimeNode, r: boolean): boolean {
     this.clear();
-    haltChildren(this.children);
+    haltChildren(node.children);
     return r;
   }
 
@@ -85,9 +85,9 @@ export class ParallelNode extends RuntimeNode {
     this.failures = 0;
   }
 
-  protected override onHalt(): void {
+  override halt(n: RuntimeNode): void {
     this.clear();
-    haltChildren(this.children);
+    haltChildren(n.children);
   }
 
   override feedback(): string {
@@ -124,5 +124,5 @@ export const PARALLEL: NodeDef = {
     return undefined;
   },
   example: 'Parallel:\n  successCount: -1\n  failureCount: 1\n  children:\n    - Handover: { objectId: cup, target: right_hand }\n    - Wait: { durationMs: 500 }',
-  createControl: (c) => new ParallelNode(c.info, c.children, Number(c.ports.successCount), Number(c.ports.failureCount)),
+  createControl: (c) => new RuntimeNode(c.info, c.children, new ParallelLogic(c.children.length, Number(c.ports.successCount), Number(c.ports.failureCount))),
 };

@@ -1,11 +1,11 @@
 /**
- * `ParallelAll` (BehaviorTree.CPP's ParallelAllNode): ticks every unfinished child every
+ * `ParallelAll` (BehaviorTree.CPP's ParallelAllLogic): ticks every unfinished child every
  * tick until all of them have finished, then fails if at least `maxFailures` of them
  * failed (negative counts from the number of children), else succeeds.
  */
 import type { RunResult } from 'behaviortree';
 import type { NodeDef } from '../node.ts';
-import { RUNNING, RuntimeNode, SKIPPED } from '../runtime.ts';
+import { NodeLogic, RUNNING, RuntimeNode, SKIPPED } from '../runtime.ts';
 import { resolveThreshold } from './Parallel.ts';
 import { MANY_CHILDREN, haltChildren } from './shared.ts';
 
@@ -14,23 +14,23 @@ import { MANY_CHILDREN, haltChildren } from './shared.ts';
  *
  * @example
  * ```ts
- * new ParallelAllNode(info, [a, b], 1).run(bb);
+ * new RuntimeNode(info, [a, b], new ParallelAllLogic(2, 1)).run(bb);
  * ```
  */
-export class ParallelAllNode extends RuntimeNode {
+export class ParallelAllLogic extends NodeLogic {
   private readonly done: Uint8Array;
   private finished = 0;
   private failures = 0;
   private readonly failureThreshold: number;
 
-  constructor(info: ConstructorParameters<typeof RuntimeNode>[0], children: ConstructorParameters<typeof RuntimeNode>[1], maxFailures: number) {
-    super(info, children);
-    this.done = new Uint8Array(children.length);
-    this.failureThreshold = resolveThreshold(maxFailures, children.length);
+  constructor(children: number, maxFailures: number) {
+    super();
+    this.done = new Uint8Array(children);
+    this.failureThreshold = resolveThreshold(maxFailures, children);
   }
 
-  protected tick(bb: unknown): RunResult {
-    const cs = this.children;
+  tick(node: RuntimeNode, bb: unknown): RunResult {
+    const cs = node.children;
     const n = cs.length;
     const done = this.done;
     let skipped = 0;
@@ -58,13 +58,13 @@ export class ParallelAllNode extends RuntimeNode {
     this.failures = 0;
   }
 
-  protected override onHalt(): void {
+  override halt(n: RuntimeNode): void {
     this.clear();
-    haltChildren(this.children);
+    haltChildren(n.children);
   }
 
-  override feedback(): string {
-    return `${this.finished}/${this.children.length} finished, ${this.failures} failed (fails at ${this.failureThreshold})`;
+  override feedback(n: RuntimeNode): string {
+    return `${this.finished}/${n.children.length} finished, ${this.failures} failed (fails at ${this.failureThreshold})`;
   }
 }
 
@@ -89,5 +89,5 @@ export const PARALLEL_ALL: NodeDef = {
     return f > n ? { message: `maxFailures ${String(ports.maxFailures)} needs ${f} failures but ParallelAll has ${n} children: it can never fail`, hint: 'lower maxFailures or use -1 (all children)' } : undefined;
   },
   example: 'ParallelAll:\n  maxFailures: 1\n  children:\n    - Handover: { objectId: cup, target: right_hand }\n    - Wait: { durationMs: 500 }',
-  createControl: (c) => new ParallelAllNode(c.info, c.children, Number(c.ports.maxFailures)),
+  createControl: (c) => new RuntimeNode(c.info, c.children, new ParallelAllLogic(c.children.length, Number(c.ports.maxFailures))),
 };

@@ -1,45 +1,43 @@
 /**
- * `Precondition` (BehaviorTree.CPP's PreconditionNode): evaluates the script `if` when
+ * `Precondition` (BehaviorTree.CPP's PreconditionLogic): evaluates the script `if` when
  * it starts; when true it ticks its child until the child finishes (the condition is
  * not re-checked while the child runs), when false it returns `else` (default FAILURE)
  * without ticking the child.
  */
 import type { RunResult } from 'behaviortree';
 import type { NodeDef } from '../node.ts';
-import { RUNNING, RuntimeNode, SKIPPED } from '../runtime.ts';
+import { NodeLogic, RUNNING, RuntimeNode, SKIPPED } from '../runtime.ts';
 import type { CompiledScript } from '../script/index.ts';
 import { ONE_CHILD } from './shared.ts';
 
 const STATUS: Record<string, RunResult> = { SUCCESS: true, FAILURE: false, RUNNING, SKIPPED };
 
 /**
- * Runtime node of `Precondition`.
+ * Logic of `Precondition`.
  *
  * @example
  * ```ts
- * new PreconditionNode(info, [handover], compiledIf, false).run(bb);
+ * new RuntimeNode(info, [handover], new PreconditionLogic(compiledIf, false)).run(bb);
  * ```
  */
-export class PreconditionNode extends RuntimeNode {
+export class PreconditionLogic extends NodeLogic {
   private childRunning = false;
   private refused = false;
   constructor(
-    info: ConstructorParameters<typeof RuntimeNode>[0],
-    children: ConstructorParameters<typeof RuntimeNode>[1],
     private readonly condition: CompiledScript,
     private readonly otherwise: RunResult,
   ) {
-    super(info, children);
+    super();
   }
 
-  protected tick(bb: unknown): RunResult {
+  tick(n: RuntimeNode, bb: unknown): RunResult {
     if (!this.childRunning && !this.condition.test()) {
       this.refused = true;
       return this.otherwise;
     }
     this.refused = false;
     this.childRunning = true;
-    const child = this.children[0]!;
+    const child = n.children[0]!;
     const r = child.run(bb);
     if (r !== RUNNING) {
       child.halt();
@@ -48,12 +46,12 @@ export class PreconditionNode extends RuntimeNode {
     return r;
   }
 
-  protected override onHalt(): void {
+  override halt(n: RuntimeNode): void {
     this.childRunning = false;
-    this.children[0]!.halt();
+    n.children[0]!.halt();
   }
 
-  override feedback(): string {
+  override feedback(n: RuntimeNode): string {
     return this.refused ? `\`${this.condition.source}\` is not true: returned else` : '';
   }
 }
@@ -77,5 +75,5 @@ export const PRECONDITION: NodeDef = {
   ],
   children: ONE_CHILD,
   example: "Precondition:\n  if: '{human/ready} == true'\n  else: FAILURE\n  child:\n    Handover: { objectId: cup, target: right_hand }",
-  createControl: (c) => new PreconditionNode(c.info, c.children, c.scripts.if!, STATUS[String(c.ports.else)]!),
+  createControl: (c) => new RuntimeNode(c.info, c.children, new PreconditionLogic(c.scripts.if!, STATUS[String(c.ports.else)]!)),
 };

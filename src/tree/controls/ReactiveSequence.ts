@@ -7,29 +7,27 @@
  */
 import type { RunResult } from 'behaviortree';
 import type { NodeDef } from '../node.ts';
-import { RUNNING, RuntimeNode, SKIPPED, reachedChild } from '../runtime.ts';
+import { NodeLogic, RUNNING, RuntimeNode, SKIPPED, reachedChild } from '../runtime.ts';
 import { MANY_CHILDREN, haltChildren } from './shared.ts';
 
 /**
- * Runtime node of `ReactiveSequence` (`sequence = true`) and `ReactiveFallback`.
+ * Logic of `ReactiveSequence` (`sequence = true`) and `ReactiveFallback`.
  *
  * @example
  * ```ts
- * const rs = new ReactiveNode(info, [condition, handover], true);
+ * const rs = new RuntimeNode(info, [condition, handover], new ReactiveLogic(true));
  * rs.run(bb); // condition fails → handover (if RUNNING) is halted
  * ```
  */
-export class ReactiveNode extends RuntimeNode {
+export class ReactiveLogic extends NodeLogic {
   constructor(
-    info: ConstructorParameters<typeof RuntimeNode>[0],
-    children: ConstructorParameters<typeof RuntimeNode>[1],
     private readonly sequence: boolean,
   ) {
-    super(info, children);
+    super();
   }
 
-  protected tick(bb: unknown): RunResult {
-    const cs = this.children;
+  tick(node: RuntimeNode, bb: unknown): RunResult {
+    const cs = node.children;
     const n = cs.length;
     const seq = this.sequence;
     let allSkipped = true;
@@ -50,8 +48,8 @@ export class ReactiveNode extends RuntimeNode {
     return allSkipped ? SKIPPED : seq;
   }
 
-  override feedback(): string {
-    return reachedChild(this);
+  override feedback(n: RuntimeNode): string {
+    return reachedChild(n);
   }
 }
 
@@ -71,7 +69,7 @@ export const REACTIVE_SEQUENCE: NodeDef = {
   ports: [],
   children: MANY_CHILDREN,
   example: 'ReactiveSequence:\n  children:\n    - ControllerAvailable: {}\n    - Handover: { objectId: cup, target: right_hand }',
-  createControl: (c) => new ReactiveNode(c.info, c.children, true),
+  createControl: (c) => new RuntimeNode(c.info, c.children, new ReactiveLogic(true)),
 };
 
 /**
@@ -90,5 +88,5 @@ export const REACTIVE_FALLBACK: NodeDef = {
   ports: [],
   children: MANY_CHILDREN,
   example: 'ReactiveFallback:\n  children:\n    - Inverter: { child: ControllerAvailable }\n    - Handover: { objectId: cup, target: right_hand }',
-  createControl: (c) => new ReactiveNode(c.info, c.children, false),
+  createControl: (c) => new RuntimeNode(c.info, c.children, new ReactiveLogic(false)),
 };

@@ -4,7 +4,8 @@
  * RetryUntilSuccessful, a cycle that finished in the tick it started yields to the next tick.
  */
 import type { NodeDef } from '../node.ts';
-import { LoopNode } from './Retry.ts';
+import { RuntimeNode } from '../runtime.ts';
+import { LoopLogic } from './Retry.ts';
 import { ONE_CHILD } from './shared.ts';
 
 /**
@@ -24,5 +25,5 @@ export const REPEAT: NodeDef = {
   children: ONE_CHILD,
   check: (ports) => (ports.numCycles === 0 ? { message: 'numCycles 0 would succeed without running the child', hint: 'use 1 or more cycles, or -1 to repeat forever' } : undefined),
   example: 'Repeat:\n  numCycles: 3\n  child:\n    Handover: { objectId: cup, target: right_hand }',
-  createControl: (c) => new LoopNode(c.info, c.children, Number(c.ports.numCycles), false),
+  createControl: (c) => new RuntimeNode(c.info, c.children, new LoopLogic(Number(c.ports.numCycles), false)),
 };

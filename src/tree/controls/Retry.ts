@@ -8,33 +8,31 @@
  */
 import type { RunResult } from 'behaviortree';
 import type { NodeDef } from '../node.ts';
-import { RUNNING, RuntimeNode, SKIPPED } from '../runtime.ts';
+import { NodeLogic, RUNNING, RuntimeNode, SKIPPED } from '../runtime.ts';
 import { ONE_CHILD } from './shared.ts';
 
 /**
- * Runtime node of `RetryUntilSuccessful` (`retry = true`) and `Repeat` (`retry = false`):
+ * Logic of `RetryUntilSuccessful` (`retry = true`) and `Repeat` (`retry = false`):
  * the same loop, one repeating on failure, the other on success.
  *
  * @example
  * ```ts
- * new LoopNode(info, [handover], 3, true).run(bb);
+ * new RuntimeNode(info, [handover], new LoopLogic(3, true)).run(bb);
  * ```
  */
-export class LoopNode extends RuntimeNode {
+export class LoopLogic extends NodeLogic {
   private count = 0;
   /** Attempts (cycles) started in the current or last run, for feedback. */
   private started = 0;
   constructor(
-    info: ConstructorParameters<typeof RuntimeNode>[0],
-    children: ConstructorParameters<typeof RuntimeNode>[1],
     private readonly limit: number,
     private readonly retry: boolean,
   ) {
-    super(info, children);
+    super();
   }
 
-  protected tick(bb: unknown): RunResult {
-    const child = this.children[0]!;
+  tick(n: RuntimeNode, bb: unknown): RunResult {
+    const child = n.children[0]!;
     const limit = this.limit;
     // `again`: the result that loops (FAILURE for retry, SUCCESS for repeat)
     const again = !this.retry;
@@ -56,12 +54,12 @@ export class LoopNode extends RuntimeNode {
     return again;
   }
 
-  protected override onHalt(): void {
+  override halt(n: RuntimeNode): void {
     this.count = 0;
-    this.children[0]!.halt();
+    n.children[0]!.halt();
   }
 
-  override feedback(): string {
+  override feedback(n: RuntimeNode): string {
     const lim = this.limit === -1 ? '∞' : String(this.limit);
     return this.retry ? `attempt ${this.started}/${lim}` : `cycle ${this.started}/${lim}`;
   }
@@ -85,5 +83,5 @@ export const RETRY: NodeDef = {
   children: ONE_CHILD,
   check: (ports) => (ports.numAttempts === 0 ? { message: 'numAttempts 0 would never run the child', hint: 'use 1 or more attempts, or -1 for no limit' } : undefined),
   example: 'RetryUntilSuccessful:\n  numAttempts: 3\n  child:\n    Handover: { objectId: cup, target: right_hand }',
-  createControl: (c) => new LoopNode(c.info, c.children, Number(c.ports.numAttempts), true),
+  createControl: (c) => new RuntimeNode(c.info, c.children, new LoopLogic(Number(c.ports.numAttempts), true)),
 };

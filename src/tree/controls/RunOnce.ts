@@ -1,35 +1,33 @@
 /**
- * `RunOnce` (BehaviorTree.CPP's RunOnceNode): ticks its child until it finishes once;
+ * `RunOnce` (BehaviorTree.CPP's RunOnceLogic): ticks its child until it finishes once;
  * afterwards it is SKIPPED (`thenSkip: true`, the default) or returns the child's final
  * status again without ticking it (`thenSkip: false`). A new tree (a rebuild) runs it again.
  */
 import type { RunResult } from 'behaviortree';
 import type { NodeDef } from '../node.ts';
-import { RuntimeNode, SKIPPED } from '../runtime.ts';
+import { NodeLogic, RuntimeNode, SKIPPED } from '../runtime.ts';
 import { ONE_CHILD } from './shared.ts';
 
 /**
- * Runtime node of `RunOnce`.
+ * Logic of `RunOnce`.
  *
  * @example
  * ```ts
- * new RunOnceNode(info, [greet], true).run(bb);
+ * new RuntimeNode(info, [greet], new RunOnceLogic(true)).run(bb);
  * ```
  */
-export class RunOnceNode extends RuntimeNode {
+export class RunOnceLogic extends NodeLogic {
   private done = false;
   private result = false;
   constructor(
-    info: ConstructorParameters<typeof RuntimeNode>[0],
-    children: ConstructorParameters<typeof RuntimeNode>[1],
     private readonly thenSkip: boolean,
   ) {
-    super(info, children);
+    super();
   }
 
-  protected tick(bb: unknown): RunResult {
+  tick(n: RuntimeNode, bb: unknown): RunResult {
     if (this.done) return this.thenSkip ? SKIPPED : this.result;
-    const child = this.children[0]!;
+    const child = n.children[0]!;
     const r = child.run(bb);
     if (r === true || r === false) {
       this.done = true;
@@ -39,7 +37,7 @@ export class RunOnceNode extends RuntimeNode {
     return r;
   }
 
-  override feedback(): string {
+  override feedback(n: RuntimeNode): string {
     return this.done ? `ran once (${this.result ? 'SUCCESS' : 'FAILURE'})` : 'not run yet';
   }
 }
@@ -60,5 +58,5 @@ export const RUN_ONCE: NodeDef = {
   ports: [{ name: 'thenSkip', alias: 'then_skip', type: 'boolean', default: true, description: 'after the first run: true = SKIPPED, false = repeat the child’s final status' }],
   children: ONE_CHILD,
   example: 'RunOnce:\n  child:\n    Wait: { durationMs: 200 }',
-  createControl: (c) => new RunOnceNode(c.info, c.children, c.ports.thenSkip === true),
+  createControl: (c) => new RuntimeNode(c.info, c.children, new RunOnceLogic(c.ports.thenSkip === true)),
 };

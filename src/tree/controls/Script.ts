@@ -5,33 +5,32 @@
  */
 import type { RunResult } from 'behaviortree';
 import type { NodeDef } from '../node.ts';
-import { RuntimeNode } from '../runtime.ts';
+import { NodeLogic, RuntimeNode } from '../runtime.ts';
 import type { CompiledScript } from '../script/index.ts';
 
 /**
- * Runtime node of `Script` (`asCondition = false`) and `ScriptCondition`.
+ * Logic of `Script` (`asCondition = false`) and `ScriptCondition`.
  *
  * @example
  * ```ts
- * new ScriptNode(info, compiled, false).run(bb); // true after running the script
+ * new RuntimeNode(info, [], new ScriptLogic(compiled, false)).run(bb); // true after running the script
  * ```
  */
-export class ScriptNode extends RuntimeNode {
+export class ScriptLogic extends NodeLogic {
   constructor(
-    info: ConstructorParameters<typeof RuntimeNode>[0],
     private readonly script: CompiledScript,
     private readonly asCondition: boolean,
   ) {
-    super(info, []);
+    super();
   }
 
-  protected tick(): RunResult {
+  tick(): RunResult {
     if (this.asCondition) return this.script.test();
     this.script.run();
     return true;
   }
 
-  override feedback(): string {
+  override feedback(n: RuntimeNode): string {
     return `\`${this.script.source}\``;
   }
 }
@@ -52,7 +51,7 @@ export const SCRIPT: NodeDef = {
   ports: [{ name: 'code', type: 'script', required: true, description: 'statements separated by `;`' }],
   children: { min: 0, max: 0 },
   example: "Script: { code: 'attempts := 0; mode := \"careful\"' }",
-  createControl: (c) => new ScriptNode(c.info, c.scripts.code!, false),
+  createControl: (c) => new RuntimeNode(c.info, c.children, new ScriptLogic(c.scripts.code!, false)),
 };
 
 /**
@@ -71,5 +70,5 @@ export const SCRIPT_CONDITION: NodeDef = {
   ports: [{ name: 'code', type: 'script', required: true, description: 'a condition, e.g. `attempts < 3`' }],
   children: { min: 0, max: 0 },
   example: "ScriptCondition: { code: 'attempts < 3' }",
-  createControl: (c) => new ScriptNode(c.info, c.scripts.code!, true),
+  createControl: (c) => new RuntimeNode(c.info, c.children, new ScriptLogic(c.scripts.code!, true)),
 };

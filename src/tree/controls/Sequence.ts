@@ -6,35 +6,31 @@
  */
 import type { RunResult } from 'behaviortree';
 import type { NodeDef } from '../node.ts';
-import { RUNNING, RuntimeNode, SKIPPED, reachedChild } from '../runtime.ts';
+import { NodeLogic, RUNNING, RuntimeNode, SKIPPED, reachedChild } from '../runtime.ts';
 import { MANY_CHILDREN, haltChildren } from './shared.ts';
 
 /**
- * Runtime node of `Sequence` (`sequence = true`) and `Fallback` (`sequence = false`):
- * the same loop with SUCCESS and FAILURE swapped.
+ * Logic of `Sequence` (`sequence = true`) and `Fallback` (`sequence = false`): the same
+ * loop with SUCCESS and FAILURE swapped.
  *
  * @example
  * ```ts
- * new SequenceNode(info, [check, act], true).run(bb); // RUNNING while act runs
+ * new RuntimeNode(info, [check, act], new SequenceLogic(true)).run(bb); // RUNNING while act runs
  * ```
  */
-export class SequenceNode extends RuntimeNode {
+export class SequenceLogic extends NodeLogic {
   private current = 0;
   private skipped = 0;
-  constructor(
-    info: ConstructorParameters<typeof RuntimeNode>[0],
-    children: ConstructorParameters<typeof RuntimeNode>[1],
-    private readonly sequence: boolean,
-  ) {
-    super(info, children);
+  constructor(private readonly sequence: boolean) {
+    super();
   }
 
-  protected tick(bb: unknown, wasRunning: boolean): RunResult {
-    const cs = this.children;
-    const n = cs.length;
+  tick(n: RuntimeNode, bb: unknown, wasRunning: boolean): RunResult {
+    const cs = n.children;
+    const count = cs.length;
     const seq = this.sequence;
     if (!wasRunning) this.skipped = 0;
-    while (this.current < n) {
+    while (this.current < count) {
       const r = cs[this.current]!.run(bb);
       if (r === RUNNING) return RUNNING;
       if (r === SKIPPED) {
@@ -48,21 +44,21 @@ export class SequenceNode extends RuntimeNode {
         return r;
       }
     }
-    const allSkipped = this.skipped === n;
+    const allSkipped = this.skipped === count;
     haltChildren(cs);
     this.current = 0;
     this.skipped = 0;
     return allSkipped ? SKIPPED : seq;
   }
 
-  protected override onHalt(): void {
+  override halt(n: RuntimeNode): void {
     this.current = 0;
     this.skipped = 0;
-    haltChildren(this.children);
+    haltChildren(n.children);
   }
 
-  override feedback(): string {
-    return reachedChild(this);
+  override feedback(n: RuntimeNode): string {
+    return reachedChild(n);
   }
 }
 
@@ -82,5 +78,5 @@ export const SEQUENCE: NodeDef = {
   ports: [],
   children: MANY_CHILDREN,
   example: 'Sequence:\n  children:\n    - WaitForHumanReady: {}\n    - Handover: { objectId: cup, target: right_hand }',
-  createControl: (c) => new SequenceNode(c.info, c.children, true),
+  createControl: (c) => new RuntimeNode(c.info, c.children, new SequenceLogic(true)),
 };

@@ -6,26 +6,26 @@
  */
 import type { RunResult } from 'behaviortree';
 import type { NodeDef } from '../node.ts';
-import { RUNNING, RuntimeNode, SKIPPED, reachedChild } from '../runtime.ts';
+import { NodeLogic, RUNNING, RuntimeNode, SKIPPED, reachedChild } from '../runtime.ts';
 import { MANY_CHILDREN, haltChildren } from './shared.ts';
 
 /**
- * Runtime node of `SequenceWithMemory`.
+ * Logic of `SequenceWithMemory`.
  *
  * @example
  * ```ts
- * new SequenceWithMemoryNode(info, [a, b]).run(bb);
+ * new RuntimeNode(info, [a, b], new SequenceWithMemoryLogic()).run(bb);
  * ```
  */
-export class SequenceWithMemoryNode extends RuntimeNode {
+export class SequenceWithMemoryLogic extends NodeLogic {
   private current = 0;
   private skipped = 0;
 
-  protected tick(bb: unknown, wasRunning: boolean): RunResult {
-    const cs = this.children;
-    const n = cs.length;
+  tick(n: RuntimeNode, bb: unknown, wasRunning: boolean): RunResult {
+    const cs = n.children;
+    const count = cs.length;
     if (!wasRunning) this.skipped = 0;
-    while (this.current < n) {
+    while (this.current < count) {
       const r = cs[this.current]!.run(bb);
       if (r === RUNNING) return RUNNING;
       if (r === false) {
@@ -35,15 +35,15 @@ export class SequenceWithMemoryNode extends RuntimeNode {
       if (r === SKIPPED) this.skipped++;
       this.current++;
     }
-    const allSkipped = this.skipped === n;
+    const allSkipped = this.skipped === count;
     haltChildren(cs);
     this.current = 0;
     this.skipped = 0;
     return allSkipped ? SKIPPED : true;
   }
 
-  override feedback(): string {
-    return `${reachedChild(this)}; resumes at child ${this.current + 1}`;
+  override feedback(n: RuntimeNode): string {
+    return `${reachedChild(n)}; resumes at child ${this.current + 1}`;
   }
 }
 
@@ -63,5 +63,5 @@ export const SEQUENCE_WITH_MEMORY: NodeDef = {
   ports: [],
   children: MANY_CHILDREN,
   example: 'SequenceWithMemory:\n  children:\n    - Handover: { objectId: cup, target: right_hand }\n    - Handover: { objectId: plate, target: right_hand }',
-  createControl: (c) => new SequenceWithMemoryNode(c.info, c.children),
+  createControl: (c) => new RuntimeNode(c.info, c.children, new SequenceWithMemoryLogic()),
 };

@@ -8,19 +8,19 @@
  */
 import type { RunResult } from 'behaviortree';
 import type { NodeDef } from '../node.ts';
-import { RuntimeNode } from '../runtime.ts';
+import { NodeLogic, RuntimeNode } from '../runtime.ts';
 
 /**
- * Runtime node of `Subtree`.
+ * Logic of `Subtree`.
  *
  * @example
  * ```ts
- * new SubtreeNode(info, [root]).run(bb);
+ * new RuntimeNode(info, [root], new SubtreeLogic()).run(bb);
  * ```
  */
-export class SubtreeNode extends RuntimeNode {
-  protected tick(bb: unknown): RunResult {
-    return this.children[0]!.run(bb);
+export class SubtreeLogic extends NodeLogic {
+  tick(n: RuntimeNode, bb: unknown): RunResult {
+    return n.children[0]!.run(bb);
   }
 }
 
@@ -42,5 +42,5 @@ export const SUBTREE: NodeDef = {
   ports: [{ name: 'tree', alias: 'ID', type: 'string', required: true, description: 'name of the tree under `trees:`' }],
   children: { min: 0, max: 0 },
   example: "Subtree:\n  tree: AffectModulation\n  frustrated: '{upset}'",
-  createControl: (c) => new SubtreeNode(c.info, c.children),
+  createControl: (c) => new RuntimeNode(c.info, c.children, new SubtreeLogic()),
 };

@@ -1,5 +1,5 @@
 /**
- * `Switch2` … `Switch6` (BehaviorTree.CPP's SwitchNode<N>): reads the blackboard key in
+ * `Switch2` … `Switch6` (BehaviorTree.CPP's SwitchLogic<N>): reads the blackboard key in
  * `variable` every tick and runs the child of the first `caseK` it equals, or the last
  * child (default) when none does or the key is unknown (missing or stale). Values are
  * equal when their text is equal or both are the same number (`5` equals `5.0`; `5abc`
@@ -9,7 +9,7 @@ import type { RunResult } from 'behaviortree';
 import type { BlackboardAccess } from '../../core/blackboard.ts';
 import type { NodeDef } from '../node.ts';
 import type { PortSpec } from '../ports.ts';
-import { RUNNING, RuntimeNode, SKIPPED } from '../runtime.ts';
+import { NodeLogic, RUNNING, RuntimeNode, SKIPPED } from '../runtime.ts';
 import { haltChildren } from './shared.ts';
 
 const NUMERIC = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
@@ -29,24 +29,22 @@ export function strictNumber(text: string): number {
 }
 
 /**
- * Runtime node of `Switch2` … `Switch6`.
+ * Logic of `Switch2` … `Switch6`.
  *
  * @example
  * ```ts
- * new SwitchNode(info, children, io, 'mode', ['1', '42']).run(bb);
+ * new RuntimeNode(info, children, new SwitchLogic(io, 'mode', ['1', '42'])).run(bb);
  * ```
  */
-export class SwitchNode extends RuntimeNode {
+export class SwitchLogic extends NodeLogic {
   private runningChild = -1;
   private readonly caseNums: number[];
   constructor(
-    info: ConstructorParameters<typeof RuntimeNode>[0],
-    children: ConstructorParameters<typeof RuntimeNode>[1],
     private readonly io: BlackboardAccess,
     private readonly key: string,
     private readonly cases: readonly string[],
   ) {
-    super(info, children);
+    super();
     this.caseNums = cases.map(strictNumber);
   }
 
@@ -76,10 +74,10 @@ export class SwitchNode extends RuntimeNode {
     return n;
   }
 
-  protected tick(bb: unknown): RunResult {
+  tick(n: RuntimeNode, bb: unknown): RunResult {
     const m = this.match();
-    if (this.runningChild !== -1 && this.runningChild !== m) this.children[this.runningChild]!.halt();
-    const r = this.children[m]!.run(bb);
+    if (this.runningChild !== -1 && this.runningChild !== m) n.children[this.runningChild]!.halt();
+    const r = n.children[m]!.run(bb);
     if (r === SKIPPED) {
       this.runningChild = -1;
       return SKIPPED;
@@ -88,18 +86,18 @@ export class SwitchNode extends RuntimeNode {
       this.runningChild = m;
       return RUNNING;
     }
-    haltChildren(this.children);
+    haltChildren(n.children);
     this.runningChild = -1;
     return r;
   }
 
-  protected override onHalt(): void {
+  override halt(n: RuntimeNode): void {
     this.runningChild = -1;
-    haltChildren(this.children);
+    haltChildren(n.children);
   }
 
-  override feedback(): string {
-    const i = this.children.findIndex((c) => c.lastTick === this.lastTick);
+  override feedback(n: RuntimeNode): string {
+    const i = n.children.findIndex((c) => c.lastTick === n.lastTick);
     return i < 0 ? 'not ticked yet' : i === this.cases.length ? 'default branch' : `case ${i + 1} (${this.cases[i]})`;
   }
 }
@@ -119,7 +117,7 @@ function switchDef(n: number): NodeDef {
     example: `Switch${n}:\n  variable: '{mode}'\n${cases}\n  children:\n${kids}\n    - Wait: { durationMs: 10 }`,
     createControl: (c) => {
       const key = String(c.ports.variable);
-      return new SwitchNode(c.info, c.children, c.access({ reads: [key] }), key, Array.from({ length: n }, (_, i) => String(c.ports[`case${i + 1}`])));
+      return new RuntimeNode(c.info, c.children, new SwitchLogic(c.access({ reads: [key] }), key, Array.from({ length: n }, (_, i) => String(c.ports[`case${i + 1}`]))));
     },
   };
 }

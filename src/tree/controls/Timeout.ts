@@ -1,5 +1,5 @@
 /**
- * `Timeout` (BehaviorTree.CPP's TimeoutNode): fails when its child is still RUNNING
+ * `Timeout` (BehaviorTree.CPP's TimeoutLogic): fails when its child is still RUNNING
  * `timeoutMs` after it started, halting the child (its controller action is cancelled).
  * The deadline is reported through `nextDeadline()`, so the planner's ticker wakes the
  * tree at that moment instead of waiting for the next regular tick.
@@ -7,32 +7,30 @@
 import type { RunResult } from 'behaviortree';
 import type { Clock } from '../../core/clock.ts';
 import type { NodeDef } from '../node.ts';
-import { RUNNING, RuntimeNode } from '../runtime.ts';
+import { NodeLogic, RUNNING, RuntimeNode } from '../runtime.ts';
 import { ONE_CHILD } from './shared.ts';
 
 /**
- * Runtime node of `Timeout`.
+ * Logic of `Timeout`.
  *
  * @example
  * ```ts
- * new TimeoutNode(info, [handover], clock, 20_000).run(bb);
+ * new RuntimeNode(info, [handover], new TimeoutLogic(clock, 20_000)).run(bb);
  * ```
  */
-export class TimeoutNode extends RuntimeNode {
+export class TimeoutLogic extends NodeLogic {
   private startedAt = 0;
   private timedOut = false;
   constructor(
-    info: ConstructorParameters<typeof RuntimeNode>[0],
-    children: ConstructorParameters<typeof RuntimeNode>[1],
     private readonly clock: Clock,
     private readonly limitMs: number,
   ) {
-    super(info, children);
+    super();
   }
 
-  protected tick(bb: unknown, wasRunning: boolean): RunResult {
+  tick(n: RuntimeNode, bb: unknown, wasRunning: boolean): RunResult {
     const now = this.clock.now();
-    const child = this.children[0]!;
+    const child = n.children[0]!;
     if (!wasRunning) {
       this.startedAt = now;
       this.timedOut = false;
@@ -47,13 +45,13 @@ export class TimeoutNode extends RuntimeNode {
     return r;
   }
 
-  override feedback(): string {
+  override feedback(n: RuntimeNode): string {
     return this.timedOut ? `timed out after ${this.limitMs} ms` : '';
   }
 
-  override deadline(): number | undefined {
-    const d = this.children[0]!.deadline();
-    if (!this.running) return d;
+  override deadline(n: RuntimeNode): number | undefined {
+    const d = n.children[0]!.deadline();
+    if (!n.running) return d;
     const t = this.startedAt + this.limitMs;
     return d === undefined || t < d ? t : d;
   }
@@ -75,5 +73,5 @@ export const TIMEOUT: NodeDef = {
   ports: [{ name: 'timeoutMs', alias: 'msec', type: 'integer', required: true, min: 1, max: 3_600_000, description: 'time limit in ms' }],
   children: ONE_CHILD,
   example: 'Timeout:\n  timeoutMs: 20000\n  child:\n    WaitForHumanReady: {}',
-  createControl: (c) => new TimeoutNode(c.info, c.children, c.clock, Number(c.ports.timeoutMs)),
+  createControl: (c) => new RuntimeNode(c.info, c.children, new TimeoutLogic(c.clock, Number(c.ports.timeoutMs))),
 };

@@ -5,20 +5,20 @@
  */
 import type { RunResult } from 'behaviortree';
 import type { NodeDef } from '../node.ts';
-import { RUNNING, RuntimeNode, reachedChild } from '../runtime.ts';
+import { NodeLogic, RUNNING, RuntimeNode, reachedChild } from '../runtime.ts';
 import { haltChildren } from './shared.ts';
 
 /**
- * Runtime node of `WhileDoElse`.
+ * Logic of `WhileDoElse`.
  *
  * @example
  * ```ts
- * new WhileDoElseNode(info, [cond, work, otherwise]).run(bb);
+ * new RuntimeNode(info, [cond, work, otherwise], new WhileDoElseLogic()).run(bb);
  * ```
  */
-export class WhileDoElseNode extends RuntimeNode {
-  protected tick(bb: unknown): RunResult {
-    const cs = this.children;
+export class WhileDoElseLogic extends NodeLogic {
+  tick(n: RuntimeNode, bb: unknown): RunResult {
+    const cs = n.children;
     const c = cs[0]!.run(bb);
     if (c === RUNNING) return RUNNING;
     let r: RunResult;
@@ -36,8 +36,8 @@ export class WhileDoElseNode extends RuntimeNode {
     return r;
   }
 
-  override feedback(): string {
-    return reachedChild(this);
+  override feedback(n: RuntimeNode): string {
+    return reachedChild(n);
   }
 }
 
@@ -57,5 +57,5 @@ export const WHILE_DO_ELSE: NodeDef = {
   ports: [],
   children: { min: 2, max: 3 },
   example: 'WhileDoElse:\n  children:\n    - ControllerAvailable: {}\n    - Handover: { objectId: cup, target: right_hand }\n    - Wait: { durationMs: 1000 }',
-  createControl: (c) => new WhileDoElseNode(c.info, c.children),
+  createControl: (c) => new RuntimeNode(c.info, c.children, new WhileDoElseLogic()),
 };
