@@ -9,7 +9,7 @@ import { NodeLogic, RuntimeNode } from '../runtime.ts';
 import { ONE_CHILD } from './shared.ts';
 
 /**
- * Runtime node of the status-mapping decorators: `onSuccess` / `onFailure` are what
+ * Logic of the status-mapping decorators: `onSuccess` / `onFailure` are what
  * the child's SUCCESS / FAILURE become.
  *
  * @example

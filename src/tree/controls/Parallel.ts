@@ -26,7 +26,7 @@ export function resolveThreshold(t: number, children: number): number {
 }
 
 /**
- * Runtime node of `Parallel`.
+ * Logic of `Parallel`.
  *
  * @example
  * ```ts

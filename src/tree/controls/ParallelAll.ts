@@ -10,7 +10,7 @@ import { resolveThreshold } from './Parallel.ts';
 import { MANY_CHILDREN, haltChildren } from './shared.ts';
 
 /**
- * Runtime node of `ParallelAll`.
+ * Logic of `ParallelAll`.
  *
  * @example
  * ```ts
