@@ -97,6 +97,8 @@ export function buildTree(doc: TreeDocument, ctx: BuildContext): TreeRunner {
   for (const [k, t] of x.keyTypes) {
     if (KEY_SPECS[k] === undefined) bb.declare(k, { type: t as EntryType, description: 'declared by the tree' });
   }
+  // every key a port or remapping uses exists (untyped if need be), as BehaviorTree.CPP creates those entries
+  for (const k of x.keys) if (bb.spec(k) === undefined) bb.declare(k, { type: 'any', description: 'used by the tree' });
   const shared = new TickShared();
   shared.traceOn = ctx.trace === true;
   const leaves: RtNode[] = [];
@@ -106,7 +108,7 @@ export function buildTree(doc: TreeDocument, ctx: BuildContext): TreeRunner {
   const scriptsOf = (inst: Instance, io: () => BlackboardAccess): Record<string, CompiledScript> => {
     const out: Record<string, CompiledScript> = {};
     for (const [attr, src] of Object.entries(inst.spec.scripts ?? {})) {
-      out[attr] = compileScript(src.program, { key: (r) => inst.scriptKeys.get(r)!, io: io() });
+      out[attr] = compileScript(src.program, { key: (r) => inst.scriptKeys.get(r)!, io: io(), exists: (k) => x.keys.has(k) });
     }
     return out;
   };

@@ -52,6 +52,8 @@ export interface Expansion {
   diagnostics: Diagnostic[];
   /** Resolved blackboard key → its value type (for typed declaration at build). */
   keyTypes: Map<string, ValueType>;
+  /** Resolved blackboard keys that node ports and subtree literals use (they exist, as in BehaviorTree.CPP, before anything writes them). */
+  keys: Set<string>;
   /** Number of node instances. */
   size: number;
 }
@@ -178,7 +180,12 @@ class Expander {
       this.checkTaskFirst();
     }
     if (this.opts.checkUnreached) this.unreachedCycles(name);
-    return { root, diagnostics: this.diags, keyTypes: new Map([...this.types].map(([k, v]) => [k, v.type])), size: this.instances.length };
+    const keys = new Set<string>();
+    for (const inst of this.instances) {
+      for (const p of inst.def.ports) if (p.type === 'key' && typeof inst.ports[p.name] === 'string') keys.add(String(inst.ports[p.name]));
+      for (const i of inst.init) keys.add(i.key);
+    }
+    return { root, diagnostics: this.diags, keyTypes: new Map([...this.types].map(([k, v]) => [k, v.type])), keys, size: this.instances.length };
   }
 
   private uniquePath(p: string): string {

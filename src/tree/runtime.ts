@@ -138,6 +138,7 @@ export interface RtNode extends EngineNode {
  * try { runner.tick(); } catch {}
  * const e = runner.lastError as NodeError;
  * e.path;            // 'root/task/handover_task/give_part'
+ * e.nodeName;        // 'give_part'
  * e.kind;            // 'Handover'
  * e.originalMessage; // 'controller exploded'
  * ```
@@ -145,6 +146,8 @@ export interface RtNode extends EngineNode {
 export class NodeError extends Error {
   override name = 'NodeError';
   readonly originalMessage: string;
+  /** The node's name (the last part of its path). */
+  readonly nodeName: string;
   constructor(
     readonly path: string,
     readonly kind: string,
@@ -153,6 +156,7 @@ export class NodeError extends Error {
     const original = cause instanceof Error ? cause.message : String(cause);
     super(`${kind} at ${path} threw: ${original}`, { cause });
     this.originalMessage = original;
+    this.nodeName = path.slice(path.lastIndexOf('/') + 1);
   }
 }
 
@@ -281,6 +285,7 @@ export class RuntimeNode extends engine.Node implements RtNode {
     try {
       r = this.conditions === null ? this.logic.tick(this, bb, was) : this.tickWithConditions(bb, was);
     } catch (err) {
+      if (tr) sh.close(ti, 'FAILURE', t0);
       throw err instanceof NodeError ? err : new NodeError(this.path, this.kind, err);
     }
     this.running = r === RUNNING;

@@ -9,7 +9,8 @@
  * three-valued logic (`false && unknown` is false, `true || unknown` is true), `a ?? b`
  * replaces it, and a condition that ends unknown counts as false. Type errors that the
  * load-time check could not see (keys of unknown type) throw a {@link ScriptError} when
- * the script runs; so does writing an unknown value, `=` on a key that has no entry yet,
+ * the script runs; so does writing an unknown value, `=` on a key that does not exist
+ * (never written, and no port or remapping of the tree uses it),
  * and arithmetic that is not finite (division by zero).
  */
 import type { BlackboardAccess } from '../../core/blackboard.ts';
@@ -42,6 +43,8 @@ export interface CompileEnv {
   /** The blackboard key a script key resolves to (subtree scopes, remapping, `@`). */
   key(ref: KeyRef): string;
   io: BlackboardAccess;
+  /** Whether a key exists before it has a value (a port or remapping of the tree uses it); `=` needs an existing key. */
+  exists?(key: string): boolean;
 }
 
 /** A compiled script. */
@@ -293,7 +296,7 @@ function compileStmt(s: Stmt, env: CompileEnv, src: string): Ev {
       return () => write(v());
     case '=':
       return () => {
-        if (io.entry(k) === undefined) throw new ScriptError(src, `blackboard key '${name}' has no entry yet; create it with ':=' instead of '='`);
+        if (io.entry(k) === undefined && env.exists?.(k) !== true) throw new ScriptError(src, `blackboard key '${name}' does not exist yet; create it with ':=' instead of '='`);
         return write(v());
       };
     default: {
