@@ -427,20 +427,23 @@ class Expander {
   }
 
   private checkTaskFirst(): void {
-    const affectKeys = new Set<string>();
+    // keys affect nodes touch, and keys scripts inside AffectBranches write
+    const affectNodeKeys = new Set<string>();
     for (const inst of this.instances) {
       if (inst.def.role !== 'affect') continue;
-      for (const p of inst.def.ports) if (p.type === 'key' && typeof inst.ports[p.name] === 'string') affectKeys.add(String(inst.ports[p.name]));
+      for (const p of inst.def.ports) if (p.type === 'key' && typeof inst.ports[p.name] === 'string') affectNodeKeys.add(String(inst.ports[p.name]));
     }
+    const affectKeys = new Set(affectNodeKeys);
     for (const { inst, src } of this.scripts) if (inst.inAffect) for (const w of src.program.writes) affectKeys.add(inst.scriptKeys.get(w)!);
+    // what the task side uses: fixed task keys, key ports and scripts outside AffectBranches
     const taskKeys = new Map<string, string>();
-    for (const k of Object.keys(KEY_SPECS)) if (!isAffectKey(k, affectKeys)) taskKeys.set(k, 'the task nodes');
+    for (const k of Object.keys(KEY_SPECS)) if (!isAffectKey(k, affectNodeKeys)) taskKeys.set(k, 'the task nodes');
     for (const inst of this.instances) {
       if (inst.inAffect || inst.def.role === 'affect') continue;
       for (const p of inst.def.ports) {
         if (p.type !== 'key' || typeof inst.ports[p.name] !== 'string') continue;
         const key = String(inst.ports[p.name]);
-        if (isAffectKey(key, affectKeys) && p.affectInput !== true) {
+        if (isAffectKey(key, affectNodeKeys) && p.affectInput !== true) {
           this.push(inst.spec.portPos[p.name] ?? inst.spec.pos, `port '${p.name}' of ${inst.spec.kind} reads blackboard key '${key}', which affect nodes write (task-first rule: affect cannot change the task's outcome)`, 'use another key, or move the decision into an AffectBranch where it can only change apology and pacing');
         } else taskKeys.set(key, `port '${p.name}' of ${inst.path}`);
       }

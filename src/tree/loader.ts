@@ -377,7 +377,7 @@ function convertNode(fc: FileCtx, st: LoadState, n: YNode | null, names: Map<str
           if (ref === undefined || parseKeyRef(ref) === undefined || parseKeyRef(`{${inner}}`) === undefined) {
             report(fc, rv ?? rp.key, `remap of '${inner}' must name a blackboard key in braces`, `write \`${inner}: '{otherKey}'\``);
             ok = false;
-          } else (spec.args ??= {})[inner] = { value: ref, pos: at(fc, rv ?? rp.key) };
+          } else (spec.args ??= {})[inner] = { value: ref, pos: at(fc, rp.key) };
         }
       } else {
         const port = findPort(def, key);
@@ -385,7 +385,7 @@ function convertNode(fc: FileCtx, st: LoadState, n: YNode | null, names: Map<str
           if (isSubtree) {
             // a port of the target tree: checked against its declaration when the tree is expanded
             const raw = bareKeyRef(val) ?? toValue(val);
-            if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') (spec.args ??= {})[key] = { value: raw, pos: at(fc, val ?? keyNode) };
+            if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') (spec.args ??= {})[key] = { value: raw, pos: at(fc, keyNode) };
             else {
               report(fc, val ?? keyNode, `subtree port '${key}' expects a literal or a blackboard key in braces, got ${describe(raw)}`, `e.g. \`${key}: '{myKey}'\` or \`${key}: 0.5\``);
               ok = false;
@@ -439,7 +439,7 @@ function convertNode(fc: FileCtx, st: LoadState, n: YNode | null, names: Map<str
     }
   }
   for (const p of def.ports) {
-    if (spec.ports[p.name] !== undefined || spec.portRefs?.[p.name] !== undefined) continue;
+    if (spec.ports[p.name] !== undefined || spec.portRefs?.[p.name] !== undefined || spec.portPos[p.name] !== undefined) continue;
     if (p.required) {
       report(fc, kindNode, `missing required port '${p.name}' on ${written}`, `${p.description}; add \`${p.name}: …\``);
       ok = false;

@@ -107,10 +107,13 @@ class Checker {
       } else {
         const opName = s.op;
         const cur = this.env.typeOf(s.target);
-        if (cur !== 'any' && cur !== 'number') this.problems.push({ start: s.target.start, end: s.target.end, message: `'${opName}' updates a number, but '${s.target.name}' is a ${cur}` });
         this.need(s.value, v, 'number', opName);
-        const msg = this.env.assign(s.target, 'number');
-        if (msg !== undefined) this.problems.push({ start: s.start, end: s.end, message: msg });
+        if (cur !== 'any' && cur !== 'number') {
+          this.problems.push({ start: s.target.start, end: s.target.end, message: `'${opName}' updates a number, but '${s.target.name}' is a ${cur}` });
+        } else {
+          const msg = this.env.assign(s.target, 'number');
+          if (msg !== undefined) this.problems.push({ start: s.start, end: s.end, message: msg });
+        }
       }
       last = 'any';
     }
