@@ -148,14 +148,16 @@ export class Ticker {
     const gridAt = this.startAt + next * this.periodMs;
     let at = gridAt;
     const wake = this.options.nextWakeInMs?.();
-    if (wake !== undefined && wake > 0 && t1 + wake < gridAt - 0.5) {
-      // an extra tick at the tree's deadline; the grid slot stays next
-      at = t1 + wake;
+    if (wake !== undefined && wake > 0 && t1 + wake + 1 < gridAt - 1) {
+      // an extra tick at the tree's deadline (+1 ms: libuv timers can fire up to a
+      // millisecond early against performance.now()); the grid slot stays next
+      at = t1 + wake + 1;
       this.wakeCount++;
       this.slot = next - 1;
     } else this.slot = next;
     this.due = at;
-    const wait = at - performance.now();
+    // Node truncates fractional delays; round up so a tick never comes before its time
+    const wait = Math.ceil(at - performance.now());
     this.timer = setTimeout(this.loop, wait > 0 ? wait : 0);
   }
 }
