@@ -1,7 +1,7 @@
 // docs/trees.md's node reference must match nodeRegistry (types as data → docs).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { renderNodeReference, spliceReference } from './docs.ts';
+import { BEGIN, renderNodeReference, spliceReference } from './docs.ts';
 import { nodeRegistry } from './registry.ts';
 import { loadTreeText } from './loader.ts';
 
@@ -22,5 +22,14 @@ describe('docs/trees.md', () => {
       const extra = def.kind === 'Subtree' ? '  AffectModulation:\n    ports: { frustrated: boolean }\n    ControllerAvailable: {}\n' : '';
       expect(() => loadTreeText(wrapped + extra, `${def.kind}.yaml`)).not.toThrow();
     }
+  });
+
+  it('every YAML tree example in docs/trees.md loads', () => {
+    const md = readFileSync('docs/trees.md', 'utf8');
+    const head = md.slice(0, md.indexOf(BEGIN));
+    const blocks = [...head.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => /^trees:|\ntrees:/.test(b));
+    expect(blocks.length).toBeGreaterThanOrEqual(2);
+    // (the format example's `imports:` names a file that is not there; imports have their own tests)
+    for (const b of blocks) expect(() => loadTreeText(b.replace(/^imports:.*\n/m, ''), 'docs/trees.md')).not.toThrow();
   });
 });
