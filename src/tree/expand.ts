@@ -141,7 +141,8 @@ export function expandTree(doc: TreeDocument, name: string, opts: ExpandOptions 
 
 class Expander {
   private readonly diags: Diagnostic[] = [];
-  private readonly usedPaths = new Set<string>();
+  /** Names already used under each parent path (paths can only collide among siblings). */
+  private readonly siblingNames = new Map<string, Map<string, number>>();
   private readonly types = new Map<string, { type: ValueType; where: string }>();
   private readonly scripts: ScriptUse[] = [];
   private readonly instances: Instance[] = [];
@@ -188,18 +189,14 @@ class Expander {
     return { root, diagnostics: this.diags, keyTypes: new Map([...this.types].map(([k, v]) => [k, v.type])), keys, size: this.instances.length };
   }
 
-  private uniquePath(p: string): string {
-    if (!this.usedPaths.has(p)) {
-      this.usedPaths.add(p);
-      return p;
-    }
-    for (let i = 2; ; i++) {
-      const q = `${p}#${i}`;
-      if (!this.usedPaths.has(q)) {
-        this.usedPaths.add(q);
-        return q;
-      }
-    }
+  /** `parent/name`, or `parent/name#2`, `#3` … for a repeated name under one parent. */
+  private uniquePath(parent: string, name: string): string {
+    let used = this.siblingNames.get(parent);
+    if (used === undefined) this.siblingNames.set(parent, (used = new Map()));
+    const n = (used.get(name) ?? 0) + 1;
+    used.set(name, n);
+    const base = parent === '' ? name : `${parent}/${name}`;
+    return n === 1 ? base : `${base}#${n}`;
   }
 
   private setType(key: string, type: ValueType, where: string, pos: SourcePos): void {
@@ -222,7 +219,7 @@ class Expander {
     if (def.role === 'task' && inAffect) {
       this.push(spec.pos, `task node ${spec.kind} cannot be inside an AffectBranch (task-first rule: affect only modulates apology and pacing)`, 'move it out of the AffectBranch into the task branch');
     }
-    const path = this.uniquePath(parentPath === '' ? spec.name : `${parentPath}/${spec.name}`);
+    const path = this.uniquePath(parentPath, spec.name);
     const inst: Instance = { spec, def, path, inAffect, ports: {}, scriptKeys: new Map(), children: [], init: [] };
     this.instances.push(inst);
     for (const p of def.ports) {

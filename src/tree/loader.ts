@@ -324,8 +324,8 @@ function convertNode(fc: FileCtx, st: LoadState, n: YNode | null, names: Map<str
       const val = pair.value;
       seen.add(key);
       if (key === 'name') {
-        if (val === null || val.t !== 'scalar' || typeof val.value !== 'string' || val.value.length === 0 || val.value.includes('/') || val.value.includes(':')) {
-          report(fc, val ?? keyNode, `name of ${written} must be a non-empty string without '/' or ':'`, 'e.g. `name: give_part`');
+        if (val === null || val.t !== 'scalar' || typeof val.value !== 'string' || val.value.length === 0 || /[/:#]/.test(val.value)) {
+          report(fc, val ?? keyNode, `name of ${written} must be a non-empty string without '/', ':' or '#'`, 'e.g. `name: give_part`');
           ok = false;
         } else {
           const prev = names.get(val.value);

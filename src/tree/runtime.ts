@@ -217,7 +217,10 @@ export abstract class NodeLogic {
   /** Kind-specific halt (halt running children, reset counters); the node handles status and `_onHalted`. */
   halt(node: RuntimeNode): void {
     const cs = node.children;
-    for (let i = 0; i < cs.length; i++) cs[i]!.halt();
+    for (let i = 0; i < cs.length; i++) {
+      const c = cs[i]!;
+      if (c.running) c.halt();
+    }
   }
   feedback(_node: RuntimeNode): string {
     return '';

@@ -1,5 +1,5 @@
 /**
- * `Delay` (BehaviorTree.CPP's DelayLogic): RUNNING for `delayMs` after it starts, then
+ * `Delay` (BehaviorTree.CPP's DelayNode): RUNNING for `delayMs` after it starts, then
  * ticks its child and returns what the child returns; once the child finishes, the next
  * start waits again. Halting cancels the wait. The end of the wait is reported through
  * `nextDeadline()`, so the runner is woken exactly then.
@@ -31,10 +31,7 @@ export class DelayLogic extends NodeLogic {
     const now = this.clock.now();
     if (!wasRunning) this.until = now + this.delayMs;
     if (now < this.until) return RUNNING;
-    const child = n.children[0]!;
-    const r = child.run(bb);
-    if (r !== RUNNING) child.halt();
-    return r;
+    return n.children[0]!.run(bb);
   }
 
   override feedback(n: RuntimeNode): string {

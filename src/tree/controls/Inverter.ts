@@ -26,17 +26,8 @@ export class MapStatusLogic extends NodeLogic {
   }
 
   tick(n: RuntimeNode, bb: unknown): RunResult {
-    const child = n.children[0]!;
-    const r = child.run(bb);
-    if (r === true) {
-      child.halt();
-      return this.onSuccess;
-    }
-    if (r === false) {
-      child.halt();
-      return this.onFailure;
-    }
-    return r;
+    const r = n.children[0]!.run(bb);
+    return r === true ? this.onSuccess : r === false ? this.onFailure : r;
   }
 }
 

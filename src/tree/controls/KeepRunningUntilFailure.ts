@@ -17,14 +17,8 @@ import { ONE_CHILD } from './shared.ts';
  */
 export class KeepRunningUntilFailureLogic extends NodeLogic {
   tick(n: RuntimeNode, bb: unknown): RunResult {
-    const child = n.children[0]!;
-    const r = child.run(bb);
-    if (r === true) {
-      child.halt();
-      return RUNNING;
-    }
-    if (r === false) child.halt();
-    return r;
+    const r = n.children[0]!.run(bb);
+    return r === true ? RUNNING : r;
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * `Parallel` (BehaviorTree.CPP's ParallelLogic): ticks every child that has not finished
+ * `Parallel` (BehaviorTree.CPP's ParallelNode): ticks every child that has not finished
  * yet, every tick (single-threaded: "parallel" means concurrently RUNNING). It succeeds
  * once `successCount` children succeeded and fails once `failureCount` failed, or as
  * soon as success has become impossible; then it halts the children still running.

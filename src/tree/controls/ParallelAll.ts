@@ -1,5 +1,5 @@
 /**
- * `ParallelAll` (BehaviorTree.CPP's ParallelAllLogic): ticks every unfinished child every
+ * `ParallelAll` (BehaviorTree.CPP's ParallelAllNode): ticks every unfinished child every
  * tick until all of them have finished, then fails if at least `maxFailures` of them
  * failed (negative counts from the number of children), else succeeds.
  */

@@ -1,5 +1,5 @@
 /**
- * `Precondition` (BehaviorTree.CPP's PreconditionLogic): evaluates the script `if` when
+ * `Precondition` (BehaviorTree.CPP's PreconditionNode): evaluates the script `if` when
  * it starts; when true it ticks its child until the child finishes (the condition is
  * not re-checked while the child runs), when false it returns `else` (default FAILURE)
  * without ticking the child.
@@ -37,12 +37,8 @@ export class PreconditionLogic extends NodeLogic {
     }
     this.refused = false;
     this.childRunning = true;
-    const child = n.children[0]!;
-    const r = child.run(bb);
-    if (r !== RUNNING) {
-      child.halt();
-      this.childRunning = false;
-    }
+    const r = n.children[0]!.run(bb);
+    if (r !== RUNNING) this.childRunning = false;
     return r;
   }
 

@@ -34,7 +34,7 @@ export class ReactiveLogic extends NodeLogic {
     for (let i = 0; i < n; i++) {
       const r = cs[i]!.run(bb);
       if (r === RUNNING) {
-        for (let j = 0; j < n; j++) if (j !== i) cs[j]!.halt();
+        for (let j = 0; j < n; j++) if (j !== i && cs[j]!.running) cs[j]!.halt();
         return RUNNING;
       }
       if (r === SKIPPED) continue;

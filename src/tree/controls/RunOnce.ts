@@ -1,5 +1,5 @@
 /**
- * `RunOnce` (BehaviorTree.CPP's RunOnceLogic): ticks its child until it finishes once;
+ * `RunOnce` (BehaviorTree.CPP's RunOnceNode): ticks its child until it finishes once;
  * afterwards it is SKIPPED (`thenSkip: true`, the default) or returns the child's final
  * status again without ticking it (`thenSkip: false`). A new tree (a rebuild) runs it again.
  */
@@ -27,12 +27,10 @@ export class RunOnceLogic extends NodeLogic {
 
   tick(n: RuntimeNode, bb: unknown): RunResult {
     if (this.done) return this.thenSkip ? SKIPPED : this.result;
-    const child = n.children[0]!;
-    const r = child.run(bb);
+    const r = n.children[0]!.run(bb);
     if (r === true || r === false) {
       this.done = true;
       this.result = r;
-      child.halt();
     }
     return r;
   }

@@ -1,5 +1,5 @@
 /**
- * `Switch2` … `Switch6` (BehaviorTree.CPP's SwitchLogic<N>): reads the blackboard key in
+ * `Switch2` … `Switch6` (BehaviorTree.CPP's SwitchNode<N>): reads the blackboard key in
  * `variable` every tick and runs the child of the first `caseK` it equals, or the last
  * child (default) when none does or the key is unknown (missing or stale). Values are
  * equal when their text is equal or both are the same number (`5` equals `5.0`; `5abc`

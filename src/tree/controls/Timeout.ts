@@ -1,5 +1,5 @@
 /**
- * `Timeout` (BehaviorTree.CPP's TimeoutLogic): fails when its child is still RUNNING
+ * `Timeout` (BehaviorTree.CPP's TimeoutNode): fails when its child is still RUNNING
  * `timeoutMs` after it started, halting the child (its controller action is cancelled).
  * The deadline is reported through `nextDeadline()`, so the planner's ticker wakes the
  * tree at that moment instead of waiting for the next regular tick.
@@ -7,7 +7,7 @@
 import type { RunResult } from 'behaviortree';
 import type { Clock } from '../../core/clock.ts';
 import type { NodeDef } from '../node.ts';
-import { NodeLogic, RUNNING, RuntimeNode } from '../runtime.ts';
+import { NodeLogic, RuntimeNode } from '../runtime.ts';
 import { ONE_CHILD } from './shared.ts';
 
 /**
@@ -40,9 +40,7 @@ export class TimeoutLogic extends NodeLogic {
       this.timedOut = true;
       return false;
     }
-    const r = child.run(bb);
-    if (r !== RUNNING) child.halt();
-    return r;
+    return child.run(bb);
   }
 
   override feedback(n: RuntimeNode): string {

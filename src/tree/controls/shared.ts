@@ -25,7 +25,7 @@ export const MANY_CHILDREN = { min: 1, max: 10_000 } as const;
 export const ONE_CHILD = { min: 1, max: 1 } as const;
 
 /**
- * Halts children `from..end` (each is a no-op when that child is not running).
+ * Halts the running children among `from..end`.
  *
  * @example
  * ```ts
@@ -33,5 +33,8 @@ export const ONE_CHILD = { min: 1, max: 1 } as const;
  * ```
  */
 export function haltChildren(children: readonly RtNode[], from = 0): void {
-  for (let i = from; i < children.length; i++) children[i]!.halt();
+  for (let i = from; i < children.length; i++) {
+    const c = children[i]!;
+    if (c.running) c.halt();
+  }
 }
