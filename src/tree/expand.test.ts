@@ -118,9 +118,15 @@ describe('BehaviorTree.CPP spellings', () => {
     );
   });
 
+  it('port checks also run on values that come from subtree ports', () => {
+    expect(errors("trees:\n  M:\n    AffectBranch: { child: { Subtree: { tree: P, s: 0.2 } } }\n  P:\n    ports: { s: number }\n    SlowHandover: { speedScale: '{s}', minSpeedScale: 0.3 }\n")).toEqual([
+      'x.yaml:6:5: speedScale 0.2 is below minSpeedScale 0.3 on SlowHandover (hint: pacing must stay within [minSpeedScale, 1])',
+    ]);
+  });
+
   it('Parallel thresholds are checked against the number of children', () => {
     expect(errors('trees:\n  M:\n    Parallel:\n      success_count: 3\n      children: [ControllerAvailable, ControllerAvailable]\n')).toEqual([
-      'x.yaml:3:5: successCount 3 needs 3 successes but Parallel has 2 children: it can never succeed (hint: lower successCount or use -1 (all children))',
+      'x.yaml:3:5: successCount 3 needs 3 successes of 2 children: it can never succeed on Parallel (hint: lower successCount or use -1 (all children))',
     ]);
     expect(errors('trees:\n  M:\n    Parallel:\n      failureCount: -3\n      children: [ControllerAvailable, ControllerAvailable]\n')[0]).toContain('failureCount -3 resolves to 0 failures with 2 children');
   });

@@ -244,9 +244,10 @@ class Expander {
       for (const r of [...src.program.reads, ...src.program.writes]) inst.scriptKeys.set(r, scope.resolve(r.root ? `@${r.name}` : r.name));
       this.scripts.push({ inst, attr, src });
     }
-    if (def.checkChildren !== undefined && spec.portRefs !== undefined) {
-      const problem = def.checkChildren(inst.ports, spec.children.length);
-      if (problem) this.push(spec.pos, problem.message, problem.hint);
+    if (spec.portRefs !== undefined) {
+      // the port checks the loader could not run before the `{port}` values were known
+      const problem = def.check?.(inst.ports) ?? def.checkChildren?.(inst.ports, spec.children.length);
+      if (problem) this.push(spec.pos, `${problem.message} on ${spec.kind}`, problem.hint);
     }
     if (spec.kind === 'Subtree') {
       const child = this.subtree(spec, inst, scope, inAffect, depth, stack);

@@ -456,7 +456,7 @@ function convertNode(fc: FileCtx, st: LoadState, n: YNode | null, names: Map<str
     report(fc, childrenKeyNode, `${written} needs ${want} child${def.children.max === 1 ? '' : 'ren'}, got ${count}`, def.category === 'decorator' ? 'write `child:` followed by one node' : 'list the children under `children:`');
     ok = false;
   }
-  if (ok && def.check) {
+  if (ok && def.check && spec.portRefs === undefined) {
     const problem = def.check(spec.ports);
     if (problem) {
       report(fc, kindNode, `${problem.message} on ${written}`, problem.hint);
@@ -465,7 +465,7 @@ function convertNode(fc: FileCtx, st: LoadState, n: YNode | null, names: Map<str
   }
   if (ok && def.checkChildren && spec.portRefs === undefined) {
     const problem = def.checkChildren(spec.ports, count);
-    if (problem) report(fc, kindNode, `${problem.message}`, problem.hint);
+    if (problem) report(fc, kindNode, `${problem.message} on ${written}`, problem.hint);
   }
   for (const cn of childNodes ?? []) {
     const child = convertNode(fc, st, cn, names, depth + 1, childrenKeyNode?.off ?? 0);

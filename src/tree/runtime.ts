@@ -17,8 +17,9 @@
  * {@link RuntimeNode} is the one node class: `run()` updates status, trace and the
  * BehaviorTree.CPP pre/post conditions (`_skipIf`, `_while`, `_onSuccess`, …), then
  * calls its kind's {@link NodeLogic}. A throw is wrapped once, at the node that threw,
- * into a {@link NodeError} naming its path and kind. Statuses are BehaviorTree.CPP's: SUCCESS, FAILURE,
- * RUNNING and SKIPPED (a node whose precondition skipped it; composites step over it).
+ * into a {@link NodeError} naming its path and kind. Statuses are BehaviorTree.CPP's:
+ * SUCCESS, FAILURE, RUNNING and SKIPPED (a node whose precondition skipped it;
+ * composites step over it).
  */
 import engine from './engine.ts';
 import type { RunResult, EngineNode } from 'behaviortree';

@@ -117,10 +117,10 @@ export const PARALLEL: NodeDef = {
   checkChildren: (ports, n) => {
     const s = resolveThreshold(Number(ports.successCount), n);
     const f = resolveThreshold(Number(ports.failureCount), n);
-    if (s === 0) return { message: `successCount ${String(ports.successCount)} resolves to 0 successes with ${n} children: Parallel would succeed without ticking`, hint: 'use 1..children or -1 (all children)' };
-    if (f === 0) return { message: `failureCount ${String(ports.failureCount)} resolves to 0 failures with ${n} children: Parallel would fail without ticking`, hint: 'use 1..children or -1 (all children)' };
-    if (s > n) return { message: `successCount ${String(ports.successCount)} needs ${s} successes but Parallel has ${n} children: it can never succeed`, hint: 'lower successCount or use -1 (all children)' };
-    if (f > n) return { message: `failureCount ${String(ports.failureCount)} needs ${f} failures but Parallel has ${n} children: it can never fail`, hint: 'lower failureCount or use -1 (all children)' };
+    if (s === 0) return { message: `successCount ${String(ports.successCount)} resolves to 0 successes with ${n} children: it would succeed without ticking`, hint: 'use 1..children or -1 (all children)' };
+    if (f === 0) return { message: `failureCount ${String(ports.failureCount)} resolves to 0 failures with ${n} children: it would fail without ticking`, hint: 'use 1..children or -1 (all children)' };
+    if (s > n) return { message: `successCount ${String(ports.successCount)} needs ${s} successes of ${n} children: it can never succeed`, hint: 'lower successCount or use -1 (all children)' };
+    if (f > n) return { message: `failureCount ${String(ports.failureCount)} needs ${f} failures of ${n} children: it can never fail`, hint: 'lower failureCount or use -1 (all children)' };
     return undefined;
   },
   example: 'Parallel:\n  successCount: -1\n  failureCount: 1\n  children:\n    - Handover: { objectId: cup, target: right_hand }\n    - Wait: { durationMs: 500 }',

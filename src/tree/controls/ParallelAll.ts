@@ -85,8 +85,8 @@ export const PARALLEL_ALL: NodeDef = {
   children: MANY_CHILDREN,
   checkChildren: (ports, n) => {
     const f = resolveThreshold(Number(ports.maxFailures), n);
-    if (f === 0) return { message: `maxFailures ${String(ports.maxFailures)} resolves to 0 with ${n} children: ParallelAll would always fail`, hint: 'use 1..children or -1 (all children)' };
-    return f > n ? { message: `maxFailures ${String(ports.maxFailures)} needs ${f} failures but ParallelAll has ${n} children: it can never fail`, hint: 'lower maxFailures or use -1 (all children)' } : undefined;
+    if (f === 0) return { message: `maxFailures ${String(ports.maxFailures)} resolves to 0 with ${n} children: it would always fail`, hint: 'use 1..children or -1 (all children)' };
+    return f > n ? { message: `maxFailures ${String(ports.maxFailures)} needs ${f} failures of ${n} children: it can never fail`, hint: 'lower maxFailures or use -1 (all children)' } : undefined;
   },
   example: 'ParallelAll:\n  maxFailures: 1\n  children:\n    - Handover: { objectId: cup, target: right_hand }\n    - Wait: { durationMs: 500 }',
   createControl: (c) => new RuntimeNode(c.info, c.children, new ParallelAllLogic(c.children.length, Number(c.ports.maxFailures))),
