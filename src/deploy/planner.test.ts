@@ -108,6 +108,7 @@ describe('Planner (in process)', () => {
       expect(failedAt - firstTick).toBeLessThan(1500);
       expect(haltsAtFailure).toBe(1); // the Wait was halted at the deadline
       expect(p.planner.tickStats.ticks).toBeLessThan(6);
+      expect(p.planner.tickStats.wakeups).toBeGreaterThanOrEqual(1);
     } finally {
       await p.stop();
     }

@@ -143,10 +143,10 @@ export class Planner {
     return this.link;
   }
 
-  /** Ticks run, overruns (for tests and the soak bench). */
-  get tickStats(): { ticks: number; overruns: number; slowTicks: number; lateStarts: number; skipped: number } {
+  /** Ticks run, overruns, extra ticks for tree deadlines (for tests and the soak bench). */
+  get tickStats(): { ticks: number; overruns: number; slowTicks: number; lateStarts: number; skipped: number; wakeups: number } {
     const t = this.ticker;
-    return { ticks: t?.ticks ?? 0, overruns: t?.overruns ?? 0, slowTicks: t?.slowTicks ?? 0, lateStarts: t?.lateStarts ?? 0, skipped: t?.skipped ?? 0 };
+    return { ticks: t?.ticks ?? 0, overruns: t?.overruns ?? 0, slowTicks: t?.slowTicks ?? 0, lateStarts: t?.lateStarts ?? 0, skipped: t?.skipped ?? 0, wakeups: t?.wakeups ?? 0 };
   }
 
   /** A JSON-able status for `/healthz` and logs. */
