@@ -17,6 +17,8 @@ export type { Expansion, Instance } from './expand.ts';
 export { buildTree, affectControllerView } from './build.ts';
 export type { BuildContext } from './build.ts';
 export { TreeRunner } from './runner.ts';
+export { describeTree } from './describe.ts';
+export type { TreeDescription } from './describe.ts';
 export type { RunnerCounters } from './runner.ts';
 export { nodeRegistry, registerNode } from './registry.ts';
 export { Behaviour, BehaviourLogic, EngineLogic } from './node.ts';
