@@ -54,8 +54,6 @@ export interface Expansion {
   keyTypes: Map<string, ValueType>;
   /** Resolved blackboard keys that node ports and subtree literals use (they exist, as in BehaviorTree.CPP, before anything writes them). */
   keys: Set<string>;
-  /** Number of node instances. */
-  size: number;
 }
 
 /** Options of {@link expandTree}. */
@@ -186,7 +184,7 @@ class Expander {
       for (const p of inst.def.ports) if (p.type === 'key' && typeof inst.ports[p.name] === 'string') keys.add(String(inst.ports[p.name]));
       for (const i of inst.init) keys.add(i.key);
     }
-    return { root, diagnostics: this.diags, keyTypes: new Map([...this.types].map(([k, v]) => [k, v.type])), keys, size: this.instances.length };
+    return { root, diagnostics: this.diags, keyTypes: new Map([...this.types].map(([k, v]) => [k, v.type])), keys };
   }
 
   /** `parent/name`, or `parent/name#2`, `#3` … for a repeated name under one parent. */
