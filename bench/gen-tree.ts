@@ -6,7 +6,14 @@
  * RUNNING — so in steady state every node is visited on every tick.
  */
 
-/** Blackboard keys the generated trees' scripts read (set them before ticking). */
+/**
+ * Blackboard keys the generated trees' scripts read (set them before ticking).
+ *
+ * @example
+ * ```ts
+ * for (const [k, v] of Object.entries(GEN_KEYS)) blackboard.set(k, v, { source: 'bench' });
+ * ```
+ */
 export const GEN_KEYS = { mode: 'on', count: 1 } as const;
 
 const GROUP = [

@@ -16,7 +16,15 @@ import { InMemoryController } from '../../src/core/in-memory-controller.ts';
 import { Behaviour, buildTree, loadTreeText, nodeRegistry, registerNode, type LeafContext, type NodeDef, type RtNode, type Status, type TickStatus, type TreeRunner } from '../../src/tree/index.ts';
 import type { BlackboardAccess } from '../../src/core/blackboard.ts';
 
-/** Per-test state the test nodes read and write. */
+/**
+ * Per-test state the test nodes read and write.
+ *
+ * @example
+ * ```ts
+ * bt.expected.set('action_1', 'FAILURE');
+ * bt.count('A'); // ticks of TestA
+ * ```
+ */
 export const bt = {
   /** Ticks of TestA… (by letter) and Cond (by id); runs (starts) of Action (by id). */
   ticks: new Map<string, number>(),
@@ -166,7 +174,14 @@ const leaf = (kind: string, ports: NodeDef['ports'], create: (ctx: LeafContext) 
 
 const ID = { name: 'id', type: 'string', required: true, description: 'test id' } as const;
 
-/** Registers the test node kinds (once). */
+/**
+ * Registers the test node kinds (once).
+ *
+ * @example
+ * ```ts
+ * registerConformanceNodes(); // TestA…TestD, Action, Cond, KeepRunning, Say, CopyPorts, Thrower
+ * ```
+ */
 export function registerConformanceNodes(): void {
   if (nodeRegistry.has('TestA')) return;
   for (const l of ['A', 'B', 'C', 'D']) registerNode(leaf(`Test${l}`, [], () => new Counter(l)));
