@@ -33,7 +33,9 @@ export const CONTROL_KINDS = ['blind', 'scripted', 'always_slow', 'no_apology'] 
 export type ControlKind = (typeof CONTROL_KINDS)[number];
 
 /**
- * Blackboard key a control keeps constant true (always-slow pacing).
+ * Blackboard key a control keeps constant true (always-slow pacing). The controls name
+ * it (and {@link NEVER_SET_KEY}) as `{@key}`, the root blackboard's key, from whatever
+ * subtree scope the node sits in.
  *
  * @example
  * ```ts
@@ -46,7 +48,7 @@ export const ALWAYS_ON_KEY = 'control/always_on';
  *
  * @example
  * ```ts
- * `Apologise: { frustrated: '{${NEVER_SET_KEY}}' }`;
+ * `Apologise: { frustrated: '{@${NEVER_SET_KEY}}' }`;
  * ```
  */
 export const NEVER_SET_KEY = 'control/never_set';
@@ -202,7 +204,7 @@ export function deriveControl(doc: TreeDocument, kind: ControlKind): DerivedCont
     case 'always_slow':
       return {
         kind,
-        doc: rewrite(doc, (n) => (n.kind === 'SlowHandover' ? { ...n, ports: { ...n.ports, frustrated: `{${ALWAYS_ON_KEY}}` } } : n), file),
+        doc: rewrite(doc, (n) => (n.kind === 'SlowHandover' ? { ...n, ports: { ...n.ports, frustrated: `{@${ALWAYS_ON_KEY}}` } } : n), file),
         episode: { blind: true, facts: { [ALWAYS_ON_KEY]: true } },
       };
     case 'scripted': {
@@ -212,7 +214,7 @@ export function deriveControl(doc: TreeDocument, kind: ControlKind): DerivedCont
       const apology = (at: TreeNodeSpec): TreeNodeSpec => ({
         ...own,
         name: 'scripted_apology',
-        ports: { ...own.ports, frustrated: `{${NEVER_SET_KEY}}`, minIntervalMs: 0 },
+        ports: { ...own.ports, frustrated: `{@${NEVER_SET_KEY}}`, minIntervalMs: 0 },
         children: [],
         pos: at.pos,
       });
