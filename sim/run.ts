@@ -77,7 +77,7 @@ export async function runSimulation(o: SimRunOptions): Promise<SimRun> {
     const progress = o.onProgress ? (d: number) => o.onProgress!(i * perSeed + d, seedsTotal * perSeed) : undefined;
     const records =
       workers > 1
-        ? await runEpisodesInWorkers({ sources: treeSources(trees), nodeModules: [], scenarios: [...o.scenarios], seed, mode }, { workers, episodes: o.episodes, range, onProgress: progress })
+        ? await runEpisodesInWorkers({ sources: treeSources(trees), nodeModules: [], scenarios: [...o.scenarios], seed, mode }, { workers, episodes: o.episodes, range, local: trees, onProgress: progress })
         : runEpisodes({ trees, scenarios: o.scenarios, episodes: o.episodes, seed, mode, timelines: o.timelines && i === 0, onProgress: progress }, range);
     if (o.shard) {
       shardRecords = records;

@@ -6,7 +6,7 @@
  * main thread hands out chunks of episodes of one tree × scenario, collects the
  * per-episode records (`sim/record.ts`) and places them by episode index, so the
  * result is byte-identical to a single-threaded run for the same seed whatever the
- * order in which chunks finish.
+ * order in which chunks finish. The main thread, already warm, works on chunks too.
  *
  * Running from the TypeScript sources, a worker first registers tsx (resolved from this
  * package, not from the working directory); running compiled JavaScript it does not.
@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Scenario } from './params.ts';
-import type { ScenarioRecords } from './compare.ts';
+import { runEpisodes, type ComparedTree, type ScenarioRecords } from './compare.ts';
 import type { TreeSource } from './trees.ts';
 
 /** Everything a worker needs, as plain data. */
@@ -65,18 +65,20 @@ function entryPoints(): { entry: string; tsxApi?: string } {
 }
 
 /**
- * Runs episodes `[from, to)` of every tree on every scenario in `workers` threads and
- * returns the same records an in-process `runEpisodes` would.
+ * Runs episodes `[from, to)` of every tree on every scenario on `workers` threads and
+ * returns the same records an in-process `runEpisodes` would. Given the already loaded
+ * trees (`local`, in the job's order), the calling thread is one of the workers —
+ * it is warm already, so `--workers 2` starts one thread, not two.
  *
  * @example
  * ```ts
- * const recs = await runEpisodesInWorkers({ sources: treeSources(trees), nodeModules: [], scenarios, seed: 1, mode: 'skip' }, { workers: 2, episodes: 200 });
+ * const recs = await runEpisodesInWorkers({ sources: treeSources(trees), nodeModules: [], scenarios, seed: 1, mode: 'skip' }, { workers: 2, episodes: 200, local: trees });
  * const results = reduceComparison(recs, { seed: 1, episodes: 200 });
  * ```
  */
 export async function runEpisodesInWorkers(
   job: WorkerJob,
-  o: { workers: number; episodes: number; range?: readonly [number, number]; onProgress?: (done: number, total: number) => void },
+  o: { workers: number; episodes: number; range?: readonly [number, number]; local?: readonly ComparedTree[]; onProgress?: (done: number, total: number) => void },
 ): Promise<ScenarioRecords[]> {
   const [from, to] = o.range ?? [0, o.episodes];
   const tasks: WorkerTask[] = [];
@@ -86,7 +88,13 @@ export async function runEpisodesInWorkers(
   const total = tasks.length === 0 ? 0 : job.scenarios.length * job.sources.length * (to - from);
   let done = 0;
   let next = 0;
-  const n = Math.max(1, Math.min(o.workers, tasks.length));
+  const store = (task: WorkerTask, records: readonly Float64Array[]) => {
+    const slot = out[task.scenario]!.trees[task.tree]!.records;
+    records.forEach((r, i) => (slot[task.from - from + i] = r));
+    done += records.length;
+    o.onProgress?.(done, total);
+  };
+  const threads = Math.max(0, Math.min(o.workers - (o.local ? 1 : 0), tasks.length));
   const { entry, tsxApi } = entryPoints();
   const pool: Worker[] = [];
   try {
@@ -98,29 +106,23 @@ export async function runEpisodesInWorkers(
         failed = true;
         reject(err);
       };
+      const finished = () => {
+        running--;
+        if (running === 0 && !failed) resolve();
+      };
       const feed = (w: Worker) => {
         if (failed) return;
         const task = tasks[next++];
-        if (!task) {
-          running--;
-          if (running === 0) resolve();
-          return;
-        }
-        w.postMessage(task);
+        if (task) w.postMessage(task);
+        else finished();
       };
-      for (let i = 0; i < n; i++) {
+      for (let i = 0; i < threads; i++) {
         const w = new Worker(BOOTSTRAP, { eval: true, workerData: { kind: 'affect-bt-sim', job, entry, tsxApi } });
         pool.push(w);
         running++;
         w.on('message', (m: WorkerMessage) => {
           if (m.type === 'error') return fail(new Error(m.message));
-          if (m.type === 'done') {
-            const task = tasks[m.id]!;
-            const slot = out[task.scenario]!.trees[task.tree]!.records;
-            m.records.forEach((r, i) => (slot[task.from - from + i] = r));
-            done += m.records.length;
-            o.onProgress?.(done, total);
-          }
+          if (m.type === 'done') store(tasks[m.id]!, m.records);
           feed(w);
         });
         w.on('error', (err) => fail(err));
@@ -128,6 +130,21 @@ export async function runEpisodesInWorkers(
           if (code !== 0) fail(new Error(`sim worker exited with code ${code}`));
         });
       }
+      if (o.local) {
+        const local = o.local;
+        running++;
+        // the calling thread takes chunks too, yielding between them so worker messages are served
+        const loop = async () => {
+          for (let task = tasks[next++]; task && !failed; task = tasks[next++]) {
+            const recs = runEpisodes({ trees: [local[task.tree]!], scenarios: [job.scenarios[task.scenario]!], episodes: task.to, seed: job.seed, mode: job.mode }, [task.from, task.to]);
+            store(task, recs[0]!.trees[0]!.records);
+            await new Promise((r) => setImmediate(r));
+          }
+          finished();
+        };
+        loop().catch((err: Error) => fail(err));
+      }
+      if (running === 0) resolve();
     });
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
