@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { Blackboard } from '../src/core/blackboard.ts';
 import { SystemClock } from '../src/core/clock.ts';
-import { HeaderFactory, type InstantActionsMessage, type RobotId, type StateMessage } from '../src/contract/index.ts';
+import { HeaderFactory, newSession, type InstantActionsMessage, type RobotId, type StateMessage } from '../src/contract/index.ts';
 import { AffectPublisher, connectMqtt, connectPlanner, robotTopics, silentLogger, type PlannerLink } from '../src/mqtt/index.ts';
 import { startControllerSim } from '../src/controller-sim/index.ts';
 import { startEmbeddedTestBroker, testBrokers, uniqueRobot, waitFor, type TestBroker } from './support/broker.ts';
@@ -44,7 +44,7 @@ describe('reference controller behaviour (embedded broker)', () => {
 
   it('draws the same outcomes for the same seed', async () => {
     const outcomes = async (seed: number) => {
-      const { link, close } = await pair({ baseHandoverMs: 5, pDrop: 0.3, pHumanNotReady: 0.3, seed });
+      const { link, close } = await pair({ baseHandoverMs: 5, pDrop: 0.3, pHumanNotReady: 0.3, seed, maxQueuedHandovers: 16 });
       try {
         const ids = Array.from({ length: 12 }, () => link.controller.startHandover(HANDOVER));
         await waitFor(() => ids.every((id) => ['FINISHED', 'FAILED'].includes(link.controller.actionState(id)!.status)), 5000, 'all done');
@@ -81,7 +81,7 @@ describe('reference controller behaviour (embedded broker)', () => {
     try {
       const raw = await connectMqtt({ url: broker.url });
       const robot = link.bridge.topics.instantActions.split('/').slice(2, 4);
-      raw.publish(link.bridge.topics.instantActions, JSON.stringify({ ...new HeaderFactory({ manufacturer: robot[0]!, serialNumber: robot[1]! }).next('x', Date.now()), actions: [{ actionId: 'bad', actionType: 'handover', actionParameters: { speedScale: 5 } }] }), { qos: 1 });
+      raw.publish(link.bridge.topics.instantActions, JSON.stringify({ ...new HeaderFactory({ manufacturer: robot[0]!, serialNumber: robot[1]! }, link.session.sessionId).next('x', Date.now()), actions: [{ actionId: 'bad', actionType: 'handover', actionParameters: { speedScale: 5 } }] }), { qos: 1 });
       raw.publish(link.bridge.topics.instantActions, 'not json', { qos: 1 });
       await waitFor(() => sim.counters.invalid === 2, 2000, 'two invalid');
       await waitFor(() => (link.controller.lastState?.errors.length ?? 0) >= 2, 2000, 'errors in state');
@@ -103,14 +103,16 @@ describe('planner controller client against a scripted controller (embedded brok
   const received: InstantActionsMessage[] = [];
   let acks: string[] = [];
 
-  const state = (actionStates: StateMessage['actionStates'] = []) => JSON.stringify({ ...headers.next('state', Date.now()), actionStates, speedScale: 0.5, safeState: false, errors: [] });
+  const session = newSession(Date.now());
+  const state = (actionStates: StateMessage['actionStates'] = []) => JSON.stringify({ ...headers.next('state', Date.now()), actionStates, speedScale: 0.5, safeState: false, plannerSessionId: link.session.sessionId, errors: [] });
 
   beforeAll(async () => {
     broker = await startEmbeddedTestBroker();
     robot = uniqueRobot('fake');
-    headers = new HeaderFactory(robot);
+    headers = new HeaderFactory(robot, session.sessionId);
     link = await connectPlanner({ mqtt: { url: broker.url }, robot, blackboard: new Blackboard({ clock: new SystemClock() }), logger: silentLogger, controller: { stateTimeoutMs: 600, resendIntervalMs: 100, actionTimeoutMarginMs: 100 } });
     fake = await connectMqtt({ url: broker.url });
+    await fake.publishAsync(robotTopics(robot)['connection/controller'], JSON.stringify({ ...headers.next('connection/controller', Date.now()), sessionId: session.sessionId, sessionStartedAt: new Date(session.startedAt).toISOString(), connectionState: 'ONLINE' }), { qos: 1 });
     await fake.subscribeAsync(robotTopics(robot).instantActions, { qos: 1 });
     fake.on('message', (_t, p) => received.push(JSON.parse(p.toString()) as InstantActionsMessage));
   });

@@ -13,3 +13,4 @@ export * from './instant-actions.ts';
 export * from './state.ts';
 export * from './connection.ts';
 export * from './schemas.ts';
+export * from './roles.ts';

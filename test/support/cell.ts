@@ -112,7 +112,7 @@ export interface Cell {
   /** Controller state messages. */
   states(): Seen[];
   /** The current controller-sim's execution record (`--log-executions` lines), in order. */
-  executions(): { at: number; event: 'execute' | 'duplicate'; actionId: string; actionType: string; count: number }[];
+  executions(): { at: number; event: 'execute' | 'duplicate' | 'rejected'; actionId: string; actionType: string; count: number; reason?: string }[];
   /** Ends every process and the monitor. */
   close(): Promise<void>;
 }
@@ -212,7 +212,7 @@ export async function startCell(o: CellOptions): Promise<Cell> {
       const out: ReturnType<Cell['executions']> = [];
       for (const l of cell.controller.lines) {
         const j = l.json;
-        if (l.stream === 'stdout' && (j?.event === 'execute' || j?.event === 'duplicate')) out.push({ at: l.at, event: j.event, actionId: j.actionId, actionType: j.actionType, count: j.count });
+        if (l.stream === 'stdout' && (j?.event === 'execute' || j?.event === 'duplicate' || j?.event === 'rejected')) out.push({ at: l.at, event: j.event, actionId: j.actionId, actionType: j.actionType, count: j.count, ...(j.reason ? { reason: j.reason } : {}) });
       }
       return out;
     },
