@@ -132,7 +132,7 @@ export function renderContractDoc(): string {
   out.push('## Running it');
   out.push('');
   out.push('```sh');
-  out.push('npx affect-bt broker --port 1883                                   # embedded broker (aedes, MQTT 3.1.1) on 127.0.0.1');
+  out.push('npx affect-bt broker --port 1883 --allow-anonymous               # embedded broker (aedes, MQTT 3.1.1), loopback demo without users');
   out.push('npx affect-bt controller-sim --mqtt mqtt://127.0.0.1:1883 --robot acme/cell-1 --p-drop 0.1 --seed 7');
   out.push('MQTT_URL=mqtt://127.0.0.1:1883 npm run bench -- mqtt                # publish → blackboard latency vs raw mqtt.js');
   out.push('```');
