@@ -170,6 +170,8 @@ export class Planner {
       holdsCell: this.link?.controller.holdsCell ?? false,
       tlsVerify: this.cfg.broker.url.startsWith('mqtts') || this.cfg.broker.url.startsWith('wss') ? this.cfg.broker.tls.rejectUnauthorized : null,
       warnings: this.warnings,
+      affectPersons: this.blackboard.familySize('affect/') ?? 0,
+      affectPersonsEvicted: this.blackboard.familyEvictions('affect/'),
       ...this.tickStats,
     };
   }

@@ -291,3 +291,35 @@ export function renderMosquittoAcl(users: readonly CellUser[]): string {
   }
   return out.join('\n') + '\n';
 }
+
+/**
+ * The users of the example cell `acme/cell-01` (one per role), from which the shipped
+ * `cells/mosquitto/acl` is generated (`npx tsx src/mqtt/broker-auth.ts --write`; a test
+ * fails when the file drifts).
+ *
+ * @example
+ * ```ts
+ * renderMosquittoAcl(EXAMPLE_CELL_USERS) === readFileSync(EXAMPLE_CELL_ACL_PATH, 'utf8');
+ * ```
+ */
+export const EXAMPLE_CELL_USERS: readonly CellUser[] = (['planner', 'controller', 'estimator', 'monitor'] as const).map((role) => ({
+  username: `${role}-cell-01`,
+  role,
+  robot: { manufacturer: 'acme', serialNumber: 'cell-01' },
+}));
+
+/**
+ * Repo-relative path of the shipped example ACL.
+ *
+ * @example
+ * ```ts
+ * readFileSync(EXAMPLE_CELL_ACL_PATH, 'utf8');
+ * ```
+ */
+export const EXAMPLE_CELL_ACL_PATH = 'cells/mosquitto/acl';
+
+if (process.argv[1] && import.meta.filename === process.argv[1] && process.argv.includes('--write')) {
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(EXAMPLE_CELL_ACL_PATH, renderMosquittoAcl(EXAMPLE_CELL_USERS));
+  process.stdout.write(`wrote ${EXAMPLE_CELL_ACL_PATH}\n`);
+}
