@@ -13,15 +13,15 @@
  * an undeclared key is an error naming the node and the key.
  *
  * Key families can be bounded ({@link Blackboard.boundFamily}): per-person state such as
- * `affect/<humanId>` keeps at most `maxKeys` keys; when a new key would exceed that, the
- * entries not written for `forgetAfterMs` (or stale) go first, then the least recently
- * written — pinned keys (the person the cell works with) never. So a flood of new ids
- * cannot grow the process without bound.
+ * `affect/<humanId>` keeps at most `maxKeys` keys besides the pinned ones (the person the
+ * cell works with, never evicted); when a new key would exceed that, the entries not
+ * written for `forgetAfterMs` (or stale) go first, then the least recently written. So
+ * a flood of new ids cannot grow the process without bound.
  *
  * Design notes: entries are updated in place and the write log is a preallocated
  * ring buffer, so steady-state writes and reads allocate nothing; a bounded family
- * costs one prefix test per write and a scan of the family only when a new key arrives
- * while it is full.
+ * costs nothing on updates and, for a new key while the family is full, one scan of
+ * the family.
  */
 import type { Clock } from './clock.ts';
 
@@ -168,8 +168,9 @@ export class Blackboard {
 
   /**
    * Bounds the keys starting with `prefix` (per-person state): at most `maxKeys` of them
-   * are kept; a new key evicts first the family's entries not written for
-   * `forgetAfterMs` or stale, then the least recently written; `pinned` keys stay.
+   * (besides the `pinned` ones, which always stay) are kept; a new key evicts first the
+   * family's entries not written for `forgetAfterMs` or stale, then the least recently
+   * written.
    *
    * @example
    * ```ts
@@ -180,16 +181,21 @@ export class Blackboard {
   boundFamily(prefix: string, bound: FamilyBound): void {
     if (!(Number.isInteger(bound.maxKeys) && bound.maxKeys >= 1)) throw new RangeError(`Blackboard.boundFamily('${prefix}'): maxKeys must be an integer ≥ 1, got ${bound.maxKeys}`);
     if (prefix === '' || this.families.some((f) => f.prefix.startsWith(prefix) || prefix.startsWith(f.prefix))) throw new BlackboardError(`Blackboard.boundFamily: prefix '${prefix}' is empty or overlaps a bounded family`, prefix);
+    const pinned = new Set(bound.pinned ?? []);
     const keys = new Set<string>();
-    for (const k of this.entries.keys()) if (k.startsWith(prefix)) keys.add(k);
-    const f: Family = { prefix, bound: { maxKeys: bound.maxKeys, forgetAfterMs: bound.forgetAfterMs ?? Infinity, pinned: new Set(bound.pinned ?? []) }, keys, evicted: 0 };
+    for (const k of this.entries.keys()) if (k.startsWith(prefix) && !pinned.has(k)) keys.add(k);
+    const f: Family = { prefix, bound: { maxKeys: bound.maxKeys, forgetAfterMs: bound.forgetAfterMs ?? Infinity, pinned }, keys, evicted: 0 };
     this.families.push(f);
     while (f.keys.size > f.bound.maxKeys && this.evictOne(f)) {}
   }
 
-  /** Keys currently held in a bounded family (`undefined` when `prefix` is not bounded). */
+  /** Keys currently held in a bounded family, pinned ones included (`undefined` when `prefix` is not bounded). */
   familySize(prefix: string): number | undefined {
-    return this.families.find((f) => f.prefix === prefix)?.keys.size;
+    const f = this.families.find((x) => x.prefix === prefix);
+    if (f === undefined) return undefined;
+    let n = f.keys.size;
+    for (const k of f.bound.pinned) if (this.entries.has(k)) n++;
+    return n;
   }
 
   /** Keys evicted from a bounded family so far. */
@@ -232,7 +238,7 @@ export class Blackboard {
   /** Makes room for a new key of a bounded family. */
   private admit(key: string): void {
     for (const f of this.families) {
-      if (!key.startsWith(f.prefix)) continue;
+      if (!key.startsWith(f.prefix) || f.bound.pinned.has(key)) continue;
       if (f.keys.size >= f.bound.maxKeys) this.evictOne(f);
       f.keys.add(key);
       return;
@@ -245,7 +251,6 @@ export class Blackboard {
     let victim: string | undefined;
     let oldest = Infinity;
     for (const k of f.keys) {
-      if (f.bound.pinned.has(k)) continue;
       const e = this.entries.get(k)!;
       const age = now - e.timestamp;
       if (age > f.bound.forgetAfterMs || age > e.maxAgeMs) {
@@ -257,7 +262,7 @@ export class Blackboard {
         victim = k;
       }
     }
-    if (victim === undefined) return false;
+    if (victim === undefined) return false; // empty
     this.entries.delete(victim);
     f.keys.delete(victim);
     f.evicted++;
