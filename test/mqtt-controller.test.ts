@@ -76,6 +76,30 @@ describe('reference controller behaviour (embedded broker)', () => {
     }
   });
 
+  it('refuses schema-valid but implausible commands with the reason in state.errors, executing nothing', async () => {
+    const { link, sim, close } = await pair({ speedRange: [0.5, 1], maxQueuedHandovers: 1, maxApproachWaitMs: 5000, handoverTimeoutRange: [100, 60_000], baseHandoverMs: 2000 });
+    try {
+      const slow = link.controller.startHandover({ ...HANDOVER, speedScale: 0.3 }); // the planner allows 0.25, this cell 0.5
+      const wait = link.controller.startHandover({ ...HANDOVER, approachWaitMs: 20_000 });
+      const long = link.controller.startHandover({ ...HANDOVER, timeoutMs: 300_000 });
+      await waitFor(() => [slow, wait, long].every((id) => link.controller.actionState(id)?.status === 'FAILED'), 3000, 'three refused');
+      expect(link.controller.actionState(slow)).toMatchObject({ failureKind: 'error', resultDescription: "implausible: speedScale 0.3 outside the cell's range [0.5, 1]" });
+      expect(link.controller.actionState(wait)!.resultDescription).toBe('implausible: approachWaitMs 20000 above the limit 5000');
+      expect(link.controller.actionState(long)!.resultDescription).toBe('implausible: timeoutMs 300000 outside [100, 60000]');
+      const running = link.controller.startHandover(HANDOVER);
+      const queued = link.controller.startHandover(HANDOVER);
+      const overflow = link.controller.startHandover(HANDOVER);
+      await waitFor(() => link.controller.actionState(overflow)?.status === 'FAILED', 3000, 'queue limit');
+      expect(link.controller.actionState(overflow)!.resultDescription).toBe('implausible: 1 handovers already queued (limit 1)');
+      expect(sim.counters.implausible).toBe(4);
+      expect(sim.executedIds).toEqual([running, queued]);
+      const errors = link.controller.lastState!.errors.filter((e) => e.errorType === 'implausibleAction');
+      expect(errors.map((e) => e.errorReferences![0]!.referenceValue)).toEqual([slow, wait, long, overflow]);
+    } finally {
+      await close();
+    }
+  });
+
   it('rejects invalid instantActions without executing them and reports the error in state', async () => {
     const { link, sim, close } = await pair({});
     try {
