@@ -341,18 +341,19 @@ describe.each(cases)('hostile clients over $name', ({ start }) => {
       for (let i = from; i < from + n; i++) est.publish(robotTopics(robot).affect, JSON.stringify({ ...headers.next('affect', Date.now()), estimates: [estimate(`p${i}`)] }), { qos: 0 });
       await est.publishAsync(robotTopics(robot).affect, JSON.stringify({ ...headers.next('affect', Date.now()), estimates: [estimate('h1')] }), { qos: 1 });
     };
+    // paced by the planner's own progress (QoS 0 floods a slow subscriber would otherwise lose messages at the broker)
+    const processed = async (sent: number) => until(async () => (await health()).affectPersonsEvicted >= 0.95 * sent - 64, 30_000, `planner processed ~${sent} new ids`, 25);
     await send(0, 2000); // warm up: first allocations, JIT
-    await until(async () => (await health()).affectPersons >= 64, 10_000, 'warm-up estimates');
+    await processed(2000);
     const before = rss();
-    for (let i = 2000; i < 50_000; i += 2000) {
-      await send(i, 2000);
-      await sleep(30);
+    for (let i = 2000; i < 50_000; i += 1000) {
+      await send(i, 1000);
+      await processed(i + 1000);
     }
-    await until(async () => (await health()).affectPersonsEvicted >= 40_000, 30_000, 'flood processed');
     await sleep(500);
     const after = rss();
     const h = await health();
-    expect(h.affectPersons).toBeLessThanOrEqual(64);
+    expect(h.affectPersons).toBeLessThanOrEqual(64 + 1); // maxPersons + the pinned humanId
     expect(after - before, `RSS ${before.toFixed(1)} → ${after.toFixed(1)} MiB`).toBeLessThan(64);
     expect(proc.exitCode).toBeUndefined();
   }, 90_000);
