@@ -104,6 +104,22 @@ describe('deployed planner faults', () => {
     expect(c.controller.exitCode).toBeUndefined();
   }, 90_000);
 
+  it('a second planner process for the same robot is refused (exit 1, fatal log) and the first keeps the cell', async () => {
+    broker = await cellBroker(false);
+    cell = await startCell({ broker, publisher: false });
+    const c = cell;
+    await until(() => finished(c, 0) >= 1, 15_000, 'a finished handover');
+    const second = c.extraPlanner();
+    const refused = await second.waitFor((l) => l.json?.msg === 'planner refused: another planner holds this robot', 30_000);
+    expect(refused.json!.reason).toMatch(/^planner session \S+ refused: the cell is held by planner session \S+ \(ONLINE, started .+\); run one planner per robot$/);
+    expect((await second.exited).code).toBe(1);
+    await c.controller.waitFor(/second planner refused/, 5000);
+    const tAfter = Date.now();
+    await until(() => finished(c, tAfter) >= 1, 15_000, 'the first planner keeps handing over');
+    expect(c.states().filter((s) => s.at > tAfter && s.json.safeState === true)).toEqual([]);
+    expect(c.planner.exitCode).toBeUndefined();
+  }, 90_000);
+
   it('controller killed: the planner holds the safe state (no new handovers) and resumes when the controller is back', async () => {
     broker = await cellBroker(false);
     cell = await startCell({ broker });

@@ -394,6 +394,7 @@ export class ControllerSim {
         const detail = `planner session ${m.sessionId} refused: the cell is held by planner session ${h.sessionId} (ONLINE, started ${new Date(h.startedAt).toISOString()}); run one planner per robot`;
         this.error('plannerSessionRefused', detail, [{ referenceKey: 'sessionId', referenceValue: m.sessionId }]);
         this.guard.reject(topic, 'session', detail);
+        this.logger.warn({ reason: 'planner_refused', detail }, 'controller-sim: second planner refused');
         this.publishState();
         return;
       } else if (h && startedAt < h.startedAt) {

@@ -105,6 +105,8 @@ export interface Cell {
   publisher: Child | undefined;
   /** Starts the planner again (after it was stopped/killed). */
   restartPlanner(): Child;
+  /** Starts one more planner process for the same robot (a second planner), not replacing `planner`. */
+  extraPlanner(): Child;
   /** Starts the controller-sim again (after it was stopped/killed); resolves when ready. */
   restartController(): Promise<Child>;
   /** Instant actions the planner sent (flattened, first sighting of each actionId). */
@@ -192,6 +194,7 @@ export async function startCell(o: CellOptions): Promise<Cell> {
       cell.planner = startPlanner();
       return cell.planner;
     },
+    extraPlanner: () => startPlanner(),
     actions() {
       const out: ReturnType<Cell['actions']> = [];
       const ids = new Set<string>();
