@@ -168,7 +168,7 @@ export class Planner {
       controllerAvailable: this.link?.controller.available ?? false,
       sessionId: this.link?.session.sessionId ?? null,
       holdsCell: this.link?.controller.holdsCell ?? false,
-      tlsVerify: this.cfg.broker.url.startsWith('mqtts') || this.cfg.broker.url.startsWith('wss') ? this.cfg.broker.tls.rejectUnauthorized : null,
+      tlsVerify: /^(mqtts|wss|ssl):/.test(this.cfg.broker.url) ? this.cfg.broker.tls.rejectUnauthorized : null,
       warnings: this.warnings,
       affectPersons: this.blackboard.familySize('affect/') ?? 0,
       affectPersonsEvicted: this.blackboard.familyEvictions('affect/'),

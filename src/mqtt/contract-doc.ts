@@ -103,7 +103,7 @@ export function renderContractDoc(): string {
   out.push('');
   out.push('## Roles (least privilege, enforced by the broker)');
   out.push('');
-  out.push('Each process connects with the credentials (or client certificate) of one role; the broker\'s ACL lets it publish and subscribe to these topics of its cell only. `affect-bt broker` and the shipped Mosquitto `acl_file` (`cells/mosquitto/`) are generated from this table.');
+  out.push('Each process connects with the credentials (or client certificate) of one role; the broker\'s ACL lets it publish and subscribe to these topics of its cell only. The shipped Mosquitto `acl_file` (`cells/mosquitto/acl`, which `affect-bt broker --acl-file` reads too) is generated from this table by `renderMosquittoAcl()`.');
   out.push('');
   out.push('| role | publishes | subscribes |');
   out.push('|---|---|---|');
