@@ -170,6 +170,26 @@ describe('planner controller client against a scripted controller (embedded brok
     }
   });
 
+  it('ignores reported states for actions it never sent, of another action type, or going backwards', async () => {
+    const stop = heartbeat();
+    try {
+      await waitFor(() => link.controller.available, 2000, 'available');
+      const t = robotTopics(robot);
+      const id = link.controller.startHandover({ ...HANDOVER, timeoutMs: 5000 });
+      const before = link.controller.counters.illegalTransitions;
+      fake.publish(t.state, state([{ actionId: 'never-sent', actionType: 'handover', actionStatus: 'FINISHED' }, { actionId: id, actionType: 'say', actionStatus: 'FINISHED' }]));
+      fake.publish(t.state, state([{ actionId: id, actionType: 'handover', actionStatus: 'RUNNING' }]));
+      await waitFor(() => link.controller.actionState(id)?.status === 'RUNNING', 2000, 'RUNNING');
+      fake.publish(t.state, state([{ actionId: id, actionType: 'handover', actionStatus: 'WAITING' }]));
+      await waitFor(() => link.controller.counters.illegalTransitions === before + 2, 2000, 'two illegal reports');
+      expect(link.controller.actionState(id)!.status).toBe('RUNNING');
+      expect(link.controller.actionState('never-sent')).toBeUndefined();
+      link.controller.cancel(id);
+    } finally {
+      stop();
+    }
+  });
+
   it('enters the safe state when state goes silent past stateTimeoutMs, and resumes', async () => {
     let stop = heartbeat();
     await waitFor(() => link.controller.available, 2000, 'available');

@@ -88,8 +88,6 @@ export interface ControllerCounters {
   resends: number;
   timeouts: number;
   safeStateEntered: number;
-  /** Reported states for actionIds this planner never sent (ignored). */
-  foreignActionStates: number;
   /** Reported states that went backwards or changed the action type (ignored). */
   illegalTransitions: number;
 }
@@ -127,7 +125,7 @@ const RANK: Readonly<Record<ActionState['status'], number>> = { WAITING: 0, INIT
  */
 export class MqttController implements Controller {
   readonly speedRange: readonly [number, number];
-  readonly counters: ControllerCounters = { actionsSent: 0, rejectedActions: 0, resends: 0, timeouts: 0, safeStateEntered: 0, foreignActionStates: 0, illegalTransitions: 0 };
+  readonly counters: ControllerCounters = { actionsSent: 0, rejectedActions: 0, resends: 0, timeouts: 0, safeStateEntered: 0, illegalTransitions: 0 };
   /** The session stamped on every command. */
   readonly sessionId: string;
   /** Last state message from the controller. */
@@ -349,10 +347,8 @@ export class MqttController implements Controller {
     for (let i = 0; i < list.length; i++) {
       const w = list[i]!;
       const t = this.tracked.get(w.actionId);
-      if (!t || !t.sent) {
-        this.counters.foreignActionStates++; // never sent by this planner
-        continue;
-      }
+      // not sent by this planner (or long forgotten: the controller lists recent actions of every session): ignored
+      if (!t || !t.sent) continue;
       const was = t.reported;
       if (t.action.actionType !== w.actionType || (was !== undefined && (RANK[w.actionStatus] < RANK[was] || (FINAL(was) && w.actionStatus !== was)))) {
         this.counters.illegalTransitions++;
