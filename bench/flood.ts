@@ -12,7 +12,9 @@
  * 2. **Tick latency under a message flood**: the real `Planner` runs in this process
  *    (tree, MQTT link, metrics) against `affect-bt controller-sim`, while a publisher
  *    process floods `affect` at `--rate` messages/s (new ids, so every message is work
- *    for the bridge and the blackboard bound). Reports tick p50/p99/max and overruns.
+ *    for the bridge and the blackboard bound) with the default inbound budget
+ *    (`affect.maxMessagesPerSecond`, 2,000/s: the excess is dropped unread). Reports
+ *    tick p50/p99/max, overruns and how many messages were dropped.
  *
  * In part 2 the flooding publisher runs in its own process (`--publish` mode of this
  * file), so its own work never lands on the planner's event loop. Ends with one JSON line
@@ -101,7 +103,7 @@ export async function main(argv: string[]): Promise<void> {
 
   // 1. RSS of a planner process under an id flood
   const serialA = `flood-rss-${process.pid}`;
-  writeFileSync(join(dir, 'rss.yaml'), `tree: ${tree}\nrobot: {manufacturer: acme, serialNumber: ${serialA}}\nmetrics: {port: 0}\nlog: {level: info}\n`);
+  writeFileSync(join(dir, 'rss.yaml'), `tree: ${tree}\nrobot: {manufacturer: acme, serialNumber: ${serialA}}\nmetrics: {port: 0}\naffect: {maxMessagesPerSecond: 1000000}\nlog: {level: info}\n`);
   const plannerProc = spawnCli('planner', ['run', '--config', join(dir, 'rss.yaml'), '--mqtt', url]);
   const health = String((await plannerProc.waitFor((l) => l.json?.msg === 'metrics server listening', 30_000)).json!.url).replace('/metrics', '/healthz');
   await plannerProc.waitFor((l) => l.json?.msg === 'waiting for the controller', 30_000);
@@ -179,6 +181,7 @@ export async function main(argv: string[]): Promise<void> {
   await publisher.waitFor(/^done /, (seconds + 60) * 1000);
   recording = false;
   const received = planner.mqtt!.bridge.counters.received - received0;
+  const rateLimited = planner.mqtt!.bridge.counters.rejected.rate_limited;
   const persons = planner.blackboard.familySize('affect/') ?? 0;
   await planner.stop('bench done');
   await killAll();
@@ -188,7 +191,7 @@ export async function main(argv: string[]): Promise<void> {
   const max = sorted[sorted.length - 1] ?? NaN;
   process.stdout.write(
     [
-      `message flood    ${rate} msg/s for ${seconds} s: planner received ${received} (${(received / seconds).toFixed(0)}/s), persons held ${persons}`,
+      `message flood    ${rate} msg/s for ${seconds} s: planner received ${received} (${(received / seconds).toFixed(0)}/s), ${rateLimited} dropped unread over its budget (affect.maxMessagesPerSecond ${config.affect.maxMessagesPerSecond}), persons held ${persons}`,
       `ticks            ${n} at ${hz} Hz; p50 ${(p50 * 1000).toFixed(0)} µs, p99 ${(p99 * 1000).toFixed(0)} µs, max ${max.toFixed(2)} ms; overruns ${overruns}`,
     ].join('\n') + '\n',
   );
@@ -206,6 +209,7 @@ export async function main(argv: string[]): Promise<void> {
       rate_msg_s: rate,
       seconds,
       received,
+      rate_limited: rateLimited,
       tick_hz: hz,
       ticks: n,
       tick_p50_us: Math.round(p50 * 1000),

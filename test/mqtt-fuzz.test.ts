@@ -93,7 +93,8 @@ describe.each(cases)('fuzzing the planner over $name', ({ start }) => {
     robot = uniqueRobot('fuzz');
     bb = new Blackboard({ clock: new SystemClock() });
     const logger: MqttLogger = { warn: (o) => logged.push((o as { reason: string }).reason) };
-    link = await connectPlanner({ mqtt: { url: broker.url }, robot, blackboard: bb, logger, controller: { checkIntervalMs: 0 } });
+    // no affect budget here: this is about validation, not flood protection (see inbound.test.ts)
+    link = await connectPlanner({ mqtt: { url: broker.url }, robot, blackboard: bb, logger, bridge: { maxAffectPerSecond: 1e9 }, controller: { checkIntervalMs: 0 } });
     pub = await connectMqtt({ url: broker.url });
     await waitFor(() => link.bridge.counters.accepted.connection >= 1, 5000, 'the planner hears its own ONLINE'); // so counts below are only the fuzz
   });
@@ -131,6 +132,7 @@ describe.each(cases)('fuzzing the planner over $name', ({ start }) => {
     }
     const rejected = link.bridge.counters.rejected;
     expect(Object.keys(rejected).sort()).toEqual([...REJECT_REASONS].sort());
+    expect(rejected.rate_limited).toBe(0);
     for (const r of ['bad_json', 'schema', 'out_of_range', 'too_large', 'wrong_topic', 'version', 'duplicate', 'out_of_order'] as const) expect(rejected[r], r).toBeGreaterThan(0);
     // logged once per reason per interval, not once per payload
     expect(logged.length).toBeLessThanOrEqual(REJECT_REASONS.length * 2);

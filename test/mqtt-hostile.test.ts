@@ -328,7 +328,7 @@ describe.each(cases)('hostile clients over $name', ({ start }) => {
   it('50,000 affect messages with distinct person ids leave the planner RSS within 64 MiB of its start', async () => {
     const robot = uniqueRobot('flood');
     const dir = mkdtempSync(join(tmpdir(), 'affect-bt-flood-'));
-    writeFileSync(join(dir, 'cell.yaml'), `tree: ${join(REPO_ROOT, 'trees/handover_affect.yaml')}\nrobot: {manufacturer: ${robot.manufacturer}, serialNumber: ${robot.serialNumber}}\nmetrics: {port: 0}\naffect: {maxPersons: 64}\nlog: {level: info}\n`);
+    writeFileSync(join(dir, 'cell.yaml'), `tree: ${join(REPO_ROOT, 'trees/handover_affect.yaml')}\nrobot: {manufacturer: ${robot.manufacturer}, serialNumber: ${robot.serialNumber}}\nmetrics: {port: 0}\naffect: {maxPersons: 64, maxMessagesPerSecond: 1000000}\nlog: {level: info}\n`);
     const env = { AFFECT_BT_MQTT_USERNAME: TEST_USERS.planner.username, AFFECT_BT_MQTT_PASSWORD: TEST_USERS.planner.password };
     const proc = spawnCli('planner', ['run', '--config', join(dir, 'cell.yaml'), '--mqtt', broker.url], env);
     const url = String((await proc.waitFor((l) => l.json?.msg === 'metrics server listening', 30_000)).json!.url).replace('/metrics', '/healthz');

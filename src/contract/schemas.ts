@@ -218,7 +218,8 @@ export type RejectReason =
   | 'duplicate'
   | 'out_of_order'
   | 'session'
-  | 'retained';
+  | 'retained'
+  | 'rate_limited';
 
 /**
  * All rejection reasons, in a fixed order (for counters and metrics).
@@ -228,7 +229,7 @@ export type RejectReason =
  * for (const r of REJECT_REASONS) metrics.set({ reason: r }, counters.rejected[r]);
  * ```
  */
-export const REJECT_REASONS: readonly RejectReason[] = ['too_large', 'bad_json', 'schema', 'out_of_range', 'wrong_topic', 'version', 'stale', 'clock_skew', 'duplicate', 'out_of_order', 'session', 'retained'];
+export const REJECT_REASONS: readonly RejectReason[] = ['too_large', 'bad_json', 'schema', 'out_of_range', 'wrong_topic', 'version', 'stale', 'clock_skew', 'duplicate', 'out_of_order', 'session', 'retained', 'rate_limited'];
 
 /**
  * Result of {@link validateMessage}.

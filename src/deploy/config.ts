@@ -104,6 +104,7 @@ export const CellConfigSchema = Type.Object(
       {
         maxPersons: Type.Integer({ minimum: 1, maximum: 100_000, default: 64, description: 'most persons besides humanId whose affect the blackboard keeps at once (a flood of new ids evicts the stalest; humanId is never evicted)' }),
         forgetAfterMs: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 60_000, description: 'a person not seen for this long is evicted when room is needed' }),
+        maxMessagesPerSecond: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 2000, description: 'affect messages read per second; a flood beyond is dropped unread (rate_limited) so it cannot starve the tick' }),
       },
       { additionalProperties: false, default: {} },
     ),

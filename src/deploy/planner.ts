@@ -402,7 +402,7 @@ export class Planner {
       blackboard: this.blackboard,
       clock: this.clock,
       logger: this.log,
-      bridge: { maxClockSkewMs: cfg.timeouts.maxClockSkewMs },
+      bridge: { maxClockSkewMs: cfg.timeouts.maxClockSkewMs, maxAffectPerSecond: cfg.affect.maxMessagesPerSecond },
       controller: { speedRange: [cfg.speed.min, cfg.speed.max], stateTimeoutMs: cfg.timeouts.controllerSilenceMs, shortActionTimeoutMs: cfg.timeouts.actionTimeoutMs },
     };
   }

@@ -77,6 +77,8 @@ export interface BridgeOptions {
   logIntervalMs?: number;
   /** Headers and estimates further in the future than this are `clock_skew`; header ages get this allowance too (default 5 s). */
   maxClockSkewMs?: number;
+  /** Budget of `affect` messages per second; the excess is dropped unread as `rate_limited` (default 2000). */
+  maxAffectPerSecond?: number;
   /** `maxAgeMs` of the `controller/state` blackboard entry (default 3 s). */
   stateMaxAgeMs?: number;
 }
@@ -144,6 +146,7 @@ export class MqttBridge {
       logIntervalMs: options.logIntervalMs,
       maxPayloadBytes: options.maxPayloadBytes,
       maxClockSkewMs: options.maxClockSkewMs,
+      maxPerSecond: { affect: options.maxAffectPerSecond ?? 2000 },
     });
     this.topics = this.guard.topics;
     this.subscriptions = [this.topics.affect, this.topics.state, this.topics['connection/controller'], this.topics['connection/planner']];

@@ -45,4 +45,17 @@ describe('InboundGuard', () => {
     }
     expect((guard as unknown as { order: Map<string, Map<string, unknown>> }).order.get('connection/planner')!.size).toBe(MAX_SESSIONS_PER_TOPIC);
   });
+
+  it('drops messages beyond the per-second budget before reading them, and takes them again the next second', () => {
+    const clock = new VirtualClock(T0);
+    const guard = new InboundGuard({ robot, clock, inbound: ['affect'], logger: silentLogger, maxPerSecond: { affect: 3 } });
+    const h = new HeaderFactory(robot, 'est');
+    const msg = () => JSON.stringify({ ...h.next('affect', clock.now()), estimates: [{ humanId: 'h1', expression: 'neutral', valence: 0, arousal: 0, confidence: 0.5, frustration: 0, source: 'local', maxAgeMs: 1000, observedAt: new Date(clock.now()).toISOString() }] });
+    const results = Array.from({ length: 5 }, () => guard.check(guard.topics.affect, msg()).ok);
+    expect(results).toEqual([true, true, true, false, false]);
+    expect(guard.check(guard.topics.affect, '{not even json')).toMatchObject({ ok: false, reason: 'rate_limited' }); // unread
+    clock.advance(1000);
+    expect(guard.check(guard.topics.affect, msg()).ok).toBe(true);
+    expect(guard.rejections.counts.rate_limited).toBe(3);
+  });
 });

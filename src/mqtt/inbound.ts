@@ -5,6 +5,8 @@
  * (first failure wins, counted and rate-limit logged under its reason):
  *
  * 1. `wrong_topic` — not one of the receiver's inbound topics of this robot;
+ *    `rate_limited` — more messages this second on the topic than the receiver's budget
+ *    (`maxPerSecond`), dropped before any parsing so a flood cannot starve the tick;
  * 2. `too_large` (before parsing) → `bad_json` → `schema`/`out_of_range` (Ajv) →
  *    `version` (other major) → `wrong_topic` (header robot ≠ topic robot);
  * 3. `retained` — a retained copy of a topic the contract never retains (a retained
@@ -64,6 +66,8 @@ export interface InboundGuardOptions {
   maxPayloadBytes?: number;
   /** Allowed difference between the sender's and the receiver's clock (default 5 s). */
   maxClockSkewMs?: number;
+  /** Per-topic budget of messages per second (default: none); the excess is `rate_limited`. */
+  maxPerSecond?: Partial<Record<TopicName, number>>;
 }
 
 /**
@@ -81,6 +85,12 @@ export type Inbound<T> = { ok: true; name: TopicName; msg: T } | { ok: false; na
 interface Last {
   headerId: number;
   ts: number;
+}
+
+interface Budget {
+  max: number;
+  second: number;
+  used: number;
 }
 
 /**
@@ -104,6 +114,7 @@ export class InboundGuard {
   private readonly maxBytes: number;
   private readonly order = new Map<TopicName, Map<string, Last>>();
   private readonly sessions = new Map<TopicName, string>();
+  private readonly budgets = new Map<TopicName, Budget>();
 
   constructor(options: InboundGuardOptions) {
     this.robot = options.robot;
@@ -114,6 +125,10 @@ export class InboundGuard {
     this.maxClockSkewMs = options.maxClockSkewMs ?? 5_000;
     if (!(this.maxClockSkewMs >= 0)) throw new RangeError(`maxClockSkewMs must be ≥ 0, got ${this.maxClockSkewMs}`);
     this.rejections = new RejectionLog({ clock: this.clock, logger: options.logger ?? stderrLogger, intervalMs: options.logIntervalMs });
+    for (const [name, max] of Object.entries(options.maxPerSecond ?? {}) as Array<[TopicName, number]>) {
+      if (!(max >= 1)) throw new RangeError(`maxPerSecond.${name} must be ≥ 1, got ${max}`);
+      this.budgets.set(name, { max, second: -1, used: 0 });
+    }
   }
 
   /**
@@ -144,6 +159,15 @@ export class InboundGuard {
     const name = topicName(this.topics, topic);
     if (name === undefined || !this.inbound.has(name)) {
       return this.fail(topic, name, 'wrong_topic', `not an inbound topic of ${this.robot.manufacturer}/${this.robot.serialNumber} here (expected one of ${[...this.inbound].join(', ')})`);
+    }
+    const budget = this.budgets.get(name);
+    if (budget !== undefined) {
+      const second = Math.floor(this.clock.now() / 1000);
+      if (second !== budget.second) {
+        budget.second = second;
+        budget.used = 0;
+      }
+      if (++budget.used > budget.max) return this.fail(topic, name, 'rate_limited', `more than ${budget.max} ${name} messages in one second; dropped unread (a flood, or raise the receiver's budget)`);
     }
     const size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
     if (size > this.maxBytes) return this.fail(topic, name, 'too_large', `payload of ${size} bytes exceeds maxPayloadBytes ${this.maxBytes}`);
