@@ -35,6 +35,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   'eval-faces': { summary: 'measure the expression model on a labelled face set', module: 'eval-faces' },
   sim: { summary: 'headless handover simulator: compare trees on scenarios', module: 'sim' },
   run: { summary: 'run the planner on a cell (MQTT-connected cobot controller)', module: 'run' },
+  monitor: { summary: 'live browser monitor of a cell, or replay of an MCAP recording', module: 'monitor' },
 };
 
 /** Text printed by `affect-bt --help`. */

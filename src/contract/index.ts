@@ -12,5 +12,6 @@ export * from './header.ts';
 export * from './instant-actions.ts';
 export * from './state.ts';
 export * from './connection.ts';
+export * from './tree.ts';
 export * from './schemas.ts';
 export * from './roles.ts';
