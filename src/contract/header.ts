@@ -8,7 +8,6 @@
  * Design note: the header fields are spread into every message schema (flat, as in
  * VDA 5050) rather than nested, so payloads stay familiar to AGV/cobot integrators.
  */
-import { randomBytes } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 
 /**
@@ -120,7 +119,9 @@ export interface Session {
  * ```
  */
 export function newSession(nowMs: number): Session {
-  return { sessionId: `${Math.max(0, Math.floor(nowMs)).toString(36)}-${randomBytes(6).toString('hex')}`, startedAt: nowMs };
+  // Web Crypto (Node ≥ 19 and browsers alike): the contract stays platform-neutral
+  const random = Array.from(globalThis.crypto.getRandomValues(new Uint8Array(6)), (b) => b.toString(16).padStart(2, '0')).join('');
+  return { sessionId: `${Math.max(0, Math.floor(nowMs)).toString(36)}-${random}`, startedAt: nowMs };
 }
 
 /**

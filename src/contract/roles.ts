@@ -4,7 +4,7 @@
  * a new topic gets its access rules with its spec — the embedded broker's ACL, the
  * shipped Mosquitto `acl_file` and the docs all come from here.
  *
- * - `planner`: publishes `instantActions`, `connection/planner`, `trace`; reads
+ * - `planner`: publishes `instantActions`, `connection/planner`, `trace`, `tree`; reads
  *   `affect`, `state`, both `connection` topics.
  * - `controller`: publishes `state`, `connection/controller`; reads `instantActions`,
  *   `connection/planner`.

@@ -69,7 +69,7 @@ describe('validateMessage', () => {
   it('derives least-privilege role grants from the topic table', () => {
     expect(roleGrants('estimator')).toEqual({ publish: ['affect'], subscribe: [] });
     expect(roleGrants('controller')).toEqual({ publish: ['state', 'connection/controller'], subscribe: ['instantActions', 'connection/planner'] });
-    expect(roleGrants('planner').publish).toEqual(['instantActions', 'connection/planner', 'trace']);
+    expect(roleGrants('planner').publish).toEqual(['instantActions', 'connection/planner', 'trace', 'tree']);
     expect(roleGrants('monitor')).toEqual({ publish: [], subscribe: Object.keys(TOPIC_SPECS) });
   });
   it('has a spec with QoS 1 and retain for both connection topics', () => {
