@@ -410,9 +410,10 @@ export class ControllerSim {
       this.publishState();
       return;
     }
-    if (!h || h.sessionId !== m.sessionId) {
+    if (!h) return; // e.g. the retained OFFLINE of the last planner at start: already in the safe stop
+    if (h.sessionId !== m.sessionId) {
       // a loss message of a session that does not hold the cell (a refused second planner's will)
-      this.guard.reject(topic, 'session', `${m.connectionState} of planner session ${m.sessionId} ignored: ${h ? `the cell is held by ${h.sessionId}` : 'no planner holds the cell'}`);
+      this.guard.reject(topic, 'session', `${m.connectionState} of planner session ${m.sessionId} ignored: the cell is held by ${h.sessionId}`);
       return;
     }
     if (!h.online) return;
