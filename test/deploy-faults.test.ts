@@ -81,17 +81,23 @@ describe('deployed planner faults', () => {
     await until(() => replayed.every((id) => c.executions().some((e) => (e.event === 'duplicate' || e.event === 'rejected') && e.actionId === id && e.at >= tReplay)), 10_000, `ignored lines for replayed ${replayed.join(', ')}`);
 
     // Exactly once, from the controller's own execution record: every actionId the
-    // planner sent (as seen on the broker) was executed, none twice, none unsent.
+    // planner sent (as seen on the broker) was executed once — or, for a stale copy the
+    // broker delivered after the outage (an mqtt.js offline-queue flush arriving behind
+    // newer messages of the same session), refused on the record ('rejected' line) — none
+    // twice, none unsent, none silently lost.
     const executedIds = () => new Set(c.executions().filter((e) => e.event === 'execute').map((e) => e.actionId));
+    const refusedIds = () => new Set(c.executions().filter((e) => e.event === 'rejected').map((e) => e.actionId));
     const sentIds = () => new Set(c.actions().map((a) => a.actionId));
     const exec0 = executedIds();
     await until(() => [...exec0].every((id) => sentIds().has(id)), 5000, 'every executed actionId seen on the broker');
     const sent = sentIds();
-    await until(() => [...sent].every((id) => executedIds().has(id)), 10_000, 'every sent actionId executed by the controller');
+    await until(() => [...sent].every((id) => executedIds().has(id) || refusedIds().has(id)), 10_000, 'every sent actionId executed or refused on the record');
     const log = c.executions();
     const times = new Map<string, number>();
     for (const e of log) if (e.event === 'execute') times.set(e.actionId, (times.get(e.actionId) ?? 0) + 1);
-    expect([...sent].filter((id) => times.get(id) !== 1), 'sent actions not executed exactly once').toEqual([]);
+    const refused = refusedIds();
+    expect([...sent].filter((id) => times.get(id) !== 1 && !refused.has(id)), 'sent actions neither executed once nor refused').toEqual([]);
+    expect(log.filter((e) => e.event === 'rejected').map((e) => e.reason).filter((r) => !['out_of_order', 'duplicate', 'session', 'stale'].includes(r!)), 'unexpected refusal reasons').toEqual([]);
     expect([...times].filter(([, n]) => n > 1), 'actions executed more than once').toEqual([]);
     expect(sent.size).toBeGreaterThanOrEqual(4);
     expect(log.filter((e) => e.actionType === 'handover' && e.event === 'execute').length).toBeGreaterThanOrEqual(4);
