@@ -9,14 +9,15 @@ import { CONTROL_DEFS } from './composites.ts';
 import type { NodeDef } from './node.ts';
 
 /**
- * Node kind → declaration.
+ * Node kind (and alias, e.g. `Retry`) → declaration.
  *
  * @example
  * ```ts
  * nodeRegistry.get('Handover')?.ports.map((p) => p.name); // ['objectId', 'target', …]
+ * nodeRegistry.get('Retry')?.kind; // 'RetryUntilSuccessful'
  * ```
  */
-export const nodeRegistry: ReadonlyMap<string, NodeDef> = new Map([...CONTROL_DEFS, ...LEAF_DEFS].map((d) => [d.kind, d]));
+export const nodeRegistry: ReadonlyMap<string, NodeDef> = new Map([...CONTROL_DEFS, ...LEAF_DEFS].flatMap((d) => [d.kind, ...(d.aliases ?? [])].map((k) => [k, d] as const)));
 
 /**
  * Adds a custom node kind (e.g. a cell-specific action). Throws when the kind exists.
@@ -27,6 +28,8 @@ export const nodeRegistry: ReadonlyMap<string, NodeDef> = new Map([...CONTROL_DE
  * ```
  */
 export function registerNode(def: NodeDef): void {
-  if (nodeRegistry.has(def.kind)) throw new Error(`registerNode: node kind '${def.kind}' already exists; pick another name`);
-  (nodeRegistry as Map<string, NodeDef>).set(def.kind, def);
+  for (const k of [def.kind, ...(def.aliases ?? [])]) {
+    if (nodeRegistry.has(k)) throw new Error(`registerNode: node kind '${k}' already exists; pick another name`);
+  }
+  for (const k of [def.kind, ...(def.aliases ?? [])]) (nodeRegistry as Map<string, NodeDef>).set(k, def);
 }

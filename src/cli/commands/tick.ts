@@ -18,7 +18,8 @@ import type { Pacing } from '../../../nodes/keys.ts';
 const HELP = `usage: affect-bt tick [--tree FILE] [--ticks N] [--period-ms MS] [--trace]
 
 Ticks a tree (default trees/handover_affect.yaml) against the in-memory controller with a
-scripted affect stream and prints what happens.
+scripted affect stream and prints what happens; --trace prints every node visited per tick
+and, when a node throws, its path, kind and message.
 Exit codes: 0 ok, 1 invalid tree, 2 usage error.`;
 
 /**
@@ -113,7 +114,11 @@ export async function run(argv: string[]): Promise<number> {
     }
     for (; said < ctl.utterances.length; said++) out.write(`           robot says (${ctl.utterances[said]!.params.tone}): "${ctl.utterances[said]!.params.text}"\n`);
     if (v.trace) for (const r of runner.lastTrace) out.write(`    ${r.status.padEnd(7)} ${r.durationUs.toFixed(1).padStart(6)}µs ${r.path}\n`);
-    if (s !== 'RUNNING') break;
+    const err = runner.lastError;
+    if (err !== undefined && runner.lastErrorTick === runner.counters.ticks) {
+      out.write(`    ERROR   ${err.path} (${err.kind}) threw: ${err.originalMessage}; the tree was halted\n`);
+    }
+    if (s !== 'RUNNING' && s !== 'SKIPPED') break;
     clock.advance(period);
   }
   out.write('\n' + runner.renderText() + '\n\n');
