@@ -31,6 +31,9 @@ describe('affect-bt broker / controller-sim arguments', () => {
   it.each([
     [brokerRun, ['--port', 'abc'], "--port must be an integer 0..65535, got 'abc'"],
     [brokerRun, ['--bogus'], "Unknown option '--bogus'"],
+    [brokerRun, ['--port', '0'], 'give users (--password-file FILE and/or --ca FILE for client certificates) or, for a loopback demo, --allow-anonymous'],
+    [brokerRun, ['--password', 'x'], '(users come from --password-file, made with mosquitto_passwd; no secret on the command line)'],
+    [simRun, ['--mqtt', 'mqtt://127.0.0.1:1', '--robot', 'a/b', '--password', 'x'], '(credentials come from the environment only, see --help)'],
     [simRun, ['--mqtt', 'mqtt://127.0.0.1:1'], '--robot MANUFACTURER/SERIAL is required'],
     [simRun, ['--mqtt', 'mqtt://127.0.0.1:1', '--robot', 'acme'], "robot id 'acme' must be MANUFACTURER/SERIAL"],
     [simRun, ['--mqtt', 'mqtt://127.0.0.1:1', '--robot', 'a/b', '--p-drop', '1.5'], "--p-drop must be a number in [0, 1], got '1.5'"],
@@ -57,7 +60,7 @@ describe('affect-bt broker / controller-sim arguments', () => {
   }, 15_000);
 
   it('broker process: prints its URL, accepts clients, exits 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['bin/affect-bt.js', 'broker', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/affect-bt.js', 'broker', '--port', '0', '--allow-anonymous'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const url = await new Promise<string>((resolve, reject) => {
       createInterface({ input: child.stdout! }).once('line', resolve);
       child.once('exit', (code) => reject(new Error(`broker exited with ${code}`)));
