@@ -3,16 +3,16 @@
  * resolves `{key}` ports through subtree remaps, gives every node a unique path,
  * creates leaf behaviours with their blackboard access windows, and wraps the result
  * in a {@link TreeRunner}. Affect nodes receive a controller view that can speak and
- * change speed but can never start or cancel a handover (task first).
+ * change speed but can never start or cancel a handover (task first). Node kinds and
+ * the fixed blackboard keys come from the registry the document was validated with
+ * (`doc.registry`).
  */
 import type { Blackboard } from '../core/blackboard.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Controller } from '../core/controller.ts';
-import { KEY_SPECS } from '../../nodes/keys.ts';
 import { ControlDecorator, MemoryFallback, MemorySequence, ReactiveComposite, type DecoratorMode } from './composites.ts';
 import { LeafTask, TickShared, type LeafContext, type NodeDef, type RtNode } from './node.ts';
 import { parseKeyRef } from './ports.ts';
-import { nodeRegistry } from './registry.ts';
 import type { TreeDocument, TreeNodeSpec } from './loader.ts';
 import { TreeRunner } from './runner.ts';
 
@@ -76,7 +76,8 @@ export function buildTree(doc: TreeDocument, ctx: BuildContext): TreeRunner {
   if (root === undefined) {
     throw new Error(`buildTree: tree '${name}' is not in ${doc.file} (trees: ${[...doc.trees.keys()].join(', ')})`);
   }
-  for (const [k, spec] of Object.entries(KEY_SPECS)) ctx.blackboard.declare(k, spec);
+  const registry = doc.registry;
+  for (const [k, spec] of registry.keySpecs()) ctx.blackboard.declare(k, spec);
   const shared = new TickShared();
   shared.traceOn = ctx.trace === true;
   const leaves: LeafTask[] = [];
@@ -104,7 +105,7 @@ export function buildTree(doc: TreeDocument, ctx: BuildContext): TreeRunner {
 
   const make = (spec: TreeNodeSpec, parentPath: string, scope: ReadonlyMap<string, string>, inAffect: boolean, depth: number): RtNode => {
     if (depth > 256) throw new Error(`buildTree: tree '${name}' is too deep (subtree cycle?) at ${spec.pos.file}:${spec.pos.line}`);
-    const def = nodeRegistry.get(spec.kind) as NodeDef;
+    const def = registry.get(spec.kind) as NodeDef;
     const path = uniquePath(parentPath === '' ? spec.name : `${parentPath}/${spec.name}`);
     const info = { kind: spec.kind, name: spec.name, path, shared };
     if (spec.kind === 'Subtree') {
@@ -160,7 +161,7 @@ export function buildTree(doc: TreeDocument, ctx: BuildContext): TreeRunner {
     const leafCtx: LeafContext = {
       ports,
       access: (declared) => ctx.blackboard.access(path, declared),
-      controller: def.role === 'affect' ? affectControllerView(ctx.controller, path) : ctx.controller,
+      controller: def.role === 'task' ? ctx.controller : affectControllerView(ctx.controller, path),
       clock: ctx.clock,
       name: spec.name,
       path,

@@ -19,7 +19,7 @@
  * layer (the engine's own Sequence/Selector still allocate, as in a raw engine tree).
  */
 import engine from './engine.ts';
-import type { RunOptions, RunResult, EngineNode } from 'behaviortree';
+import type { RunOptions, RunResult, EngineNode } from './engine-types.ts';
 import type { Clock } from '../core/clock.ts';
 import { RUNNING, statusOf, type NodeDef, type NodeStatus, type RtNode, type Status, type TickShared } from './node.ts';
 
@@ -74,7 +74,8 @@ function runtimeComposite(Base: typeof engine.BranchNode) {
     readonly path: string;
     lastStatus: NodeStatus = 'IDLE';
     lastTick = -1;
-    protected readonly shared: TickShared;
+    /** Per-runner tick state (public: declaration emit cannot type a protected member of a mixin class). */
+    readonly shared: TickShared;
     constructor(info: ControlInfo, readonly children: readonly RtNode[]) {
       super({ nodes: children as RtNode[] });
       this.kind = info.kind;

@@ -10,13 +10,19 @@
  * Every problem becomes a {@link Diagnostic} (`file:line:col: message` + hint); all of
  * them are reported together in one {@link TreeLoadError}, before anything is built.
  * The loader never throws anything else (a property test feeds it random text).
+ *
+ * Node kinds come from a {@link NodeRegistry} (`LoadOptions.registry`, default the
+ * package's `nodeRegistry`). A file's `nodes:` header lists node modules (paths relative
+ * to the file); {@link loadTreeFile} loads them into a copy of that registry, which the
+ * returned document carries so that building uses exactly the kinds it was validated with.
  */
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node as YNode, type YAMLMap } from 'yaml';
 import { checkPort, didYouMean, parseKeyRef } from './ports.ts';
-import { nodeRegistry } from './registry.ts';
+import { nodeRegistry, type NodeRegistry } from './registry.ts';
+import { loadNodeModules, NodeModuleError } from './plugins.ts';
 import type { NodeDef } from './node.ts';
 
 /** One loader problem, located in a file. */
@@ -89,6 +95,8 @@ export interface TreeDocument {
   trees: Map<string, TreeNodeSpec>;
   /** Files read (this one first). */
   files: string[];
+  /** The node kinds the document was validated with (and is built with). */
+  registry: NodeRegistry;
 }
 
 /** Loader options. */
@@ -97,9 +105,11 @@ export interface LoadOptions {
   maxDepth?: number;
   /** Whether `imports:` may read other files (default true). */
   allowImports?: boolean;
+  /** Node kinds to validate against (default: `nodeRegistry`, the built-in nodes). */
+  registry?: NodeRegistry;
 }
 
-const TOP_KEYS = ['main', 'imports', 'trees', 'version', 'description'];
+const TOP_KEYS = ['main', 'imports', 'nodes', 'trees', 'version', 'description'];
 const RESERVED = ['name', 'children', 'child', 'remap'];
 const MAX_CHILDREN_NODES = 10_000;
 
@@ -125,8 +135,8 @@ function keyText(k: unknown): string {
   return String(k);
 }
 
-function kindList(): string {
-  return [...nodeRegistry.keys()].join(', ');
+function kindList(registry: NodeRegistry): string {
+  return [...registry.keys()].join(', ');
 }
 
 /** State of pass 1 across all files of a document. */
@@ -136,6 +146,7 @@ interface LoadState {
   files: string[];
   diags: Diagnostic[];
   opts: LoadOptions;
+  registry: NodeRegistry;
   nodes: number;
   depthReported: boolean;
 }
@@ -175,10 +186,10 @@ function convertNode(fc: FileCtx, st: LoadState, n: YNode | null, names: Map<str
     report(fc, n, `expected a node (a mapping like \`Handover: {…}\`), got ${isSeq(n) ? 'a list' : isScalar(n) ? `${typeof n.value} ${String(n.value)}` : 'nothing'}`, 'each node is `Type: { port: value, … }`');
     return undefined;
   }
-  const def = nodeRegistry.get(kind);
+  const def = st.registry.get(kind);
   if (def === undefined) {
-    const guess = didYouMean(kind, nodeRegistry.keys());
-    report(fc, kindNode, `unknown node type '${kind}'`, guess ? `did you mean '${guess}'?` : `known types: ${kindList()}`);
+    const guess = didYouMean(kind, st.registry.keys());
+    report(fc, kindNode, `unknown node type '${kind}'`, guess ? `did you mean '${guess}'?` : `known types: ${kindList(st.registry)}`);
     return undefined;
   }
   const spec: TreeNodeSpec = { kind, name: kind, ports: {}, children: [], pos: at(fc, kindNode) };
@@ -310,6 +321,12 @@ function loadFile(text: string, file: string, st: LoadState): string | undefined
     fc.diags.push({ file, line: 1, col: 1, message: 'file is empty', hint: 'a tree file starts with `trees:`; see docs/trees.md' });
     return undefined;
   }
+  const binary = binaryOffset(text);
+  if (binary >= 0) {
+    // One error, not twenty YAML syntax errors about control characters.
+    fc.diags.push({ file, line: 1, col: 1, message: `not a text file (binary data at character ${binary + 1})`, hint: 'a tree file is UTF-8 YAML text; check the path' });
+    return undefined;
+  }
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, strict: true });
   if (doc.errors.length > 0) {
     for (const e of doc.errors.slice(0, 20)) {
@@ -342,6 +359,7 @@ function loadFile(text: string, file: string, st: LoadState): string | undefined
       if (!isScalar(val) || typeof val.value !== 'string') report(fc, val ?? (pair.key as YNode), 'main must be a tree name', 'e.g. `main: HandoverWithAffect`');
       else main = val.value;
     } else if (key === 'trees') treesNode = val ?? (pair.key as YNode);
+    else if (key === 'nodes') checkNodeModules(fc, st, val ?? (pair.key as YNode));
     else if (key === 'imports') {
       if (!isSeq(val)) {
         report(fc, val ?? (pair.key as YNode), 'imports must be a list of file paths', 'e.g. `imports: [affect_branch.yaml]`');
@@ -393,6 +411,28 @@ function loadFile(text: string, file: string, st: LoadState): string | undefined
   return main;
 }
 
+/** Index of the first NUL or undecodable byte (read as U+FFFD), or -1 for text. */
+function binaryOffset(text: string): number {
+  const nul = text.indexOf('\u0000');
+  const bad = text.indexOf('\uFFFD');
+  return nul < 0 ? bad : bad < 0 ? nul : Math.min(nul, bad);
+}
+
+/** `nodes:` entries must be paths of node modules already loaded into the registry. */
+function checkNodeModules(fc: FileCtx, st: LoadState, val: YNode): void {
+  if (!isSeq(val)) {
+    report(fc, val, 'nodes must be a list of node module paths', 'e.g. `nodes: [../nodes/index.js]` (relative to this file)');
+    return;
+  }
+  for (const item of val.items as YNode[]) {
+    if (!isScalar(item) || typeof item.value !== 'string' || item.value.length === 0) {
+      report(fc, item, 'a nodes entry must be a file path', 'paths are relative to this file');
+    } else if (!st.registry.hasModule(resolve(dirname(fc.file), item.value))) {
+      report(fc, item, `node module '${item.value}' is not loaded`, 'loadTreeFile loads the `nodes:` modules; before loadTreeText, call loadNodeModules');
+    }
+  }
+}
+
 /** Pass 2: expansion from the main tree. */
 function expand(st: LoadState, main: string, mainPos: SourcePos): void {
   const maxDepth = st.opts.maxDepth ?? 32;
@@ -404,7 +444,7 @@ function expand(st: LoadState, main: string, mainPos: SourcePos): void {
       depthReported = true;
       return;
     }
-    const def = nodeRegistry.get(spec.kind) as NodeDef;
+    const def = st.registry.get(spec.kind) as NodeDef;
     if (def.role === 'affect' && !inAffect) {
       push(spec.pos, `affect node ${spec.kind} must be inside an AffectBranch (task-first rule)`, 'wrap the affect nodes in `AffectBranch: { child: … }` so they can never fail the task');
     }
@@ -479,7 +519,8 @@ function expand(st: LoadState, main: string, mainPos: SourcePos): void {
  * ```
  */
 export function loadTreeText(text: string, file: string, opts: LoadOptions = {}): TreeDocument {
-  const st: LoadState = { trees: new Map(), treePos: new Map(), files: [], diags: [], opts, nodes: 0, depthReported: false };
+  const registry = opts.registry ?? nodeRegistry;
+  const st: LoadState = { trees: new Map(), treePos: new Map(), files: [], diags: [], opts, registry, nodes: 0, depthReported: false };
   let main: string | undefined;
   try {
     if (typeof text !== 'string') {
@@ -500,12 +541,77 @@ export function loadTreeText(text: string, file: string, opts: LoadOptions = {})
     st.diags.sort((a, b) => (a.file === b.file ? a.line - b.line || a.col - b.col : a.file === file ? -1 : b.file === file ? 1 : a.file < b.file ? -1 : 1));
     throw new TreeLoadError(st.diags);
   }
-  return { file, main: main!, trees: st.trees, files: st.files };
+  return { file, main: main!, trees: st.trees, files: st.files, registry };
+}
+
+/** A `nodes:` entry and where it was written. */
+interface ModuleRef {
+  file: string;
+  line: number;
+  col: number;
+  path: string;
+}
+
+/** Collects the `nodes:` entries of a file and of the files it imports (problems are left to the loader). */
+function collectModuleRefs(text: string, file: string, out: ModuleRef[], seen: Set<string>, allowImports: boolean): void {
+  seen.add(file);
+  const hasImports = allowImports && /^imports\s*:/m.test(text);
+  if (!/^nodes\s*:/m.test(text) && !hasImports) return;
+  const lc = new LineCounter();
+  const root = parseDocument(text, { lineCounter: lc }).contents;
+  if (!isMap(root)) return;
+  for (const pair of root.items) {
+    const key = keyText(pair.key);
+    if ((key !== 'nodes' && !(key === 'imports' && hasImports)) || !isSeq(pair.value)) continue;
+    for (const item of pair.value.items as YNode[]) {
+      if (!isScalar(item) || typeof item.value !== 'string') continue;
+      if (key === 'nodes') {
+        const p = lc.linePos(item.range?.[0] ?? 0);
+        out.push({ file, line: p.line, col: p.col, path: item.value });
+        continue;
+      }
+      const imported = join(dirname(file), item.value);
+      if (seen.has(imported)) continue;
+      let t: string;
+      try {
+        t = readFileSync(imported, 'utf8');
+      } catch {
+        continue;
+      }
+      collectModuleRefs(t, imported, out, seen, allowImports);
+    }
+  }
+}
+
+/** The registry a file is validated with: `base` plus its (and its imports') `nodes:` modules. */
+async function registryFor(text: string, file: string, opts: LoadOptions): Promise<NodeRegistry> {
+  const base = opts.registry ?? nodeRegistry;
+  const refs: ModuleRef[] = [];
+  try {
+    collectModuleRefs(text, file, refs, new Set(), opts.allowImports !== false);
+  } catch {
+    return base; // unreadable YAML: the loader reports it
+  }
+  if (refs.length === 0) return base;
+  const registry = base.clone();
+  const diags: Diagnostic[] = [];
+  for (const r of refs) {
+    try {
+      await loadNodeModules([r.path], registry, { base: dirname(r.file) });
+    } catch (err) {
+      const message = err instanceof NodeModuleError ? err.message : `${r.path}: ${err instanceof Error ? err.message : String(err)}`;
+      diags.push({ file: r.file, line: r.line, col: r.col, message });
+    }
+  }
+  if (diags.length > 0) throw new TreeLoadError(diags);
+  return registry;
 }
 
 /**
- * Reads, parses and validates a tree file. Throws {@link TreeLoadError} (also when the
- * file cannot be read).
+ * Reads, parses and validates a tree file. The node modules its `nodes:` header lists
+ * (and those of its imports) are loaded into a copy of `opts.registry` first; a module
+ * that fails to load is a diagnostic at its `nodes:` entry. Throws {@link TreeLoadError}
+ * (also when the file cannot be read).
  *
  * @example
  * ```ts
@@ -519,7 +625,7 @@ export async function loadTreeFile(path: string, opts: LoadOptions = {}): Promis
   } catch (err) {
     throw new TreeLoadError([{ file: path, line: 1, col: 1, message: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, hint: 'check the path' }]);
   }
-  return loadTreeText(text, path, opts);
+  return loadTreeText(text, path, { ...opts, registry: await registryFor(text, path, opts) });
 }
 
 /**
@@ -531,11 +637,11 @@ export async function loadTreeFile(path: string, opts: LoadOptions = {}): Promis
  * diags.length; // 0
  * ```
  */
-export async function validateTreeFiles(paths: string[]): Promise<Diagnostic[]> {
+export async function validateTreeFiles(paths: string[], opts: LoadOptions = {}): Promise<Diagnostic[]> {
   const out: Diagnostic[] = [];
   for (const p of paths) {
     try {
-      await loadTreeFile(p);
+      await loadTreeFile(p, opts);
     } catch (err) {
       if (err instanceof TreeLoadError) out.push(...err.diagnostics);
       else out.push({ file: p, line: 1, col: 1, message: String(err) });

@@ -17,7 +17,7 @@
  * index path for a RUNNING branch); {@link statusOf} maps them to strings.
  */
 import engine from './engine.ts';
-import type { RunOptions, RunResult, EngineNode } from 'behaviortree';
+import type { RunOptions, RunResult, EngineNode } from './engine-types.ts';
 import type { BlackboardAccess } from '../core/blackboard.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Controller } from '../core/controller.ts';
@@ -111,10 +111,13 @@ export interface RtNode extends EngineNode {
   deadline(): number | undefined;
 }
 
-/** Everything a leaf gets at build time. */
-export interface LeafContext {
+/**
+ * Everything a leaf gets at build time. `P` types the port values (`defineNode` infers
+ * it from the port declarations).
+ */
+export interface LeafContext<P = Readonly<Record<string, string | number | boolean>>> {
   /** Port values with defaults applied; `key` ports hold the resolved blackboard key (no braces). */
-  ports: Readonly<Record<string, string | number | boolean>>;
+  ports: P;
   /** Declares the node's blackboard reads/writes and returns its access window (owner = node path). */
   access(declared: { reads?: readonly string[]; writes?: readonly string[] }): BlackboardAccess;
   /** The controller (affect nodes get a restricted view: say only). */
@@ -153,7 +156,11 @@ export abstract class Behaviour {
 
 /** Category of a node kind. */
 export type NodeCategory = 'action' | 'condition' | 'composite' | 'decorator';
-/** Role for the task-first rule: affect nodes only under AffectBranch, task nodes never there. */
+/**
+ * Role for the task-first rule: affect nodes only under AffectBranch, task nodes never
+ * there; control nodes (and helper leaves such as CheckBlackboard) on both sides. Only
+ * task leaves get a controller that can start or cancel handovers.
+ */
 export type NodeRole = 'task' | 'affect' | 'control';
 
 /** Declaration of a node kind: drives validation, docs and building. */
