@@ -4,7 +4,8 @@
  * {@link TreeFactory} that builds a fresh runner per episode.
  */
 import { basename } from 'node:path';
-import { loadTreeFile, buildTree } from '../src/tree/index.ts';
+import '../src/builtins.ts';
+import { loadTreeFile, buildTree, type NodeRegistry } from '../src/tree/index.ts';
 import { Blackboard } from '../src/core/blackboard.ts';
 import { VirtualClock } from '../src/core/clock.ts';
 import { InMemoryController } from '../src/core/in-memory-controller.ts';
@@ -23,7 +24,8 @@ export interface SimTree {
  * Loads a tree file (validation errors throw the loader's `TreeLoadError` with
  * `file:line:col` diagnostics) and builds it once against a throwaway blackboard and
  * in-memory controller, so build errors (e.g. conflicting key remaps) surface here,
- * before any episode runs.
+ * before any episode runs. Node kinds come from `registry` (default: the built-in
+ * nodes) plus the tree file's own `nodes:` modules.
  *
  * @example
  * ```ts
@@ -31,8 +33,8 @@ export interface SimTree {
  * runEpisode({ scenario, tree: tree.factory, seed: '1/x/0' });
  * ```
  */
-export async function loadSimTree(path: string): Promise<SimTree> {
-  const doc = await loadTreeFile(path);
+export async function loadSimTree(path: string, registry?: NodeRegistry): Promise<SimTree> {
+  const doc = await loadTreeFile(path, { registry });
   const clock = new VirtualClock(0);
   buildTree(doc, { blackboard: new Blackboard({ clock }), controller: new InMemoryController({ clock }), clock });
   return {

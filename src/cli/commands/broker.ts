@@ -23,14 +23,16 @@ Prints the broker URL (mqtt://host:port) on stdout.`;
  * ```
  */
 export async function run(argv: string[]): Promise<number> {
-  const parsed = parseCommandArgs('broker', HELP, argv, { port: { type: 'string' }, host: { type: 'string' }, username: { type: 'string' }, password: { type: 'string' } });
+  const parsed = parseCommandArgs(
+    'broker',
+    HELP,
+    argv,
+    { port: { type: 'string', default: '1883' }, host: { type: 'string' }, username: { type: 'string' }, password: { type: 'string' } },
+    { numbers: { port: { integer: true, min: 0, max: 65_535 } } },
+  );
   if (typeof parsed === 'number') return parsed;
   const { values } = parsed;
-  const port = values.port === undefined ? 1883 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    process.stderr.write(`affect-bt broker: --port must be an integer 0..65535, got '${values.port}'\n`);
-    return 2;
-  }
+  const port = parsed.numbers.port!;
   const password = values.password ?? process.env['MQTT_PASSWORD'];
   if ((values.username === undefined) !== (password === undefined)) {
     process.stderr.write('affect-bt broker: --username and --password (or MQTT_PASSWORD) go together\n');

@@ -7,27 +7,32 @@
  * scripted affect publisher). See docs/simulator.md.
  */
 import { parseCommandArgs } from '../args.ts';
+import { commandRegistry, NODES_HELP, NODES_OPTION } from '../nodes.ts';
+import { packagePath } from '../../core/package-files.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const USAGE = `usage: affect-bt sim [--tree FILE]... [--scenario NAME|FILE|all] [--episodes N] [--seed S]
                     [--json OUT] [--plots DIR] [--quiet] [--mode skip|fixed] [--check] [--mqtt URL]
+                    [--nodes FILE]...
 
 Runs trees through the real tree runtime against a simulated person and robot on a
 virtual clock, and compares them on the same seeds (paired).
 
 options:
   --tree FILE        tree to evaluate; repeat to compare (the first is the baseline)
-                     (default: trees/handover_baseline.yaml and trees/handover_affect.yaml)
+                     (default: trees/handover_baseline.yaml and trees/handover_affect.yaml
+                     shipped with affect-bt)
   --scenario S       shipped scenario name, a scenario .yaml file, or 'all' (default impatient_novice)
-  --episodes N       episodes per tree and scenario (default 200)
-  --seed S           seed (default 1); same seed → byte-identical --json
+  --episodes N       episodes per tree and scenario, 1..1000000 (default 200)
+  --seed S           integer seed ≥ 0 (default 1); same seed → byte-identical --json
   --json OUT         write all metrics as JSON
   --plots DIR        write SVG plots (episode-0 timeline per tree, bar charts per scenario)
   --quiet            no progress bar (it is also off when stderr is not a terminal)
   --mode M           skip (default: tick only when something observable changed) or fixed (20 Hz)
   --check            exit 1 when a task-first check fails
   --mqtt URL         end-to-end check over a broker (mqtt://host:port, or 'embedded')
+${NODES_HELP}
   -h, --help         this text`;
 
 /**
@@ -39,31 +44,37 @@ options:
  * ```
  */
 export async function run(argv: string[]): Promise<number> {
-  const a = parseCommandArgs('sim', USAGE, argv, {
-    tree: { type: 'string', multiple: true },
-    scenario: { type: 'string', default: 'impatient_novice' },
-    episodes: { type: 'string', default: '200' },
-    seed: { type: 'string', default: '1' },
-    json: { type: 'string' },
-    plots: { type: 'string' },
-    quiet: { type: 'boolean', default: false },
-    mode: { type: 'string', default: 'skip' },
-    check: { type: 'boolean', default: false },
-    mqtt: { type: 'string' },
-  });
+  const a = parseCommandArgs(
+    'sim',
+    USAGE,
+    argv,
+    {
+      tree: { type: 'string', multiple: true },
+      scenario: { type: 'string', default: 'impatient_novice' },
+      episodes: { type: 'string', default: '200' },
+      seed: { type: 'string', default: '1' },
+      json: { type: 'string' },
+      plots: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      mode: { type: 'string', default: 'skip' },
+      check: { type: 'boolean', default: false },
+      mqtt: { type: 'string' },
+      ...NODES_OPTION,
+    },
+    {
+      numbers: { episodes: { integer: true, min: 1, max: 1_000_000 }, seed: { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER } },
+      brokerUrls: { mqtt: 'url-or-embedded' },
+      outputs: { json: 'file', plots: 'dir' },
+    },
+  );
   if (typeof a === 'number') return a;
   const v = a.values;
-  const episodes = Number(v.episodes);
-  if (!Number.isInteger(episodes) || episodes < 1 || episodes > 1_000_000) {
-    process.stderr.write(`affect-bt sim: --episodes must be an integer between 1 and 1000000, got '${v.episodes}'\n`);
-    return 2;
-  }
-  if (v.mode !== 'skip' && v.mode !== 'fixed') {
-    process.stderr.write(`affect-bt sim: --mode must be 'skip' or 'fixed', got '${v.mode}'\n`);
-    return 2;
-  }
-  const seed: number | string = /^-?\d+$/.test(v.seed!) ? Number(v.seed) : v.seed!;
-  const treePaths = v.tree && v.tree.length > 0 ? v.tree : ['trees/handover_baseline.yaml', 'trees/handover_affect.yaml'];
+  const episodes = a.numbers.episodes!;
+  if (v.mode !== 'skip' && v.mode !== 'fixed') return a.usage(`--mode must be 'skip' or 'fixed', got '${v.mode}'`);
+  const seed = a.numbers.seed!;
+  const treePaths = v.tree && v.tree.length > 0 ? v.tree : [packagePath('trees', 'handover_baseline.yaml'), packagePath('trees', 'handover_affect.yaml')];
+  const registry = await commandRegistry('sim', v.nodes);
+  if (typeof registry === 'number') return registry;
 
   const { loadScenarios, ScenarioError } = await import('../../../sim/scenario.ts');
   let scenarios;
@@ -80,7 +91,7 @@ export async function run(argv: string[]): Promise<number> {
   if (v.mqtt !== undefined) {
     const { runMqttEpisode } = await import('../../../sim/mqtt.ts');
     try {
-      const r = await runMqttEpisode({ url: v.mqtt, treePath: treePaths[treePaths.length - 1]!, scenario: scenarios[0]!, seed: String(seed) });
+      const r = await runMqttEpisode({ url: v.mqtt, treePath: treePaths[treePaths.length - 1]!, registry, scenario: scenarios[0]!, seed: String(seed) });
       process.stdout.write(JSON.stringify(r) + '\n');
       return r.tasksSucceeded > 0 ? 0 : 1;
     } catch (err) {
@@ -93,7 +104,7 @@ export async function run(argv: string[]): Promise<number> {
   const trees = [];
   for (const p of treePaths) {
     try {
-      trees.push(await loadSimTree(p));
+      trees.push(await loadSimTree(p, registry));
     } catch (err) {
       process.stderr.write(`affect-bt sim: cannot load tree ${p}:\n${(err as Error).message}\n`);
       return 2;
@@ -128,7 +139,10 @@ export async function run(argv: string[]): Promise<number> {
   }
   const meta = { seed, episodes, mode: v.mode as 'skip' | 'fixed', trees: trees.map((t) => ({ name: t.name, path: t.path })) };
   process.stdout.write(toTable(results, meta));
-  if (v.json !== undefined) writeFileSync(v.json, toJson(results, meta));
+  if (v.json !== undefined) {
+    mkdirSync(dirname(v.json), { recursive: true });
+    writeFileSync(v.json, toJson(results, meta));
+  }
   if (v.plots !== undefined) {
     const { timelineSvg, comparisonSvg } = await import('../../../sim/plots.ts');
     mkdirSync(v.plots, { recursive: true });
