@@ -22,6 +22,7 @@ import { Writable } from 'node:stream';
 import { parseCellConfig } from '../src/deploy/config.ts';
 import { createLogger } from '../src/deploy/logger.ts';
 import { Planner } from '../src/deploy/planner.ts';
+import '../src/builtins.ts';
 import { loadTreeFile } from '../src/tree/loader.ts';
 import { buildTree } from '../src/tree/build.ts';
 import { spawnCli, spawnTs, freePort, killAll, REPO_ROOT } from '../test/support/processes.ts';

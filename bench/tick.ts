@@ -18,6 +18,7 @@ import { Blackboard } from '../src/core/blackboard.ts';
 import { VirtualClock } from '../src/core/clock.ts';
 import { InMemoryController } from '../src/core/in-memory-controller.ts';
 import { affectKey, type AffectEstimate } from '../src/contract/affect.ts';
+import '../src/builtins.ts';
 import { buildTree, loadTreeFile } from '../src/tree/index.ts';
 
 const { Sequence, Task, BehaviorTree, SUCCESS, FAILURE, RUNNING, decorators } = engine as typeof engine & {

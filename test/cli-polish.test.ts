@@ -3,25 +3,15 @@
 // for a binary file given as a tree, a static render without runtime feedback, flag
 // errors of `run` that name the flag (exit 2), `estimate` printing its usage once, and
 // hints that name commands that exist.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliArgv, REPO_ROOT } from './support/processes.ts';
+import { REPO_ROOT, runCli } from './support/processes.ts';
 import { COMMANDS } from '../src/cli/main.ts';
 import { loadCalibration } from '../src/estimator/calibration.ts';
 
-function cli(args: string[], cwd = REPO_ROOT): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((res) => {
-    const child = spawn(process.execPath, cliArgv(args), { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d));
-    child.stderr.on('data', (d: Buffer) => (err += d));
-    child.on('close', (code) => res({ code, out, err }));
-  });
-}
+const cli = runCli;
 
 describe('CLI polish', () => {
   it('--version prints the package version; help lists it', async () => {
@@ -75,6 +65,13 @@ describe('CLI polish', () => {
   it('estimate prints its usage once', async () => {
     const results = await Promise.all([cli(['estimate']), cli(['estimate', '--fps', '0', 'x.jpg']), cli(['estimate', '--bogus']), cli(['estimate', '--help'])]);
     for (const r of results) expect((r.out + r.err).match(/^usage: affect-bt estimate/gm)).toHaveLength(1);
+  });
+
+  it('tests start the CLI from the sources (test/support/processes.ts), never through bin/affect-bt.js, which runs dist/', () => {
+    const files = (dir: string): string[] =>
+      readdirSync(join(REPO_ROOT, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : /\.(ts|mjs)$/.test(e.name) ? [join(dir, e.name)] : []));
+    const offenders = [...files('test'), ...files('bench')].filter((f) => ![join('test', 'support', 'processes.ts'), join('test', 'cli-polish.test.ts'), join('test', 'package.test.ts')].includes(f) && readFileSync(join(REPO_ROOT, f), 'utf8').includes('bin/affect-bt.js'));
+    expect(offenders).toEqual([]);
   });
 
   it('hints name commands that exist', () => {

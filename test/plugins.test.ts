@@ -3,13 +3,13 @@
 // worker thread given their paths, and bad modules — syntax error, throw on import,
 // nothing exported, a redefined built-in, an invalid port — each reported as one line
 // naming the file (and node), exit 1, no stack trace.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cliArgv, REPO_ROOT } from './support/processes.ts';
+import { cellTreeWithBeep } from './support/plugin-fixtures.ts';
+import { REPO_ROOT, runCli } from './support/processes.ts';
 
 let dir: string;
 
@@ -28,37 +28,14 @@ const MODULES: Record<string, string> = {
   'badport.mjs': `${BEEP.replace("type: 'integer'", "type: 'float'")}\nexport default { nodes: [BeepNode] };\n`,
 };
 
-// the baseline task with the custom condition in front of the handover
-const TREE = (header: string) => `${header}main: Cell
-trees:
-  Cell:
-    ReactiveSequence:
-      children:
-        - ControllerAvailable
-        - Beep: { times: 2 }
-        - Retry:
-            numAttempts: 3
-            child:
-              Handover: { objectId: part-7, target: right_hand, timeoutMs: 8000 }
-`;
-
-function cli(args: string[], cwd = dir): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((res) => {
-    const child = spawn(process.execPath, cliArgv(args), { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d));
-    child.stderr.on('data', (d: Buffer) => (err += d));
-    child.on('close', (code) => res({ code, out, err }));
-  });
-}
+const cli = (args: string[]) => runCli(args, dir);
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'affect-bt-plugins-'));
   for (const [name, text] of Object.entries(MODULES)) writeFileSync(join(dir, name), text);
-  writeFileSync(join(dir, 'cell.yaml'), TREE(''));
-  writeFileSync(join(dir, 'header.yaml'), TREE('nodes: [./good.mjs]\n'));
-  writeFileSync(join(dir, 'bad-header.yaml'), TREE('nodes:\n  - ./syntax.mjs\n'));
+  writeFileSync(join(dir, 'cell.yaml'), cellTreeWithBeep(''));
+  writeFileSync(join(dir, 'header.yaml'), cellTreeWithBeep('nodes: [./good.mjs]\n'));
+  writeFileSync(join(dir, 'bad-header.yaml'), cellTreeWithBeep('nodes:\n  - ./syntax.mjs\n'));
   writeFileSync(join(dir, 'config.yaml'), 'tree: cell.yaml\nnodes: [good.mjs]\nrobot: { manufacturer: acme, serialNumber: c1 }\n');
 });
 

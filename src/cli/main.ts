@@ -27,7 +27,14 @@ interface CommandEntry {
   load(): Promise<CommandModule>;
 }
 
-/** Registry of sub-commands: name → one-line summary and module loader. */
+/**
+ * Registry of sub-commands: name → one-line summary and module loader.
+ *
+ * @example
+ * ```ts
+ * const code = await (await COMMANDS['validate']!.load()).run(['trees/handover_affect.yaml']);
+ * ```
+ */
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   validate: { summary: 'validate YAML tree files (prints file:line:col errors)', load: () => import('./commands/validate.ts') },
   tick: { summary: 'load a tree and tick it against the in-memory controller (demo)', load: () => import('./commands/tick.ts') },
@@ -42,7 +49,14 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   run: { summary: 'run the planner on a cell (MQTT-connected cobot controller)', load: () => import('./commands/run.ts') },
 };
 
-/** Text printed by `affect-bt --help`. */
+/**
+ * Text printed by `affect-bt --help`.
+ *
+ * @example
+ * ```ts
+ * usage().split('\n')[0]; // 'usage: affect-bt <command> [options]'
+ * ```
+ */
 export function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);

@@ -14,7 +14,14 @@ import { loadOnnxRuntime } from './peers.ts';
 import type { FaceBox } from './types.ts';
 import { resizePaddedSquare, type Region, type RgbImage } from './image.ts';
 
-/** Default location of the shipped models (repo `models/`). */
+/**
+ * Default location of the shipped models (the package's `models/`, wherever it is installed).
+ *
+ * @example
+ * ```ts
+ * await loadExpressionModel(MODELS_DIR + 'face_expression.onnx');
+ * ```
+ */
 export const MODELS_DIR = packagePath('models') + sep;
 
 /** Anchors of the tiny face detector (face-api.js `tinyFaceDetector/const`). */

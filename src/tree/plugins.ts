@@ -14,9 +14,9 @@
  * message is a single line naming the file (and the node).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { NodeDef } from './node.ts';
 import { NodeRegistryError, type NodePlugin, type NodeRegistry } from './registry.ts';
@@ -86,14 +86,20 @@ export function pluginOf(mod: Record<string, unknown>, file: string): NodePlugin
   return plugin;
 }
 
-/** Where tsx's API can be loaded from: the plugin's own project first, then affect-bt's. */
+/**
+ * The ESM entry of tsx's API (`tsx/esm/api`, import condition), from the plugin's own
+ * project first, then affect-bt's; undefined when neither has tsx.
+ */
 function tsxApi(file: string): string | undefined {
   for (const from of [file, import.meta.url]) {
+    let manifest: string;
     try {
-      return pathToFileURL(createRequire(from).resolve('tsx/esm/api')).href;
+      manifest = createRequire(from).resolve('tsx/package.json');
     } catch {
-      /* not installed there */
+      continue; // not installed there
     }
+    const exp = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports?: Record<string, { import?: { default?: string } }> }).exports?.['./esm/api']?.import?.default;
+    if (exp) return pathToFileURL(join(dirname(manifest), exp)).href;
   }
   return undefined;
 }

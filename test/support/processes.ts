@@ -227,6 +227,52 @@ export function spawnProcess(name: string, command: string, args: string[], env:
   return new Child(name, proc);
 }
 
+/** Output of a finished child ({@link runProcess}). */
+export interface Finished {
+  code: number | null;
+  out: string;
+  err: string;
+  /** Wall time, ms. */
+  ms: number;
+}
+
+/**
+ * Runs a command to completion and collects its output (SIGKILL after `timeoutMs`).
+ * `env` replaces the environment when given.
+ *
+ * @example
+ * ```ts
+ * const r = await runProcess('npm', ['--version'], { cwd: '/tmp' });
+ * ```
+ */
+export function runProcess(command: string, args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Finished> {
+  const t0 = Date.now();
+  return new Promise((res) => {
+    const child = spawn(command, args, { cwd: opts.cwd ?? REPO_ROOT, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 300_000);
+    child.stdout!.on('data', (d: Buffer) => (out += d));
+    child.stderr!.on('data', (d: Buffer) => (err += d));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      res({ code, out, err, ms: Date.now() - t0 });
+    });
+  });
+}
+
+/**
+ * Runs `affect-bt <args>` from the sources to completion (in `cwd`, default the repo root).
+ *
+ * @example
+ * ```ts
+ * const r = await runCli(['validate', 'trees/handover_affect.yaml']); // r.code === 0
+ * ```
+ */
+export function runCli(args: readonly string[], cwd = REPO_ROOT): Promise<Finished> {
+  return runProcess(process.execPath, cliArgv(args), { cwd });
+}
+
 /**
  * SIGKILLs every child still running (use in `afterEach`/`afterAll`).
  *
