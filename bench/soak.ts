@@ -5,6 +5,10 @@
  * `affect-bt controller-sim` and the scripted affect publisher as child processes — the
  * person alternates calm/frustrated every 5 s, and goes silent (stale) one phase in four.
  *
+ * With `--browser`, `affect-bt monitor` watches the cell and a headless Chromium keeps
+ * its page open for the whole run, so two runs (with and without) show what a connected
+ * browser costs the planner (tick p99); the monitor's own CPU share is reported too.
+ *
  * Reports tick p50/p99/max, overruns, handovers, and heap used before/after (both after
  * a forced GC, after a warm-up) to show there is no memory growth. The controller client
  * keeps finished actions for 60 s, so a warm-up ≥ 60 s (`--warmup 70`) measures the true
@@ -25,7 +29,15 @@ import { Planner } from '../src/deploy/planner.ts';
 import '../src/builtins.ts';
 import { loadTreeFile } from '../src/tree/loader.ts';
 import { buildTree } from '../src/tree/build.ts';
+import { describeTree } from '../src/tree/describe.ts';
 import { spawnCli, spawnTs, freePort, killAll, REPO_ROOT } from '../test/support/processes.ts';
+import { launchBrowser } from '../test/support/browser.ts';
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -50,7 +62,7 @@ function pct(sorted: Float64Array, p: number): number {
  * ```
  */
 export async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { seconds: { type: 'string' }, hz: { type: 'string' }, 'affect-hz': { type: 'string' }, warmup: { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: { seconds: { type: 'string' }, hz: { type: 'string' }, 'affect-hz': { type: 'string' }, warmup: { type: 'string' }, browser: { type: 'boolean' } } });
   const seconds = Number(values.seconds ?? 60);
   const hz = Number(values.hz ?? 50);
   const affectHz = Number(values['affect-hz'] ?? 30);
@@ -88,7 +100,10 @@ export async function main(argv: string[]): Promise<void> {
   const planner = new Planner({
     config,
     logger,
-    buildTree: (env) => buildTree(doc, { ...env, trace: true }),
+    buildTree: (env) => {
+      const runner = buildTree(doc, { ...env, trace: true });
+      return Object.assign(runner, { description: describeTree(doc, runner) });
+    },
     onTick: (ms, over) => {
       if (!recording || n >= maxTicks) return;
       durations[n++] = ms;
@@ -97,6 +112,17 @@ export async function main(argv: string[]): Promise<void> {
     },
   });
   await planner.start();
+  let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
+  let monitorPid: number | undefined;
+  if (values.browser) {
+    const monitor = spawnCli('monitor', ['monitor', '--mqtt', url, '--robot', robot, '--port', '0']);
+    const monitorUrl = /http:\/\/\S+/.exec((await monitor.waitFor(/^monitor: http/, 30_000)).text)![0];
+    monitorPid = monitor.proc.pid;
+    browser = await launchBrowser();
+    const page = await browser.browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await page.goto(monitorUrl);
+    await page.locator('g.node[data-path="root"]').waitFor({ timeout: 30_000 });
+  }
   const t0 = Date.now();
   while (planner.phase !== 'running') {
     if (Date.now() - t0 > 15_000) throw new Error(`soak: controller never became available (${JSON.stringify(planner.status())})`);
@@ -110,6 +136,8 @@ export async function main(argv: string[]): Promise<void> {
   const heapBefore = heapUsedMiB();
   recording = true;
   const started = Date.now();
+  const monitorCpu0 = monitorPid !== undefined ? cpuSeconds(monitorPid) : NaN;
+  const selfCpu0 = process.cpuUsage();
   let lastPrint = started;
   while (Date.now() - started < (seconds - warmupS) * 1000) {
     await new Promise((r) => setTimeout(r, 1000));
@@ -119,6 +147,11 @@ export async function main(argv: string[]): Promise<void> {
     }
   }
   recording = false;
+  const wallS = (Date.now() - started) / 1000;
+  const monitorCpuPct = monitorPid !== undefined ? (100 * (cpuSeconds(monitorPid) - monitorCpu0)) / wallS : NaN;
+  const selfCpu = process.cpuUsage(selfCpu0);
+  const plannerCpuPct = (100 * (selfCpu.user + selfCpu.system)) / 1e6 / wallS;
+  await browser?.close();
   clearInterval(moodTimer);
   const heapAfter = heapUsedMiB();
   const metricsText = await planner.metrics.registry.metrics();
@@ -141,11 +174,13 @@ export async function main(argv: string[]): Promise<void> {
       `overruns         ${overruns} (${((100 * overruns) / Math.max(1, n)).toFixed(2)} %): ${slow} slow ticks, ${overruns - slow} late starts (event loop busy elsewhere)`,
       `handovers done   ${finishedHandovers}; affect messages ${affectMsgs}; rejected ${rejected}`,
       `heap used        ${heapBefore.toFixed(2)} MiB → ${heapAfter.toFixed(2)} MiB after GC (Δ ${(heapAfter - heapBefore).toFixed(2)} MiB)`,
+      `CPU              planner process ${plannerCpuPct.toFixed(1)} %${values.browser ? `; monitor process ${monitorCpuPct.toFixed(1)} % (browser page open)` : ' (no monitor, no browser)'}`,
     ].join('\n') + '\n',
   );
   const out = {
     bench: 'soak',
     broker: brokerKind,
+    browser: values.browser === true,
     seconds: elapsed,
     tick_hz: hz,
     affect_hz: affectHz,
@@ -161,6 +196,8 @@ export async function main(argv: string[]): Promise<void> {
     heap_before_mib: Number(heapBefore.toFixed(2)),
     heap_after_mib: Number(heapAfter.toFixed(2)),
     heap_delta_mib: Number((heapAfter - heapBefore).toFixed(2)),
+    planner_cpu_pct: Number(plannerCpuPct.toFixed(1)),
+    ...(values.browser ? { monitor_cpu_pct: Number(monitorCpuPct.toFixed(1)) } : {}),
   };
   process.stdout.write(JSON.stringify(out) + '\n');
   setTimeout(() => process.exit(0), 100).unref();

@@ -47,6 +47,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   'eval-faces': { summary: 'measure the expression model on a labelled face set', load: () => import('./commands/eval-faces.ts') },
   sim: { summary: 'headless handover simulator: compare trees on scenarios', load: () => import('./commands/sim.ts') },
   run: { summary: 'run the planner on a cell (MQTT-connected cobot controller)', load: () => import('./commands/run.ts') },
+  monitor: { summary: 'live browser monitor of a cell, or replay of an MCAP recording', load: () => import('./commands/monitor.ts') },
 };
 
 /**

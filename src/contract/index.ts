@@ -12,4 +12,5 @@ export * from './header.ts';
 export * from './instant-actions.ts';
 export * from './state.ts';
 export * from './connection.ts';
+export * from './tree.ts';
 export * from './schemas.ts';

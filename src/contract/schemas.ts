@@ -18,6 +18,7 @@ import { HeaderProperties } from './header.ts';
 import { InstantActionsMessageSchema } from './instant-actions.ts';
 import { StateMessageSchema } from './state.ts';
 import { ConnectionMessageSchema } from './connection.ts';
+import { BlackboardSnapshotEntrySchema, TreeMessageSchema } from './tree.ts';
 
 /**
  * The `affect` message: header + 1..16 estimates (one per tracked person).
@@ -45,7 +46,10 @@ export const AffectMessageSchema = Type.Object(
 export type AffectMessage = Static<typeof AffectMessageSchema>;
 
 /**
- * The `trace` message (planner → observers): tick records, free-form objects.
+ * The `trace` message (planner → observers): tick records (free-form objects: a
+ * `planner` record, then one per node visited in the last tick with `path`, `status`,
+ * `durationUs` and `feedback`), optionally the `treeId` of the retained `tree`
+ * description they belong to and a snapshot of the planner's blackboard.
  *
  * @example
  * ```ts
@@ -55,7 +59,9 @@ export type AffectMessage = Static<typeof AffectMessageSchema>;
 export const TraceMessageSchema = Type.Object(
   {
     ...HeaderProperties,
+    treeId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'the `tree` description these node paths belong to' })),
     records: Type.Array(Type.Object({}, { additionalProperties: true }), { maxItems: 1024 }),
+    blackboard: Type.Optional(Type.Array(BlackboardSnapshotEntrySchema, { maxItems: 256, description: "the planner's blackboard when the trace was sent" })),
   },
   { additionalProperties: false },
 );
@@ -77,7 +83,7 @@ export type TraceMessage = Static<typeof TraceMessageSchema>;
  * const n: TopicName = 'connection/controller';
  * ```
  */
-export type TopicName = 'affect' | 'instantActions' | 'state' | 'connection/controller' | 'connection/planner' | 'trace';
+export type TopicName = 'affect' | 'instantActions' | 'state' | 'connection/controller' | 'connection/planner' | 'trace' | 'tree';
 
 /**
  * How one topic is used.
@@ -155,8 +161,18 @@ export const TOPIC_SPECS: Readonly<Record<TopicName, TopicSpec>> = {
     direction: 'planner → observers',
     qos: 0,
     retain: false,
-    description: 'Tick trace records (node path, status, duration) for dashboards; free-form objects.',
+    description:
+      'Rate-limited tick traces for monitors: a `planner` record (`kind`, `phase`, `tick`, `speedScale`), then one record per node visited in the last tick (`path`, `status`, `durationUs`, `feedback`); `treeId` names the `tree` description the paths belong to, and `blackboard` is a snapshot of the planner\'s blackboard (value, source, age, stale).',
     schema: TraceMessageSchema,
+  },
+  tree: {
+    name: 'tree',
+    direction: 'planner → observers',
+    qos: 1,
+    retain: true,
+    description:
+      'The structure of the tree the planner runs (every node\'s path, parent, kind, category, task-first role, whether it is affect-only, subtree boundaries), published once per tree build and on every reconnect. `treeId` is a hash of the node list, so the same tree keeps its id across restarts. Monitors draw the tree from it; it never commands anything.',
+    schema: TreeMessageSchema,
   },
 };
 

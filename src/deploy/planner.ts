@@ -36,7 +36,8 @@ import { PlannerMetrics, startMetricsServer, type MetricsServer } from './metric
 import { ObservedController } from './observed-controller.ts';
 import { ReconnectDriver } from './reconnect.ts';
 import { Ticker } from './ticker.ts';
-import { TracePublisher } from './trace.ts';
+import { TracePublisher, blackboardSnapshot } from './trace.ts';
+import type { TreeDescription } from '../tree/describe.ts';
 
 /**
  * Blackboard key WaitForHumanReady reads by default; the planner writes it (config `humanReady`).
@@ -48,12 +49,24 @@ import { TracePublisher } from './trace.ts';
  */
 export const HUMAN_READY_KEY = 'human/ready';
 
+/** A node of a built tree as traces see it (the tree runtime's nodes fit). */
+export interface FeedbackNode {
+  readonly path: string;
+  readonly children: readonly FeedbackNode[];
+  /** What the node did last (sent with its trace record). */
+  feedback(): string;
+}
+
 /** What the planner needs from a built tree (the tree runtime's `TreeRunner` fits). */
 export interface RunnableTree {
   tick(): unknown;
   halt(): void;
   /** Trace records of the last tick (node path, status, duration). */
   readonly lastTrace?: unknown;
+  /** Root node: its nodes' feedback messages go out with the trace. */
+  readonly root?: FeedbackNode;
+  /** Published once per build, retained, on the `tree` topic (see `describeTree`). */
+  readonly description?: TreeDescription;
 }
 
 /** Builds the tree against the planner's blackboard, controller and clock. */
@@ -107,6 +120,8 @@ export class Planner {
   private readonly headers: HeaderFactory;
   private startAbort = false;
   private lastReady: boolean | undefined;
+  /** Node path → node, for feedback in traces (built once per tree build). */
+  private readonly traceNodes = new Map<string, FeedbackNode>();
 
   constructor(private readonly options: PlannerOptions) {
     this.cfg = options.config;
@@ -215,6 +230,16 @@ export class Planner {
     this.tree = this.options.buildTree({ blackboard: this.blackboard, controller: this.controller, clock: this.clock });
     if (cfg.humanReady === 'assume') this.blackboard.set(HUMAN_READY_KEY, true, { source: 'planner:assume', maxAgeMs: Infinity });
     const traceTopic = topicFor(cfg.robot, 'trace');
+    this.indexTraceNodes(this.tree.root);
+    const description = this.tree.description;
+    if (description) {
+      // retained: a monitor that connects later still gets it; again on every connect
+      // because a restarted broker has forgotten it
+      const treeTopic = topicFor(cfg.robot, 'tree');
+      const publishTree = () => link.client.publish(treeTopic, JSON.stringify({ ...this.headers.next('tree', this.clock.now()), ...description }), publishOptions(link.client, 1, true));
+      publishTree();
+      link.client.on('connect', publishTree);
+    }
     if (cfg.trace.enabled) {
       this.trace = new TracePublisher({
         maxHz: cfg.trace.maxHz,
@@ -265,11 +290,30 @@ export class Planner {
     if (this.trace) this.trace.offer(this.clock.now(), this.buildTrace);
   };
 
+  /** Runs only when a trace goes out (rate-limited), never on the other ticks. */
   private readonly buildTrace = () => {
     const raw = this.tree?.lastTrace;
     const records: object[] = Array.isArray(raw) ? (raw as object[]).slice(0, 1000) : raw && typeof raw === 'object' ? [raw as object] : [];
-    return { ...this.headers.next('trace', this.clock.now()), records: [{ kind: 'planner', phase: this._phase, tick: this.ticker?.ticks ?? 0, speedScale: this.controller?.speedScale }, ...records] };
+    if (this.traceNodes.size > 0) {
+      for (const r of records as { path?: unknown; feedback?: string }[]) {
+        const node = typeof r.path === 'string' ? this.traceNodes.get(r.path) : undefined;
+        if (node !== undefined) r.feedback = node.feedback().slice(0, 300);
+      }
+    }
+    const now = this.clock.now();
+    return {
+      ...this.headers.next('trace', now),
+      ...(this.tree?.description ? { treeId: this.tree.description.treeId } : {}),
+      records: [{ kind: 'planner', phase: this._phase, tick: this.ticker?.ticks ?? 0, speedScale: this.controller?.speedScale, ...(this.safeReason !== undefined ? { safeReason: this.safeReason } : {}) }, ...records],
+      blackboard: blackboardSnapshot(this.blackboard, now),
+    };
   };
+
+  private indexTraceNodes(n: FeedbackNode | undefined): void {
+    if (n === undefined) return;
+    this.traceNodes.set(n.path, n);
+    for (const c of n.children) this.indexTraceNodes(c);
+  }
 
   private countVlm(): void {
     const e = this.blackboard.entry<{ source?: string }>(this.affectKeyName);

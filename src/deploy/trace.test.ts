@@ -1,5 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { TracePublisher } from './trace.ts';
+import { TracePublisher, blackboardSnapshot } from './trace.ts';
+import { Blackboard } from '../core/blackboard.ts';
+import { VirtualClock } from '../core/clock.ts';
 
 describe('TracePublisher', () => {
   it('publishes at most maxHz messages per second and builds only what it sends', () => {
@@ -27,5 +29,31 @@ describe('TracePublisher', () => {
 
   it('rejects a non-positive rate', () => {
     expect(() => new TracePublisher({ maxHz: 0, publish: () => true })).toThrow('TracePublisher: maxHz must be a finite number > 0, got 0');
+  });
+});
+
+describe('blackboardSnapshot', () => {
+  it('reports value, source, age and staleness of every key', () => {
+    const clock = new VirtualClock(10_000);
+    const bb = new Blackboard({ clock });
+    bb.set('human/ready', true, { source: 'planner:assume', maxAgeMs: Infinity });
+    bb.set('affect/h1', { frustration: 0.7 }, { source: 'mqtt:affect', timestamp: 9_000, maxAgeMs: 800 });
+    bb.set('pacing', { speedScale: 0.6 }, { source: 'root/SlowHandover', maxAgeMs: 5_000 });
+    clock.advance(100);
+    const snap = blackboardSnapshot(bb, clock.now());
+    expect(snap).toEqual([
+      { key: 'human/ready', value: true, source: 'planner:assume', ageMs: 100, maxAgeMs: null, stale: false },
+      { key: 'affect/h1', value: { frustration: 0.7 }, source: 'mqtt:affect', ageMs: 1100, maxAgeMs: 800, stale: true },
+      { key: 'pacing', value: { speedScale: 0.6 }, source: 'root/SlowHandover', ageMs: 100, maxAgeMs: 5000, stale: false },
+    ]);
+  });
+
+  it('truncates large values so one key cannot blow up the trace', () => {
+    const bb = new Blackboard({ clock: new VirtualClock(0) });
+    bb.set('big', { list: Array.from({ length: 1000 }, (_, i) => i) }, { source: 't' });
+    const [e] = blackboardSnapshot(bb, 0);
+    expect(typeof e!.value).toBe('string');
+    expect(e!.value as string).toMatch(/^\{"list":\[0,1,2,.*… \(\d+ chars\)$/);
+    expect((e!.value as string).length).toBeLessThan(2100);
   });
 });

@@ -9,6 +9,8 @@
  * fire-and-forget through a function, so this module has no MQTT dependency and a
  * broker outage simply drops traces (counted).
  */
+import type { Blackboard } from '../core/blackboard.ts';
+import type { BlackboardSnapshotEntry } from '../contract/tree.ts';
 
 /** Options of a {@link TracePublisher}. */
 export interface TracePublisherOptions {
@@ -64,4 +66,43 @@ export class TracePublisher {
     this.failed++;
     return false;
   }
+}
+
+/** Values whose JSON is longer than this are sent as a truncated string. */
+const MAX_VALUE_CHARS = 2000;
+/** At most this many blackboard entries per trace (the contract's bound). */
+const MAX_ENTRIES = 256;
+
+/**
+ * A snapshot of a blackboard for the trace's `blackboard` field: every key with its
+ * value, source, age at `now`, staleness bound and whether it is stale. Built only when
+ * a trace goes out (at most `trace.maxHz` times a second), never per tick.
+ *
+ * @example
+ * ```ts
+ * blackboardSnapshot(planner.blackboard, Date.now()); // [{ key: 'human/ready', value: true, source: 'planner:assume', ageMs: 12, maxAgeMs: null, stale: false }]
+ * ```
+ */
+export function blackboardSnapshot(bb: Blackboard, now: number): BlackboardSnapshotEntry[] {
+  const out: BlackboardSnapshotEntry[] = [];
+  for (const key of bb.keys()) {
+    if (out.length >= MAX_ENTRIES) break;
+    const e = bb.entry(key);
+    if (e === undefined) continue;
+    const ageMs = now - e.timestamp;
+    const finite = Number.isFinite(e.maxAgeMs);
+    out.push({ key, value: preview(e.value), source: e.source, ageMs, maxAgeMs: finite ? e.maxAgeMs : null, stale: finite && ageMs > e.maxAgeMs });
+  }
+  return out;
+}
+
+function preview(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
+  let text: string;
+  try {
+    text = JSON.stringify(v);
+  } catch {
+    return '(unserialisable)';
+  }
+  return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS)}… (${text.length} chars)` : v;
 }

@@ -61,7 +61,33 @@ export const EXAMPLES: Readonly<Record<TopicName, object>> = {
   },
   'connection/controller': { headerId: 0, ...H, connectionState: 'ONLINE' },
   'connection/planner': { headerId: 1, ...H, connectionState: 'CONNECTION_BROKEN' },
-  trace: { headerId: 9, ...H, records: [{ path: 'Root/Handover', status: 'RUNNING', durationUs: 41 }] },
+  trace: {
+    headerId: 9,
+    ...H,
+    treeId: '3f9c2a71b0d4',
+    records: [
+      { kind: 'planner', phase: 'running', tick: 1520, speedScale: 0.6 },
+      { path: 'root', status: 'RUNNING', durationUs: 58 },
+      { path: 'root/task/handover_task/Retry/give_part', status: 'RUNNING', durationUs: 41, feedback: 'handover mfz1k2-12 RUNNING (attempt 2)' },
+    ],
+    blackboard: [
+      { key: 'affect/h1', value: { expression: 'frustrated', frustration: 0.72, source: 'local' }, source: 'mqtt:affect', ageMs: 35, maxAgeMs: 1500, stale: false },
+      { key: 'human/ready', value: true, source: 'planner:assume', ageMs: 61_200, maxAgeMs: null, stale: false },
+    ],
+  },
+  tree: {
+    headerId: 0,
+    ...H,
+    treeId: '3f9c2a71b0d4',
+    treeName: 'HandoverWithAffect',
+    nodes: [
+      { path: 'root', parent: null, name: 'root', kind: 'ReactiveSequence', category: 'composite', role: 'control', affect: false },
+      { path: 'root/affect', parent: 'root', name: 'affect', kind: 'AffectBranch', category: 'decorator', role: 'control', affect: true },
+      { path: 'root/affect/modulate', parent: 'root/affect', name: 'modulate', kind: 'Subtree', category: 'decorator', role: 'control', affect: true, subtree: 'AffectModulation' },
+      { path: 'root/affect/modulate/Apologise', parent: 'root/affect/modulate', name: 'Apologise', kind: 'Apologise', category: 'action', role: 'affect', affect: true },
+      { path: 'root/give_part', parent: 'root', name: 'give_part', kind: 'Handover', category: 'action', role: 'task', affect: false },
+    ],
+  },
 };
 
 /**

@@ -15,6 +15,8 @@ export type { Diagnostic, LoadOptions, TreeDocument, TreeNodeSpec, SourcePos } f
 export { buildTree, affectControllerView } from './build.ts';
 export type { BuildContext } from './build.ts';
 export { TreeRunner } from './runner.ts';
+export { describeTree } from './describe.ts';
+export type { TreeDescription } from './describe.ts';
 export type { RunnerCounters } from './runner.ts';
 export { NodeRegistry, NodeRegistryError, nodeRegistry, registerNode, CONTROL_ORIGIN } from './registry.ts';
 export type { NodePlugin } from './registry.ts';

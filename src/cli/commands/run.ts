@@ -10,6 +10,7 @@
  * Logs are JSON lines on stdout (pino); `--check` validates config and tree and exits.
  * Node modules come from `--nodes`, the config's `nodes:` and the tree's `nodes:`.
  */
+import { readFileSync } from 'node:fs';
 import { parseCommandArgs } from '../args.ts';
 import { commandRegistry, NODES_HELP } from '../nodes.ts';
 import type { LevelWithSilent } from 'pino';
@@ -32,6 +33,8 @@ Runs the planner of one robot cell against its MQTT-connected cobot controller.
   --log-level L               fatal|error|warn|info|debug|trace|silent
   --check                     validate config and tree, print the resolved config, exit
 ${NODES_HELP.replace('--nodes FILE      ', '--nodes FILE               ')}
+  --record FILE.mcap          record every message of the cell into an MCAP file (own MQTT
+                              client; replay with 'affect-bt monitor --replay', or Foxglove)
   -h, --help
 
 Credentials: set the env variables named by broker.usernameEnv / broker.passwordEnv
@@ -72,6 +75,7 @@ export async function run(argv: string[]): Promise<number> {
       'log-level': { type: 'string' },
       check: { type: 'boolean' },
       nodes: { type: 'string', multiple: true },
+      record: { type: 'string' },
     },
     {
       hint: credentialsHint,
@@ -83,6 +87,7 @@ export async function run(argv: string[]): Promise<number> {
         'metrics-port': { integer: true, min: 0, max: 65_535 },
       },
       brokerUrls: { mqtt: 'url' },
+      outputs: { record: 'file' },
     },
   );
   if (typeof parsed === 'number') return parsed;
@@ -125,6 +130,7 @@ export async function run(argv: string[]): Promise<number> {
   if (typeof registry === 'number') return registry;
   const { loadTreeFile, TreeLoadError } = await import('../../tree/loader.ts');
   const { buildTree } = await import('../../tree/build.ts');
+  const { describeTree } = await import('../../tree/describe.ts');
   let doc: Awaited<ReturnType<typeof loadTreeFile>>;
   try {
     doc = await loadTreeFile(config.tree, { registry });
@@ -142,8 +148,30 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   const logger = createLogger({ level: config.log.level as LevelWithSilent, base: { robot: `${config.robot.manufacturer}/${config.robot.serialNumber}` } });
-  const factory: TreeFactory = (env) => buildTree(doc, { ...env, trace: config.trace.enabled });
+  const factory: TreeFactory = (env) => {
+    const runner = buildTree(doc, { ...env, trace: config.trace.enabled });
+    return Object.assign(runner, { description: describeTree(doc, runner) });
+  };
   const planner = new Planner({ config, logger, buildTree: factory });
+  let recording: { close(): Promise<void> } | undefined;
+  if (values.record !== undefined) {
+    const { recordCell } = await import('../../monitor/record.ts');
+    try {
+      recording = await recordCell({
+        file: values.record,
+        url: config.broker.url,
+        robot: config.robot,
+        username: config.credentials.username,
+        password: config.credentials.password,
+        tls: tlsFiles(config),
+        meta: { source: 'affect-bt run', tree: config.tree },
+      });
+      logger.info({ file: values.record }, 'recording the cell');
+    } catch (e) {
+      logger.fatal({ err: (e as Error).message }, 'cannot start the recording');
+      return 1;
+    }
+  }
 
   let signalled: NodeJS.Signals | undefined;
   const stopped = new Promise<NodeJS.Signals>((resolve) => {
@@ -165,6 +193,7 @@ export async function run(argv: string[]): Promise<number> {
     if (!signalled) {
       logger.fatal({ err: (e as Error).message }, 'planner failed to start');
       await planner.stop('start failed');
+      await recording?.close();
       return 1;
     }
   }
@@ -176,8 +205,21 @@ export async function run(argv: string[]): Promise<number> {
   }, config.timeouts.shutdownMs + 2000);
   hard.unref();
   await planner.stop(sig);
+  if (recording) {
+    // let the recorder see the planner's OFFLINE, then write the index and footer
+    await new Promise((r) => setTimeout(r, 200));
+    await recording.close().catch((e: Error) => logger.error({ err: e.message }, 'recording failed'));
+    logger.info({ file: values.record }, 'recording closed');
+  }
   clearTimeout(hard);
   // leftover handles (sockets in TIME_WAIT callbacks…) must not keep a stopped planner alive
   setTimeout(() => process.exit(0), 200).unref();
   return 0;
+}
+
+/** The broker TLS files of the config, read for the recorder's own client. */
+function tlsFiles(config: CellConfig): { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized: boolean } | undefined {
+  const t = config.broker.tls;
+  if (!t.ca && !t.cert && !t.key) return undefined;
+  return { ca: t.ca ? readFileSync(t.ca) : undefined, cert: t.cert ? readFileSync(t.cert) : undefined, key: t.key ? readFileSync(t.key) : undefined, rejectUnauthorized: t.rejectUnauthorized };
 }

@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 
 const USAGE = `usage: affect-bt sim [--tree FILE]... [--scenario NAME|FILE|all] [--episodes N] [--seed S]
                     [--json OUT] [--plots DIR] [--quiet] [--mode skip|fixed] [--check] [--mqtt URL]
-                    [--nodes FILE]...
+                    [--record DIR [--record-episodes LIST]] [--nodes FILE]...
 
 Runs trees through the real tree runtime against a simulated person and robot on a
 virtual clock, and compares them on the same seeds (paired).
@@ -32,6 +32,9 @@ options:
   --mode M           skip (default: tick only when something observable changed) or fixed (20 Hz)
   --check            exit 1 when a task-first check fails
   --mqtt URL         end-to-end check over a broker (mqtt://host:port, or 'embedded')
+  --record DIR       write one MCAP file per selected episode, tree and scenario
+                     (replay: affect-bt monitor --replay FILE; opens in Foxglove)
+  --record-episodes LIST  episodes to record, e.g. 0,3,10-12 (default 0)
 ${NODES_HELP}
   -h, --help         this text`;
 
@@ -59,12 +62,14 @@ export async function run(argv: string[]): Promise<number> {
       mode: { type: 'string', default: 'skip' },
       check: { type: 'boolean', default: false },
       mqtt: { type: 'string' },
+      record: { type: 'string' },
+      'record-episodes': { type: 'string', default: '0' },
       ...NODES_OPTION,
     },
     {
       numbers: { episodes: { integer: true, min: 1, max: 1_000_000 }, seed: { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER } },
       brokerUrls: { mqtt: 'url-or-embedded' },
-      outputs: { json: 'file', plots: 'dir' },
+      outputs: { json: 'file', plots: 'dir', record: 'dir' },
     },
   );
   if (typeof a === 'number') return a;
@@ -72,6 +77,8 @@ export async function run(argv: string[]): Promise<number> {
   const episodes = a.numbers.episodes!;
   if (v.mode !== 'skip' && v.mode !== 'fixed') return a.usage(`--mode must be 'skip' or 'fixed', got '${v.mode}'`);
   const seed = a.numbers.seed!;
+  const recordEpisodes = v.record !== undefined ? parseEpisodeList(v['record-episodes']!, episodes) : [];
+  if (typeof recordEpisodes === 'string') return a.usage(`--record-episodes ${recordEpisodes}`);
   const treePaths = v.tree && v.tree.length > 0 ? v.tree : [packagePath('trees', 'handover_baseline.yaml'), packagePath('trees', 'handover_affect.yaml')];
   const registry = await commandRegistry('sim', v.nodes);
   if (typeof registry === 'number') return registry;
@@ -151,6 +158,37 @@ export async function run(argv: string[]): Promise<number> {
       for (const t of s.trees) if (t.timeline) writeFileSync(join(v.plots, `${s.scenario}-${t.tree}-timeline.svg`), timelineSvg(t.timeline, `${s.scenario} / ${t.tree} / episode 0 (seed ${seed})`));
     }
   }
+  if (v.record !== undefined) {
+    const { recordEpisode } = await import('../../monitor/sim-record.ts');
+    const { loadTreeFile } = await import('../../tree/loader.ts');
+    const { episodeSeed } = await import('../../../sim/rng.ts');
+    mkdirSync(v.record, { recursive: true });
+    for (const sc of scenarios) {
+      for (const t of trees) {
+        const doc = await loadTreeFile(t.path, { registry });
+        for (const ep of recordEpisodes) {
+          const file = join(v.record, `${sc.name}-${t.name}-e${ep}.mcap`);
+          const r = await recordEpisode({ file, scenario: sc, doc, seed: episodeSeed(seed, sc.name, ep), mode: v.mode as 'skip' | 'fixed', meta: { episode: String(ep) } });
+          process.stdout.write(`recorded ${file} (${r.messages} messages, ${r.metrics.simTimeS.toFixed(0)} s simulated)\n`);
+        }
+      }
+    }
+  }
   const failed = results.some((s) => s.comparisons.some((c) => !c.taskFirst.pass));
   return v.check && failed ? 1 : 0;
+}
+
+/** `0,3,10-12` → [0, 3, 10, 11, 12]; an error text when malformed or ≥ episodes. */
+function parseEpisodeList(text: string, episodes: number): number[] | string {
+  const out = new Set<number>();
+  for (const part of text.split(',')) {
+    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
+    if (!m) return `must be episode numbers or ranges like 0,3,10-12, got '${text}'`;
+    const a = Number(m[1]);
+    const b = m[2] === undefined ? a : Number(m[2]);
+    if (b < a || b >= episodes) return `'${part.trim()}' is not within the ${episodes} episodes run (0-${episodes - 1})`;
+    if (b - a > 1000) return `'${part.trim()}' selects more than 1000 episodes`;
+    for (let i = a; i <= b; i++) out.add(i);
+  }
+  return [...out].sort((x, y) => x - y);
 }
