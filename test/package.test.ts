@@ -68,7 +68,7 @@ beforeAll(async () => {
 
 describe('the packed tarball', () => {
   it('ships the build, the models, example trees and scenarios, docs — no sources or tests', () => {
-    for (const f of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/index.js.map', 'dist/src/tree/engine-types.d.ts', 'dist/src/cli/bin.js', 'bin/affect-bt.js', 'models/face_expression.onnx', 'models/tiny_face_detector.onnx', 'models/calibration.json', 'models/face_expression.md', 'trees/handover_affect.yaml', 'trees/tree.schema.json', 'sim/scenarios/impatient_novice.yaml', 'cells/example.yaml', 'docs/trees.md', 'README.md', 'LICENSE', 'package.json']) {
+    for (const f of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/index.js.map', 'dist/src/tree/engine-types.d.ts', 'dist/src/cli/bin.js', 'dist/src/monitor/page/index.html', 'dist/src/monitor/page/app.js', 'bin/affect-bt.js', 'models/face_expression.onnx', 'models/tiny_face_detector.onnx', 'models/calibration.json', 'models/face_expression.md', 'trees/handover_affect.yaml', 'trees/tree.schema.json', 'sim/scenarios/impatient_novice.yaml', 'cells/example.yaml', 'docs/trees.md', 'README.md', 'LICENSE', 'package.json']) {
       expect(packed.files, f).toContain(f);
     }
     expect(packed.files.filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
@@ -138,13 +138,13 @@ describe('installed with the estimator peers', () => {
 
   it('imports the root and every subpath from plain Node ESM', async () => {
     const script = `
-      const checks = { 'affect-bt': 'loadTreeFile', 'affect-bt/mqtt': 'startEmbeddedBroker', 'affect-bt/estimator': 'createFramePipeline', 'affect-bt/vlm': 'Escalator', 'affect-bt/sim': 'runComparison', 'affect-bt/deploy': 'loadCellConfig' };
+      const checks = { 'affect-bt': 'loadTreeFile', 'affect-bt/mqtt': 'startEmbeddedBroker', 'affect-bt/estimator': 'createFramePipeline', 'affect-bt/vlm': 'Escalator', 'affect-bt/sim': 'runComparison', 'affect-bt/deploy': 'loadCellConfig', 'affect-bt/monitor': 'readRecording' };
       const out = {};
       for (const [spec, name] of Object.entries(checks)) out[spec] = typeof (await import(spec))[name];
       console.log(JSON.stringify(out));`;
     const r = await run(process.execPath, ['--input-type=module', '-e', script], consumer);
     expect(r.code, r.err).toBe(0);
-    expect(JSON.parse(r.out)).toEqual({ 'affect-bt': 'function', 'affect-bt/mqtt': 'function', 'affect-bt/estimator': 'function', 'affect-bt/vlm': 'function', 'affect-bt/sim': 'function', 'affect-bt/deploy': 'function' });
+    expect(JSON.parse(r.out)).toEqual({ 'affect-bt': 'function', 'affect-bt/mqtt': 'function', 'affect-bt/estimator': 'function', 'affect-bt/vlm': 'function', 'affect-bt/sim': 'function', 'affect-bt/deploy': 'function', 'affect-bt/monitor': 'function' });
   });
 
   it('the estimator runs from the installed package (its models ship with it)', async () => {
