@@ -16,7 +16,7 @@ const cli = runCli;
 describe('CLI polish', () => {
   it('--version prints the package version; help lists it', async () => {
     const [v, h] = await Promise.all([cli(['--version']), cli(['--help'])]);
-    expect(v).toEqual({ code: 0, out: `${JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version}\n`, err: '' });
+    expect(v).toMatchObject({ code: 0, out: `${JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version}\n`, err: '' });
     expect(h.out).toContain('affect-bt --version');
   });
 
