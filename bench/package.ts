@@ -71,8 +71,8 @@ export async function main(argv: string[]): Promise<void> {
   const r1 = (x: number) => Math.round(x * 10) / 10;
   process.stdout.write(
     [
-      `root import, installed package, plain node: ${installed.ms} ms, +${installed.rssMiB} MiB RSS (median of ${runs})`,
-      `root import, sources through tsx:          ${sources.ms} ms, +${sources.rssMiB} MiB RSS`,
+      `root import, installed package, plain node: ${installed.ms} ms, +${r1(installed.rssMiB)} MiB RSS (median of ${runs})`,
+      `root import, sources through tsx:          ${sources.ms} ms, +${r1(sources.rssMiB)} MiB RSS`,
       `affect-bt --version: ${version} ms wall; --help: ${help} ms (median of ${runs})`,
       `tarball: ${r1(packed.size / 1024)} KiB (${packed.files.length} files, ${r1(packed.unpackedSize / 1048576)} MiB unpacked)`,
     ].join('\n') + '\n',
@@ -81,9 +81,9 @@ export async function main(argv: string[]): Promise<void> {
     JSON.stringify({
       bench: 'package',
       root_import_ms: installed.ms,
-      root_rss_mib: installed.rssMiB,
+      root_rss_mib: r1(installed.rssMiB),
       sources_import_ms: sources.ms,
-      sources_rss_mib: sources.rssMiB,
+      sources_rss_mib: r1(sources.rssMiB),
       version_ms: version,
       help_ms: help,
       tarball_kib: r1(packed.size / 1024),
