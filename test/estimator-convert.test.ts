@@ -5,6 +5,11 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { loadTfWeights, hwioToOihw, depthwiseToOnnx } from '../scripts/convert/weights.ts';
 import { buildExpressionNet, buildTinyFaceDetector } from '../scripts/convert/nets.ts';
+import { yunetWithFreeInputSize } from '../scripts/convert/yunet.ts';
+import { decodeImage } from '../src/estimator/image.ts';
+import { loadYuNet } from '../src/estimator/yunet.ts';
+
+const ZOO_YUNET = '../shared/models/opencv-zoo/face_detection_yunet_2023mar.onnx';
 
 const SRC = 'node_modules/@vladmandic/face-api/model';
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -30,6 +35,23 @@ describe('convert-models', () => {
     const dw = { shape: [1, 2, 2, 1], data: Float32Array.from([0, 1, 10, 11]) }; // [h][w][c]
     expect(depthwiseToOnnx(dw).dims).toEqual([2, 1, 1, 2]);
     expect(Array.from(depthwiseToOnnx(dw).data)).toEqual([0, 10, 1, 11]);
+  });
+
+  it('rebuilds models/face_detection_yunet_2023mar.onnx from the OpenCV zoo file, and refuses any other file', () => {
+    expect(sha(yunetWithFreeInputSize(readFileSync(ZOO_YUNET)))).toBe(sha(readFileSync('models/face_detection_yunet_2023mar.onnx')));
+    expect(() => yunetWithFreeInputSize(new Uint8Array([1, 2, 3]))).toThrow(/not the OpenCV zoo face_detection_yunet_2023mar\.onnx: sha256 039058c6/);
+  });
+
+  it('the free-size YuNet gives the zoo model’s faces at 640 and also runs at 320', async () => {
+    const img = await decodeImage('../shared/data/faces/scenes/faces.jpg');
+    const zoo = await (await loadYuNet(640, ZOO_YUNET)).detect(img);
+    const ours640 = await (await loadYuNet(640)).detect(img);
+    expect(ours640).toEqual(zoo);
+    expect(zoo).toHaveLength(6);
+    const ours320 = await (await loadYuNet(320)).detect(img);
+    expect(ours320).toHaveLength(6);
+    for (const f of ours320) expect(f.landmarks).toHaveLength(10);
+    await expect(loadYuNet(320, ZOO_YUNET).then((d) => d.detect(img))).rejects.toThrow(/Got invalid dimensions for input: input/);
   });
 
   it('names a missing manifest clearly', () => {

@@ -6,7 +6,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { createRequire } from 'node:module';
 import { readFileSync, readdirSync } from 'node:fs';
 import { decodeImage } from '../src/estimator/image.ts';
-import { loadExpressionModel, loadFaceDetector, decodeDetectorGrid, type ExpressionClassifier, type FaceDetector } from '../src/estimator/models.ts';
+import { loadExpressionModel, loadFaceDetector, decodeDetectorGrid, type ExpressionClassifier, type TinyFaceDetector } from '../src/estimator/models.ts';
 import { resizePaddedSquare } from '../src/estimator/image.ts';
 
 const require = createRequire(import.meta.url);
@@ -27,7 +27,7 @@ function weightMap(model: string): Any {
 let refExpr: Any;
 let refDet: Any;
 let expr: ExpressionClassifier;
-let det: FaceDetector;
+let det: TinyFaceDetector;
 
 beforeAll(async () => {
   tf.setBackend('cpu');

@@ -229,12 +229,25 @@ export function evaluate(probs: ArrayLike<number>[], labels: number[], bins = 10
  * ```
  */
 export function splitOf(file: string): 'fit' | 'holdout' {
-  const base = file.replace(/^.*\//, '').replace(/\.[^.]+$/, '');
-  const person = base.replace(/_?\d+$/, '').toLowerCase();
+  const person = personOf(file);
   let h = 0x811c9dc5;
   for (let i = 0; i < person.length; i++) {
     h ^= person.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h % 2 === 0 ? 'fit' : 'holdout';
+}
+
+/**
+ * The person a labelled file shows: its base name without the trailing `_NNNN` number,
+ * lower-cased (the unit of the split and of the bootstrap).
+ *
+ * @example
+ * ```ts
+ * personOf('images/George_W_Bush_0354.jpg'); // 'george_w_bush'
+ * ```
+ */
+export function personOf(file: string): string {
+  const base = file.replace(/^.*\//, '').replace(/\.[^.]+$/, '');
+  return base.replace(/_?\d+$/, '').toLowerCase();
 }

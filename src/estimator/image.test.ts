@@ -1,7 +1,7 @@
 // Unit tests of decoding (sharp) and the pad-to-square bilinear resize.
 import { describe, it, expect } from 'vitest';
 import sharp from 'sharp';
-import { decodeImage, resizePaddedSquare, imageContrast, FrameDecodeError, type RgbImage } from './image.ts';
+import { decodeImage, resizePaddedSquare, imageContrast, mirrorInPlace, FrameDecodeError, type RgbImage } from './image.ts';
 
 describe('decodeImage', () => {
   it('turns 16-bit, grey+alpha and CMYK inputs into 8-bit grey or RGB', async () => {
@@ -57,5 +57,23 @@ describe('resizePaddedSquare', () => {
 
   it('contrast is ~0 for a blank image', () => {
     expect(imageContrast({ width: 3, height: 3, channels: 3, data: new Uint8Array(27).fill(255) })).toBe(0);
+  });
+});
+
+describe('input layouts', () => {
+  const img: RgbImage = { width: 2, height: 2, channels: 3, data: Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]) };
+
+  it('writes the same pixels interleaved RGB or planar BGR, and mirrors either in place', () => {
+    const nhwc = new Float32Array(12);
+    const nchw = new Float32Array(12);
+    const region = { x: 0, y: 0, width: 2, height: 2 };
+    resizePaddedSquare(img, region, true, 2, nhwc);
+    resizePaddedSquare(img, region, true, 2, nchw, 'nchw-bgr');
+    expect(Array.from(nhwc)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(Array.from(nchw)).toEqual([3, 6, 9, 12, 2, 5, 8, 11, 1, 4, 7, 10]);
+    mirrorInPlace(nhwc, 2, 'nhwc-rgb');
+    mirrorInPlace(nchw, 2, 'nchw-bgr');
+    expect(Array.from(nhwc)).toEqual([4, 5, 6, 1, 2, 3, 10, 11, 12, 7, 8, 9]);
+    expect(Array.from(nchw)).toEqual([6, 3, 12, 9, 5, 2, 11, 8, 4, 1, 10, 7]);
   });
 });

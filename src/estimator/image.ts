@@ -82,9 +82,16 @@ export async function decodeImage(input: string | Uint8Array, frameId = typeof i
 }
 
 /**
+ * Memory layout of a network input: `nhwc-rgb` (interleaved RGB, the face-api.js nets),
+ * `nchw-bgr` (planar BGR, YuNet) or `nchw-rgb` (planar RGB, the MobileFaceNet
+ * expression net).
+ */
+export type InputLayout = 'nhwc-rgb' | 'nchw-bgr' | 'nchw-rgb';
+
+/**
  * Writes `region` of `img`, zero-padded to a square (centred, or at bottom/right),
- * bilinearly resized to `size`×`size`, into `out` (NHWC RGB 0..255, length size²·3).
- * Pixels of the region outside the image are 0 (like the padding).
+ * bilinearly resized to `size`×`size`, into `out` (RGB or BGR 0..255 in `layout`,
+ * length size²·3). Pixels of the region outside the image are 0 (like the padding).
  *
  * @example
  * ```ts
@@ -92,7 +99,7 @@ export async function decodeImage(input: string | Uint8Array, frameId = typeof i
  * resizePaddedSquare(img, { x: 0, y: 0, width: img.width, height: img.height }, true, 112, buf);
  * ```
  */
-export function resizePaddedSquare(img: RgbImage, region: Region, centre: boolean, size: number, out: Float32Array): void {
+export function resizePaddedSquare(img: RgbImage, region: Region, centre: boolean, size: number, out: Float32Array, layout: InputLayout = 'nhwc-rgb'): void {
   const rw = Math.max(1, Math.round(region.width));
   const rh = Math.max(1, Math.round(region.height));
   const rx = Math.round(region.x);
@@ -123,9 +130,9 @@ export function resizePaddedSquare(img: RgbImage, region: Region, centre: boolea
     mapAxis(i, offX, rw, rx, W, C, t.x0, t.x1, t.fx);
     mapAxis(i, offY, rh, ry, H, W * C, t.y0, t.y1, t.fy);
   }
+  // output: pixel stride and channel stride; source channel offsets in output order
+  const { ps, cs, r, g, b } = layoutStrides(layout, size, C);
   let o = 0;
-  const g = C === 1 ? 0 : 1;
-  const b = C === 1 ? 0 : 2;
   for (let y = 0; y < size; y++) {
     const r0 = t.y0[y]!;
     const r1 = t.y1[y]!;
@@ -140,18 +147,19 @@ export function resizePaddedSquare(img: RgbImage, region: Region, centre: boolea
         const i01 = r0 + c1;
         const i10 = r1 + c0;
         const i11 = r1 + c1;
-        let tl = data[i00]!;
-        let top = tl + (data[i01]! - tl) * dx;
-        let bl = data[i10]!;
-        out[o++] = top + (bl + (data[i11]! - bl) * dx - top) * dy;
+        let tl = data[i00 + r]!;
+        let top = tl + (data[i01 + r]! - tl) * dx;
+        let bl = data[i10 + r]!;
+        out[o] = top + (bl + (data[i11 + r]! - bl) * dx - top) * dy;
         tl = data[i00 + g]!;
         top = tl + (data[i01 + g]! - tl) * dx;
         bl = data[i10 + g]!;
-        out[o++] = top + (bl + (data[i11 + g]! - bl) * dx - top) * dy;
+        out[o + cs] = top + (bl + (data[i11 + g]! - bl) * dx - top) * dy;
         tl = data[i00 + b]!;
         top = tl + (data[i01 + b]! - tl) * dx;
         bl = data[i10 + b]!;
-        out[o++] = top + (bl + (data[i11 + b]! - bl) * dx - top) * dy;
+        out[o + 2 * cs] = top + (bl + (data[i11 + b]! - bl) * dx - top) * dy;
+        o += ps;
         continue;
       }
       const i00 = r0 >= 0 && c0 >= 0 ? r0 + c0 : -1;
@@ -159,17 +167,34 @@ export function resizePaddedSquare(img: RgbImage, region: Region, centre: boolea
       const i10 = r1 >= 0 && c0 >= 0 ? r1 + c0 : -1;
       const i11 = r1 >= 0 && c1 >= 0 ? r1 + c1 : -1;
       for (let c = 0; c < 3; c++) {
-        const k = c === 0 ? 0 : c === 1 ? g : b;
+        const k = c === 0 ? r : c === 1 ? g : b;
         const tl = i00 >= 0 ? data[i00 + k]! : 0;
         const tr = i01 >= 0 ? data[i01 + k]! : 0;
         const bl = i10 >= 0 ? data[i10 + k]! : 0;
         const br = i11 >= 0 ? data[i11 + k]! : 0;
         const top = tl + (tr - tl) * dx;
         const bottom = bl + (br - bl) * dx;
-        out[o++] = top + (bottom - top) * dy;
+        out[o + c * cs] = top + (bottom - top) * dy;
       }
+      o += ps;
     }
   }
+}
+
+/**
+ * Output pixel stride, channel stride and the source channel offsets written as
+ * channel 0, 1, 2 for a layout (grey images replicate their one channel).
+ *
+ * @example
+ * ```ts
+ * layoutStrides('nchw-bgr', 320, 3); // { ps: 1, cs: 102400, r: 2, g: 1, b: 0 }
+ * ```
+ */
+export function layoutStrides(layout: InputLayout, size: number, channels: 1 | 3): { ps: number; cs: number; r: number; g: number; b: number } {
+  const planar = layout !== 'nhwc-rgb';
+  const bgr = layout === 'nchw-bgr';
+  const grey = channels === 1;
+  return { ps: planar ? 1 : 3, cs: planar ? size * size : 1, r: grey ? 0 : bgr ? 2 : 0, g: grey ? 0 : 1, b: grey ? 0 : bgr ? 0 : 2 };
 }
 
 interface AxisTables {
@@ -215,4 +240,35 @@ export function imageContrast(img: RgbImage): number {
   }
   const m = s / k;
   return Math.sqrt(Math.max(0, s2 / k - m * m));
+}
+
+/**
+ * Mirrors a square network input (side `size`, 3 channels, `layout`) left↔right in
+ * place: the flipped view for test-time augmentation without a second resize.
+ *
+ * @example
+ * ```ts
+ * mirrorInPlace(net.input, 112, 'nhwc-rgb');
+ * ```
+ */
+export function mirrorInPlace(buf: Float32Array, size: number, layout: InputLayout): void {
+  const planar = layout !== 'nhwc-rgb';
+  const ps = planar ? 1 : 3;
+  const planes = planar ? 3 : 1;
+  const plane = planar ? size * size : 0;
+  const ch = planar ? 1 : 3;
+  for (let p = 0; p < planes; p++) {
+    for (let y = 0; y < size; y++) {
+      const row = p * plane + y * size * ps;
+      for (let x = 0, xr = size - 1; x < xr; x++, xr--) {
+        for (let c = 0; c < ch; c++) {
+          const i = row + x * ps + c;
+          const j = row + xr * ps + c;
+          const t = buf[i]!;
+          buf[i] = buf[j]!;
+          buf[j] = t;
+        }
+      }
+    }
+  }
 }

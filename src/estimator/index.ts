@@ -1,7 +1,8 @@
 /**
  * Public surface of the on-robot affect estimator. The pure fusion part (no images,
- * no ONNX) is what the simulator uses; the image pipeline, calibration and the frame
- * loop are for the CLI and the deployed estimator.
+ * no ONNX) is what the simulator uses; the image pipeline, calibration, the frame
+ * loop and the live video sources (ffmpeg, synthetic) are for the CLI and the deployed
+ * estimator (docs/estimator.md).
  *
  * Importing this index loads onnxruntime-node and sharp (native); code that only
  * needs the fusion (the simulator) may import `./fusion.ts` directly to stay light.
@@ -26,10 +27,15 @@ export {
   type FuserStats,
 } from './fusion.ts';
 export type { FaceBox, FrameObservation, TaskContext, FusedEstimate } from './types.ts';
-export { createFramePipeline, type FramePipeline, type FrameResult, type PipelineOptions, type FrameMeta, type FrameTimings } from './pipeline.ts';
+export { createFramePipeline, type FramePipeline, type FrameResult, type PipelineOptions, type ResolvedPipelineOptions, type FrameMeta, type FrameTimings } from './pipeline.ts';
 export { runEstimator, listFrames, type FrameInput, type EstimatorEvent, type RunEstimatorOptions, type RunSummary } from './run.ts';
-export { decodeImage, resizePaddedSquare, FrameDecodeError, type RgbImage, type Region } from './image.ts';
-export { loadExpressionModel, loadFaceDetector, decodeDetectorGrid, boxIoU, MODELS_DIR, type ExpressionClassifier, type FaceDetector } from './models.ts';
-export { loadCalibration, applyCalibration, fitCalibration, evaluate, splitOf, IDENTITY_CALIBRATION, type Calibration, type EvalMetrics } from './calibration.ts';
-export { MainPersonTracker } from './tracker.ts';
+export { createSyntheticSource, VideoSourceError, type FrameSource, type FrameSourceStats, type VideoFrame, type SyntheticSourceOptions } from './frame-source.ts';
+export { openVideoSource, ffmpegArgs, videoInputKind, VIDEO_DEFAULTS, type VideoSourceOptions, type VideoSourceEvent, type VideoInputKind } from './ffmpeg-source.ts';
+export { LoopStats, formatLoopReport, type LoopReport } from './loop-stats.ts';
+export { decodeImage, resizePaddedSquare, FrameDecodeError, type RgbImage, type Region, type InputLayout } from './image.ts';
+export { loadExpressionModel, loadFaceDetector, decodeDetectorGrid, boxIoU, MODELS_DIR, type ExpressionClassifier, type FaceDetector, type TinyFaceDetector } from './models.ts';
+export { loadYuNet, YUNET_FILE } from './yunet.ts';
+export { loadCalibration, applyCalibration, fitCalibration, evaluate, splitOf, personOf, IDENTITY_CALIBRATION, type Calibration, type EvalMetrics } from './calibration.ts';
+export { wilsonInterval, clusterBootstrap, type Interval } from './intervals.ts';
+export { MainPersonTracker, type TrackerOptions, type TrackUpdate, type FaceTrack } from './tracker.ts';
 export { readLabels, collectLogits, metricsFor, formatMetrics, type LabelledImage, type CollectedLogits } from './eval.ts';

@@ -33,7 +33,15 @@ export const DETECTOR_ANCHORS: ReadonlyArray<readonly [number, number]> = [
   [9.041765, 10.66308],
 ];
 
-const SESSION_OPTIONS: Ort.InferenceSession.SessionOptions = {
+/**
+ * onnxruntime session options of every estimator model: one thread, sequential, all graph optimisations.
+ *
+ * @example
+ * ```ts
+ * const session = await ort.InferenceSession.create(path, SESSION_OPTIONS);
+ * ```
+ */
+export const SESSION_OPTIONS: Ort.InferenceSession.SessionOptions = {
   intraOpNumThreads: 1,
   interOpNumThreads: 1,
   executionMode: 'sequential',
@@ -101,14 +109,21 @@ export interface DetectOptions {
 
 /** A face detector working at a fixed input size. */
 export interface FaceDetector {
+  /** Which network: the face-api.js tiny face detector or YuNet (with landmarks). */
+  readonly kind: 'tiny' | 'yunet';
   /** Network input size S (multiple of 32). */
   readonly size: number;
-  /** Reused NHWC input buffer (S·S·3). */
+  /** Reused input buffer (S·S·3, the network's layout). */
   readonly input: Float32Array;
-  /** Raw grid of the last run, NHWC [S/32, S/32, 25]. */
-  runGrid(): Promise<Float32Array>;
   /** Detects faces in `region` of `img` (default whole image); boxes in image pixels. */
   detect(img: RgbImage, opts?: DetectOptions, region?: Region): Promise<FaceBox[]>;
+}
+
+/** The tiny face detector, which also exposes its raw output grid (equivalence tests). */
+export interface TinyFaceDetector extends FaceDetector {
+  readonly kind: 'tiny';
+  /** Runs on {@link input}; raw grid NHWC [S/32, S/32, 25]. */
+  runGrid(): Promise<Float32Array>;
 }
 
 /**
@@ -120,7 +135,7 @@ export interface FaceDetector {
  * const faces = await det.detect(img);
  * ```
  */
-export async function loadFaceDetector(size = 224, path = MODELS_DIR + 'tiny_face_detector.onnx'): Promise<FaceDetector> {
+export async function loadFaceDetector(size = 224, path = MODELS_DIR + 'tiny_face_detector.onnx'): Promise<TinyFaceDetector> {
   if (!Number.isInteger(size) || size < 64 || size % 32 !== 0 || size > 1024) {
     throw new RangeError(`detector size must be a multiple of 32 between 64 and 1024 (e.g. 224 or 320), got ${size}`);
   }
@@ -133,6 +148,7 @@ export async function loadFaceDetector(size = 224, path = MODELS_DIR + 'tiny_fac
     return r.grid!.data as Float32Array;
   }
   return {
+    kind: 'tiny',
     size,
     input,
     runGrid,

@@ -1,8 +1,11 @@
 /**
  * The estimator's frame loop, shared by `affect-bt estimate` (files, directories,
- * MQTT publishing), the benchmark and any embedding: frames in → per-frame pipeline →
- * dense fusion → one callback per frame. A frame that cannot be decoded produces an
- * error event naming it and the stream continues (bad input never stops the robot).
+ * live video, MQTT publishing), the benchmark and any embedding: frames in →
+ * per-frame pipeline → dense fusion → one callback per frame. A frame that cannot be
+ * decoded produces an error event naming it and the stream continues (bad input never
+ * stops the robot). Frames may be a list or a live {@link FrameSource} (newest frame
+ * first: the loop pulls the next frame only when it is done with the last). When the
+ * person at the handover changes, the fusion starts afresh for the newcomer.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
@@ -11,6 +14,7 @@ import { createAffectFuser, NEUTRAL_CONTEXT, type AffectFuser } from './fusion.t
 import type { FusedEstimate, TaskContext } from './types.ts';
 import type { FramePipeline, FrameResult } from './pipeline.ts';
 import type { RgbImage } from './image.ts';
+import type { FrameSource } from './frame-source.ts';
 
 /** One input frame: an encoded file/bytes or an already decoded image. */
 export interface FrameInput {
@@ -21,11 +25,15 @@ export interface FrameInput {
   image?: RgbImage;
   /** Frame time, epoch ms (default: start + index/fps). */
   t?: number;
+  /** Working-frame pixels per source-image pixel (scaled video frames; default 1). */
+  sourceScale?: number;
+  /** `performance.now()` when the frame arrived (live video: latency is measured from here). */
+  receivedAt?: number;
 }
 
 /** Events of {@link runEstimator}. */
 export type EstimatorEvent =
-  | { kind: 'frame'; index: number; frame: FrameResult; fused: FusedEstimate; context: TaskContext }
+  | { kind: 'frame'; index: number; frame: FrameResult; fused: FusedEstimate; context: TaskContext; receivedAt?: number; sourceScale?: number }
   | { kind: 'error'; index: number; frameId: string; message: string };
 
 /** Options of {@link runEstimator}. */
@@ -42,6 +50,8 @@ export interface RunEstimatorOptions {
   realtime?: boolean;
   /** Independent stills: reset fuser and tracker before every frame (default false). */
   independent?: boolean;
+  /** Start the fusion afresh when the person at the handover changes (default true; false treats every face as one person, e.g. a sequence of unrelated stills). */
+  resetOnNewPerson?: boolean;
 }
 
 /** Totals of a run. */
@@ -117,7 +127,7 @@ export async function runEstimator(
     }
     let frame: FrameResult;
     try {
-      const meta = { t, index: i, frameId: input.frameId };
+      const meta = { t, index: i, frameId: input.frameId, sourceScale: input.sourceScale ?? 1 };
       if (input.image) frame = await pipeline.process(input.image, meta);
       else if (input.source !== undefined) frame = await pipeline.processEncoded(input.source, meta);
       else throw new Error(`${input.frameId}: frame has neither source nor image`);
@@ -127,12 +137,21 @@ export async function runEstimator(
       continue;
     }
     if (!frame.face) summary.noFace++;
+    if (frame.newPerson && !opts.independent && opts.resetOnNewPerson !== false) fuser.reset(); // someone else: their affect starts afresh
     const ctx = context(t);
     const fused = fuser.push(
       { t, index: i, frameId: input.frameId, probabilities: frame.probabilities, faceScore: frame.face?.score ?? 0, fallbackCrop: frame.fallbackCrop },
       ctx,
     );
-    await onEvent({ kind: 'frame', index: i, frame, fused, context: ctx });
+    await onEvent({
+      kind: 'frame',
+      index: i,
+      frame,
+      fused,
+      context: ctx,
+      ...(input.receivedAt !== undefined ? { receivedAt: input.receivedAt } : {}),
+      ...(input.sourceScale !== undefined ? { sourceScale: input.sourceScale } : {}),
+    });
   }
   return summary;
 }

@@ -14,6 +14,11 @@ export interface FaceBox {
   height: number;
   /** Detector score 0..1 (a fallback whole-image crop has a lowered score). */
   score: number;
+  /**
+   * Five landmarks when the detector gives them (YuNet), image pixels
+   * `[x, y] ×` right eye, left eye, nose tip, right and left mouth corner.
+   */
+  landmarks?: number[];
 }
 
 /** What the per-frame pipeline produces for one frame (before temporal fusion). */

@@ -9,29 +9,57 @@
  *   in name order) played at N fps through the dense fusion; each frame's estimate
  *   is published on `affectbt/v1/M/S/affect` (VDA-style header + `estimates`).
  * - `--sequence [--fps N]`: the same sequence fusion, printed instead of published.
+ * - `--video FILE|URL|DEVICE`: live frames through ffmpeg (newest frame wins, stream
+ *   timestamps, stalls and decoder deaths reported and restarted with backoff, end of
+ *   file ends the run unless `--loop`); stats lines (fps, dropped frames, CPU ms per
+ *   frame, latency p50/p99) every `--stats-interval-s` and at the end, on stderr.
+ *   SIGINT/SIGTERM stop ffmpeg and end the run normally (exit 0).
  */
 import { parseCommandArgs } from '../args.ts';
 import { FACE_EXPRESSIONS, type AffectEstimate } from '../../contract/affect.ts';
 import { createFramePipeline } from '../../estimator/pipeline.ts';
-import { listFrames, runEstimator, type EstimatorEvent } from '../../estimator/run.ts';
+import { listFrames, runEstimator, type EstimatorEvent, type FrameInput } from '../../estimator/run.ts';
 import type { FusedEstimate, TaskContext } from '../../estimator/types.ts';
 import { createAffectFuser } from '../../estimator/fusion.ts';
+import type { Region } from '../../estimator/image.ts';
+import type { FrameSource } from '../../estimator/frame-source.ts';
+import type { VideoSourceEvent } from '../../estimator/ffmpeg-source.ts';
+import { formatLoopReport, LoopStats } from '../../estimator/loop-stats.ts';
 
 const HELP = `usage: affect-bt estimate IMAGE|DIR... [options]
+       affect-bt estimate --video FILE|URL|DEVICE [options]
 
-Runs the on-robot affect estimator on JPEG/PNG images (a DIR = its images in name order).
+Runs the on-robot affect estimator on JPEG/PNG images (a DIR = its images in name order),
+or on live video decoded by ffmpeg: a file, a camera (/dev/video0) or a network stream
+(rtsp://, http:// MJPEG, udp://).
 
 options:
-  --json                 one JSON line per image instead of text
-  --detector-size N      face detector input size: 224 (fast) or 320 (smaller faces); default 224
-  --crop MODE            auto (detector, zoom-out, whole-image fallback) | detect | whole; default auto
+  --json                 one JSON line per image/frame instead of text
+  --quiet                no per-frame output (stats and errors only)
+  --detector NAME        yunet (default; 5 landmarks, small faces) | tiny (face-api.js)
+  --detector-size N      face detector input size, multiple of 32 (default 320 yunet, 224 tiny)
+  --no-flip              do not average the expression net over the mirrored face
+  --crop MODE            auto (detector, zoom-out, whole-image fallback) | detect | whole;
+                         default auto for images, detect for --video
+  --roi X,Y,W,H          only a face centred in this region (source-image pixels) is the
+                         person at the handover (default: the largest face in view)
   --human-id ID          humanId in the estimates (default h1)
-  --sequence             treat the inputs as one frame sequence (dense temporal fusion)
-  --fps N                frame rate of the sequence (default 10)
+  --sequence             treat the image inputs as one frame sequence (dense temporal fusion)
+  --fps N                images: frame rate of the sequence (default 10);
+                         video: process at most N frames per second (default: the stream's rate)
   --context JSON         task context for the fusion, e.g. '{"consecutiveFailures":2,"waitingMs":6000,"workingOnTask":false}'
   --mqtt URL             publish each frame's estimate to this broker (implies --sequence, real time)
   --robot M/S            manufacturer/serialNumber for the topic (required with --mqtt)
-Exit codes: 0 ok (also "no face"), 1 every input failed, 2 usage error.`;
+video options:
+  --video SRC            FILE, DEVICE or URL, decoded by ffmpeg
+  --loop                 play a file again from the start at its end (default: end of file ends the run)
+  --fast                 read a file as fast as it decodes, not at its frame rate (not with --mqtt)
+  --size WxH             working frame size; the video is scaled to fit (default 640x480)
+  --stall-timeout-ms N   no frame for N ms = stalled: report, restart ffmpeg with backoff (default 2000)
+  --max-restarts N       give up after N consecutive restarts without a frame (default: never)
+  --ffmpeg PATH          the ffmpeg executable (default ffmpeg on PATH)
+  --stats-interval-s N   print a stats line every N s (default 10; 0 = only at the end)
+Exit codes: 0 ok (also "no face", end of video), 1 every input failed / video failed, 2 usage error.`;
 
 // ---- VLM hook -------------------------------------------------------------------
 // Optional cloud-VLM escalation (src/vlm, docs/vlm.md): `--vlm gemini [--dry-run]
@@ -67,11 +95,23 @@ export async function run(argv: string[]): Promise<number> {
     argv,
     {
       json: { type: 'boolean', default: false },
-      'detector-size': { type: 'string', default: '224' },
-      crop: { type: 'string', default: 'auto' },
+      quiet: { type: 'boolean', default: false },
+      detector: { type: 'string', default: 'yunet' },
+      'detector-size': { type: 'string' },
+      'no-flip': { type: 'boolean', default: false },
+      crop: { type: 'string' },
+      roi: { type: 'string' },
       'human-id': { type: 'string', default: 'h1' },
       sequence: { type: 'boolean', default: false },
-      fps: { type: 'string', default: '10' },
+      fps: { type: 'string' },
+      video: { type: 'string' },
+      loop: { type: 'boolean', default: false },
+      fast: { type: 'boolean', default: false },
+      size: { type: 'string', default: '640x480' },
+      'stall-timeout-ms': { type: 'string', default: '2000' },
+      'max-restarts': { type: 'string' },
+      ffmpeg: { type: 'string', default: 'ffmpeg' },
+      'stats-interval-s': { type: 'string', default: '10' },
       mqtt: { type: 'string' },
       robot: { type: 'string' },
       context: { type: 'string' },
@@ -82,13 +122,27 @@ export async function run(argv: string[]): Promise<number> {
   if (typeof parsed === 'number') return parsed;
   const v = parsed.values;
   const usage = parsed.usage;
-  if (parsed.positionals.length === 0) return usage('give at least one IMAGE or DIR');
-  const size = Number(v['detector-size']);
+  const video = v.video;
+  if (video === undefined && parsed.positionals.length === 0) return usage('give at least one IMAGE or DIR, or --video FILE|URL|DEVICE');
+  if (video !== undefined && parsed.positionals.length > 0) return usage(`give either images or --video, not both (got ${parsed.positionals.join(' ')} and --video ${video})`);
+  if (video === undefined) {
+    for (const flag of ['loop', 'fast'] as const) if (v[flag]) return usage(`--${flag} is only used with --video`);
+  }
+  const detector = v.detector as 'yunet' | 'tiny';
+  if (detector !== 'yunet' && detector !== 'tiny') return usage(`--detector must be yunet or tiny, got '${v.detector}'`);
+  const size = v['detector-size'] === undefined ? (detector === 'yunet' ? 320 : 224) : Number(v['detector-size']);
   if (!Number.isInteger(size) || size % 32 !== 0 || size < 64 || size > 1024) return usage(`--detector-size must be a multiple of 32 such as 224 or 320, got '${v['detector-size']}'`);
-  const crop = v.crop as 'auto' | 'detect' | 'whole';
+  const crop = (v.crop ?? (video !== undefined ? 'detect' : 'auto')) as 'auto' | 'detect' | 'whole';
   if (!['auto', 'detect', 'whole'].includes(crop)) return usage(`--crop must be auto, detect or whole, got '${v.crop}'`);
-  const fps = Number(v.fps);
-  if (!(fps > 0) || fps > 240) return usage(`--fps must be a number in (0, 240], got '${v.fps}'`);
+  const fps = v.fps === undefined ? (video !== undefined ? undefined : 10) : Number(v.fps);
+  if (fps !== undefined && (!(fps > 0) || fps > 240)) return usage(`--fps must be a number in (0, 240], got '${v.fps}'`);
+  let roi: Region | null = null;
+  if (v.roi !== undefined) {
+    const parsedRoi = parseRoi(v.roi);
+    if (typeof parsedRoi === 'string') return usage(parsedRoi);
+    roi = parsedRoi;
+  }
+  if (v.fast && v.mqtt !== undefined) return usage('--fast plays a file faster than real time, so its estimates would be stale on arrival: not with --mqtt');
   const humanId = v['human-id']!;
   if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(humanId)) return usage(`--human-id must be 1-64 letters, digits, '_', '.', ':' or '-', got '${humanId}'`);
   if (v.mqtt !== undefined && v.robot === undefined) return usage('--mqtt needs --robot MANUFACTURER/SERIAL');
@@ -99,9 +153,15 @@ export async function run(argv: string[]): Promise<number> {
     if (typeof parsedCtx === 'string') return usage(parsedCtx);
     context = parsedCtx;
   }
+  let videoOpts: VideoCliOptions | null = null;
+  if (video !== undefined) {
+    const vo = parseVideoOptions(v, video, fps);
+    if (typeof vo === 'string') return usage(vo);
+    videoOpts = vo;
+  }
   const hook = createFrameHook(v as Record<string, unknown>);
   if ('error' in hook) return usage(hook.error);
-  const sequence = v.sequence || v.mqtt !== undefined;
+  const sequence = v.sequence || v.mqtt !== undefined || video !== undefined;
 
   let publish: ((e: AffectEstimate) => void) | null = null;
   let closeMqtt: (() => Promise<void>) | null = null;
@@ -113,7 +173,7 @@ export async function run(argv: string[]): Promise<number> {
       const publisher = new mqtt.AffectPublisher({ client, robot });
       publish = (e) => void publisher.publish([e]);
       closeMqtt = async () => void (await client.endAsync());
-      process.stderr.write(`publishing on ${publisher.topic} at ${fps} fps\n`);
+      process.stderr.write(`publishing on ${publisher.topic}${video !== undefined ? '' : ` at ${fps} fps`}\n`);
     } catch (err) {
       process.stderr.write(`affect-bt estimate: MQTT: ${(err as Error).message}\n`);
       return 1;
@@ -122,18 +182,52 @@ export async function run(argv: string[]): Promise<number> {
 
   let pipeline;
   try {
-    pipeline = await createFramePipeline({ detectorSize: size, crop });
+    // stills have no "briefly unseen": a face not in this image ends its track (trackTimeoutMs 0)
+    pipeline = await createFramePipeline({ detector, detectorSize: size, crop, flip: !v['no-flip'], roi, ...(videoOpts ? {} : { trackTimeoutMs: 0 }) });
   } catch (err) {
     process.stderr.write(`affect-bt estimate: cannot load models: ${(err as Error).message}\n`);
     await closeMqtt?.();
     return 1;
   }
-  const frames = parsed.positionals.flatMap((p) => listFrames(p));
-  if (frames.length === 0) {
-    await closeMqtt?.();
-    return usage(`no images (jpg, jpeg, png, webp) in ${parsed.positionals.join(', ')}`);
+  let frames: Iterable<FrameInput> | FrameSource;
+  let stats: LoopStats | null = null;
+  let statsTimer: NodeJS.Timeout | null = null;
+  let removeSignals: (() => void) | null = null;
+  if (videoOpts) {
+    const { openVideoSource } = await import('../../estimator/ffmpeg-source.ts');
+    let source: FrameSource | null = null;
+    const loopStats = new LoopStats(() => source?.stats ?? { decoded: 0, delivered: 0, dropped: 0, restarts: 0, stalls: 0 });
+    stats = loopStats;
+    try {
+      source = openVideoSource({ ...videoOpts, onEvent: (e) => reportVideoEvent(e, loopStats) });
+    } catch (err) {
+      await closeMqtt?.();
+      process.stderr.write(`affect-bt estimate: ${(err as Error).message}\n`);
+      return 1;
+    }
+    frames = source;
+    // SIGINT/SIGTERM: stop ffmpeg and finish normally (final stats, exit 0), never leave it orphaned
+    const stop = (): void => void source?.close();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    removeSignals = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    };
+    const every = Number(v['stats-interval-s']);
+    if (every > 0) {
+      statsTimer = setInterval(() => process.stderr.write(`stats: ${formatLoopReport(stats!.report())}\n`), every * 1000);
+      statsTimer.unref();
+    }
+  } else {
+    frames = parsed.positionals.flatMap((p) => listFrames(p));
+    if ((frames as FrameInput[]).length === 0) {
+      await closeMqtt?.();
+      return usage(`no images (jpg, jpeg, png, webp) in ${parsed.positionals.join(', ')}`);
+    }
   }
   const out = (s: string) => process.stdout.write(s + '\n');
+  const inv = (x: number, k: number) => r1(x / k);
   const onEvent = async (ev: EstimatorEvent): Promise<void> => {
     if (ev.kind === 'error') {
       if (v.json) out(JSON.stringify({ file: ev.frameId, error: ev.message }));
@@ -143,15 +237,22 @@ export async function run(argv: string[]): Promise<number> {
     await hook.step(ev.fused, ev.context);
     const estimate = hook.current(ev.fused.estimate);
     publish?.(estimate);
+    const latencyMs = ev.receivedAt !== undefined ? performance.now() - ev.receivedAt : undefined;
+    if (latencyMs !== undefined) stats?.frame(latencyMs);
+    if (v.quiet) return;
     const f = ev.frame;
     const fu = ev.fused;
+    // boxes in source-image pixels (a scaled video frame is converted back)
+    const k = ev.sourceScale ?? 1;
+    const box = (b: { x: number; y: number; width: number; height: number; score: number }) => ({ x: inv(b.x, k), y: inv(b.y, k), width: inv(b.width, k), height: inv(b.height, k), score: r3(b.score) });
     if (v.json) {
       out(
         JSON.stringify({
           file: f.frameId,
-          faces: f.faces.map((b) => ({ x: r1(b.x), y: r1(b.y), width: r1(b.width), height: r1(b.height), score: r3(b.score) })),
+          ...(videoOpts ? { t: fu.t, trackId: f.trackId, ...(latencyMs !== undefined ? { latencyMs: Math.round(latencyMs * 10) / 10 } : {}) } : {}),
+          faces: f.faces.map(box),
           via: f.via,
-          face: f.face ? { x: r1(f.face.x), y: r1(f.face.y), width: r1(f.face.width), height: r1(f.face.height), score: r3(f.face.score) } : null,
+          face: f.face ? box(f.face) : null,
           label: f.face ? estimate.expression : 'no face',
           probabilities: f.probabilities ? Object.fromEntries(FACE_EXPRESSIONS.map((e, i) => [e, r3(f.probabilities![i]!)])) : null,
           valence: estimate.valence,
@@ -175,13 +276,96 @@ export async function run(argv: string[]): Promise<number> {
   };
   let summary;
   try {
-    summary = await runEstimator(frames, pipeline, { fps, independent: !sequence, realtime: v.mqtt !== undefined, fuser: createAffectFuser({ humanId }), context: () => context }, onEvent);
+    summary = await runEstimator(
+      frames,
+      pipeline,
+      {
+        ...(fps !== undefined ? { fps } : {}),
+        independent: !sequence,
+        realtime: v.mqtt !== undefined && !videoOpts,
+        // a sequence of stills is one stream of frames (as before); in live video a newcomer starts afresh
+        resetOnNewPerson: videoOpts !== null,
+        fuser: createAffectFuser({ humanId }),
+        context: () => context,
+      },
+      onEvent,
+    );
+  } catch (err) {
+    // a live source that failed for good (ffmpeg missing, unreadable file, no stream after N restarts)
+    process.stderr.write(`affect-bt estimate: ${(err as Error).message}\n`);
+    const total = stats?.total();
+    if (total && total.decoded > 0) process.stderr.write(`stats: ${formatLoopReport(total)}\n`);
+    return 1;
   } finally {
+    if (statsTimer) clearInterval(statsTimer);
+    removeSignals?.();
     await hook.finish();
     await closeMqtt?.();
   }
+  if (stats) process.stderr.write(`stats: ${formatLoopReport(stats.total())}\n`);
   if (!v.json) process.stderr.write(`${summary.frames} frame${summary.frames === 1 ? '' : 's'}: ${summary.frames - summary.failed - summary.noFace} with a face, ${summary.noFace} without, ${summary.failed} failed\n`);
-  return summary.failed === summary.frames ? 1 : 0;
+  return summary.failed === summary.frames && summary.frames > 0 ? 1 : 0;
+}
+
+/** The ffmpeg source options from the command line (the `camera:` keys of a cell config). */
+type VideoCliOptions = import('../../estimator/ffmpeg-source.ts').VideoSourceOptions;
+
+/** Checks the video flags; returns an error text on bad input. */
+function parseVideoOptions(v: Record<string, unknown>, source: string, fps: number | undefined): VideoCliOptions | string {
+  const m = /^(\d+)x(\d+)$/.exec(String(v.size));
+  if (!m || Number(m[1]) < 32 || Number(m[2]) < 32 || Number(m[1]) > 4096 || Number(m[2]) > 4096) return `--size must be WIDTHxHEIGHT between 32 and 4096, e.g. 640x480, got '${v.size}'`;
+  const stall = Number(v['stall-timeout-ms']);
+  if (!Number.isInteger(stall) || stall < 100 || stall > 600_000) return `--stall-timeout-ms must be an integer in [100, 600000], got '${v['stall-timeout-ms']}'`;
+  const maxRestarts = v['max-restarts'] === undefined ? undefined : Number(v['max-restarts']);
+  if (maxRestarts !== undefined && (!Number.isInteger(maxRestarts) || maxRestarts < 0)) return `--max-restarts must be an integer ≥ 0, got '${v['max-restarts']}'`;
+  const every = Number(v['stats-interval-s']);
+  if (!(every >= 0) || !Number.isFinite(every)) return `--stats-interval-s must be a number ≥ 0, got '${v['stats-interval-s']}'`;
+  return {
+    source,
+    width: Number(m[1]),
+    height: Number(m[2]),
+    loop: v.loop === true,
+    realtime: v.fast !== true,
+    stallTimeoutMs: stall,
+    startTimeoutMs: Math.max(10_000, stall),
+    ffmpegPath: String(v.ffmpeg),
+    ...(fps !== undefined ? { fps } : {}),
+    ...(maxRestarts !== undefined ? { maxRestarts } : {}),
+  };
+}
+
+/** One stderr line per video source event (what an operator needs to see). */
+function reportVideoEvent(e: VideoSourceEvent, stats: LoopStats): void {
+  const say = (s: string) => process.stderr.write(`video: ${s}\n`);
+  switch (e.kind) {
+    case 'start':
+      stats.decoder(e.pid);
+      say(`ffmpeg ${e.attempt === 1 ? 'started' : 'restarted'} (pid ${e.pid}, attempt ${e.attempt})`);
+      break;
+    case 'streaming':
+      say(`streaming ${e.width}x${e.height}${e.sourceWidth ? ` (source ${e.sourceWidth}x${e.sourceHeight})` : ''}`);
+      break;
+    case 'stall':
+      say(`stalled: no frame for ${e.silentMs} ms; killing ffmpeg (published affect goes stale meanwhile)`);
+      break;
+    case 'exit':
+      say(e.reason === 'end of stream' ? `end of stream after ${e.frames} frames` : `ffmpeg exited after ${e.frames} frames: ${e.reason}`);
+      break;
+    case 'restart':
+      say(`restarting ffmpeg in ${e.delayMs} ms (attempt ${e.attempt})${e.resumeAtMs > 0 ? `, resuming at ${(e.resumeAtMs / 1000).toFixed(1)} s` : ''}`);
+      break;
+    case 'end':
+      break; // the exit line already said it
+  }
+}
+
+/** Parses `--roi X,Y,W,H`; returns an error text on bad input. */
+function parseRoi(text: string): Region | string {
+  const parts = text.split(',').map((p) => Number(p.trim()));
+  if (parts.length !== 4 || parts.some((p) => !Number.isFinite(p))) return `--roi must be X,Y,WIDTH,HEIGHT in source-image pixels, e.g. 160,0,320,480, got '${text}'`;
+  const [x, y, width, height] = parts as [number, number, number, number];
+  if (!(width > 0 && height > 0)) return `--roi width and height must be > 0, got '${text}'`;
+  return { x, y, width, height };
 }
 
 /** Parses and checks `--context` JSON; returns an error text on bad input. */

@@ -22,7 +22,9 @@ raw and the calibrated model. Split: by person (file name without trailing numbe
 FNV-1a hash even → fit, odd → holdout.
 
 options:
-  --detector-size N      detector input size, 224 or 320 (default 224)
+  --detector NAME        yunet (default) | tiny
+  --detector-size N      detector input size, multiple of 32 (default 320 for yunet, 224 for tiny)
+  --no-flip              do not average the expression net over the mirrored face
   --crop MODE            auto | detect | whole (default auto)
   --calibration FILE     calibration JSON (default models/calibration.json)
   --split S              all | fit | holdout for the final JSON line (default all)
@@ -44,7 +46,9 @@ export async function run(argv: string[]): Promise<number> {
     HELP,
     argv,
     {
-      'detector-size': { type: 'string', default: '224' },
+      detector: { type: 'string', default: 'yunet' },
+      'detector-size': { type: 'string' },
+      'no-flip': { type: 'boolean', default: false },
       crop: { type: 'string', default: 'auto' },
       calibration: { type: 'string' },
       split: { type: 'string', default: 'all' },
@@ -58,8 +62,11 @@ export async function run(argv: string[]): Promise<number> {
   const usage = parsed.usage;
   if (parsed.positionals.length !== 1) return usage('give exactly one DIR containing labels.csv');
   const dir = parsed.positionals[0]!;
-  const size = Number(v['detector-size']);
+  const detector = v.detector as 'yunet' | 'tiny';
+  if (detector !== 'yunet' && detector !== 'tiny') return usage(`--detector must be yunet or tiny, got '${v.detector}'`);
+  const size = v['detector-size'] === undefined ? (detector === 'yunet' ? 320 : 224) : Number(v['detector-size']);
   if (!Number.isInteger(size) || size % 32 !== 0 || size < 64) return usage(`--detector-size must be a multiple of 32 such as 224 or 320, got '${v['detector-size']}'`);
+  const flip = !v['no-flip'];
   const crop = v.crop as 'auto' | 'detect' | 'whole';
   if (!['auto', 'detect', 'whole'].includes(crop)) return usage(`--crop must be auto, detect or whole, got '${v.crop}'`);
   const split = v.split as 'all' | 'fit' | 'holdout';
@@ -68,7 +75,7 @@ export async function run(argv: string[]): Promise<number> {
 
   try {
     const items = readLabels(dir);
-    const pipeline = await createFramePipeline({ detectorSize: size, crop, calibration: null });
+    const pipeline = await createFramePipeline({ detector, detectorSize: size, crop, flip, calibration: null });
     const collected = await collectLogits(dir, items, pipeline);
     for (const e of collected.errors) process.stderr.write(`error: ${e}\n`);
     let cal: Calibration;
@@ -80,7 +87,7 @@ export async function run(argv: string[]): Promise<number> {
       );
       cal = {
         ...fitted,
-        note: `fitted by 'affect-bt eval-faces ${dir} --fit-calibration' on the fit split (${idx.length} images; person-hash split), detector ${size}, crop ${crop}`,
+        note: `fitted by 'affect-bt eval-faces ${dir} --fit-calibration' on the fit split (${idx.length} images; person-hash split), detector ${detector} ${size}, crop ${crop}, flip ${flip ? 'on' : 'off'}`,
       };
       writeFileSync(v['fit-calibration'], JSON.stringify(cal, null, 2) + '\n');
       out(`wrote ${v['fit-calibration']}: temperature ${cal.temperature.toFixed(3)}, bias [${cal.bias.map((b) => b.toFixed(3)).join(', ')}]`);
@@ -89,7 +96,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     const nFit = items.filter((i) => i.split === 'fit').length;
     out(`${dir}: ${items.length} images (fit split ${nFit}, holdout ${items.length - nFit}); face found via ${JSON.stringify(collected.via)}; ${collected.errors.length} unreadable`);
-    out(`detector ${size}, crop ${crop}; calibration T=${cal.temperature.toFixed(3)} bias [${cal.bias.map((b) => b.toFixed(2)).join(', ')}]\n`);
+    out(`detector ${detector} ${size}, crop ${crop}, flip ${flip ? 'on' : 'off'}; calibration T=${cal.temperature.toFixed(3)} bias [${cal.bias.map((b) => b.toFixed(2)).join(', ')}]\n`);
     const mAllRaw = metricsFor(collected, IDENTITY_CALIBRATION, 'all');
     const mAllCal = metricsFor(collected, cal, 'all');
     const mHoRaw = metricsFor(collected, IDENTITY_CALIBRATION, 'holdout');
