@@ -92,7 +92,7 @@ export const CHECK_BLACKBOARD = defineNode({
     op: { type: 'enum', values: ['==', '!=', '<', '<=', '>', '>='], default: '==', description: 'comparison operator' },
     value: { type: 'scalar', required: true, description: 'value to compare with (its YAML type is the expected type)' },
   },
-  example: "CheckBlackboard: { key: '{apology/count}', op: '<', value: 3 }",
+  example: "CheckBlackboard: { key: '{task/handoversDone}', op: '<', value: 3 }",
   check: (p) =>
     p.op !== '==' && p.op !== '!=' && typeof p.value !== 'number'
       ? { message: `op '${p.op}' compares numbers, but value is ${typeof p.value} ${JSON.stringify(p.value)}`, hint: "use '==' or '!=' for strings and booleans" }

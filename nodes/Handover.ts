@@ -157,7 +157,7 @@ export const HANDOVER: NodeDef = {
     { name: 'timeoutMs', type: 'integer', default: 10_000, min: 100, max: 600_000, description: 'controller fails the handover after this long' },
     { name: 'graceMs', type: 'integer', default: 2_000, min: 0, max: 60_000, description: 'extra wait for a silent controller before failing locally' },
     { name: 'speedScale', type: 'number', default: 1, min: 0.05, max: 1, description: 'nominal speed scale (pacing can only lower it)' },
-    { name: 'pacing', type: 'key', default: '{pacing}', valueType: 'object', description: 'pacing record from SlowHandover' },
+    { name: 'pacing', type: 'key', default: '{pacing}', valueType: 'object', affectInput: true, description: 'pacing record from SlowHandover (the one affect input of the task: it can only lower the speed)' },
   ],
   children: { min: 0, max: 0 },
   example: 'Handover: { objectId: part-7, target: right_hand, timeoutMs: 8000 }',

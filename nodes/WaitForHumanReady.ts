@@ -77,7 +77,7 @@ export const WAIT_FOR_HUMAN_READY: NodeDef = {
   role: 'task',
   description: 'RUNNING until human/ready is true; FAILURE (human_not_ready recorded) after timeoutMs.',
   ports: [
-    { name: 'ready', type: 'key', default: '{human/ready}', valueType: 'boolean', description: 'boolean: the person is ready' },
+    { name: 'ready', type: 'key', default: '{@human/ready}', valueType: 'boolean', description: 'boolean: the person is ready (the root blackboard key the bridge writes)' },
     { name: 'timeoutMs', type: 'integer', default: 15_000, min: 0, max: 600_000, description: 'give up after this long' },
   ],
   children: { min: 0, max: 0 },

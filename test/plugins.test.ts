@@ -89,7 +89,7 @@ describe('bad node modules: one line naming the file (and node), exit 1, no stac
     ['throws.mjs', /^affect-bt validate: throws\.mjs: threw while loading: no part feeder configured$/],
     ['empty.mjs', /^affect-bt validate: empty\.mjs: exports no nodes; write `export default \{ nodes: \[MyNode\] \}` with MyNode = defineNode\(\{…\}\) \(exports found: feeder, helper\)$/],
     ['dup.mjs', /^affect-bt validate: dup\.mjs: node 'Handover' is already defined by affect-bt \(built-in nodes\); give yours another name$/],
-    ['badport.mjs', /^affect-bt validate: badport\.mjs: node 'Beep': port 'times' has type "float"; expected one of number, integer, string, boolean, key, enum, scalar$/],
+    ['badport.mjs', /^affect-bt validate: badport\.mjs: node 'Beep': port 'times' has type "float"; expected one of number, integer, string, boolean, key, enum, scalar, script$/],
     ['missing.mjs', /^affect-bt validate: missing\.mjs: cannot find the node module \(looked for .*missing\.mjs\)$/],
   ])('%s', async (file, line) => {
     const r = await cli(['validate', '--nodes', file, 'cell.yaml']);

@@ -51,4 +51,16 @@ describe('affect-bt validate / render / tick', () => {
     expect(t.out).toContain('robot says (empathic)');
     expect(t.out).toMatch(/t= 4800ms SUCCESS/);
   });
+
+  it('tick --trace shows a node that throws: its path, kind and message, and that the tree was halted', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'affect-bt-cli-'));
+    const file = join(dir, 'throws.yaml');
+    writeFileSync(file, "trees:\n  M:\n    Sequence:\n      name: root\n      children:\n        - Script: { name: setup, code: 'd := 0' }\n        - Script: { name: divide, code: 'x := 1 / d' }\n");
+    const t = cli('tick', '--tree', file, '--ticks', '1', '--trace');
+    expect(t.code).toBe(0);
+    expect(t.out).toContain('    FAILURE ');
+    expect(t.out).toMatch(/FAILURE +[\d.]+µs root\/divide\n/);
+    expect(t.out).toContain('    ERROR   root/divide (Script) threw: script `x := 1 / d`: division by zero; the tree was halted\n');
+    expect(t.out).toContain('"errors":1');
+  });
 });

@@ -106,9 +106,11 @@ describe('example trees', () => {
     expect(h.controller.handovers).toHaveLength(2);
   });
 
-  it('a remap that gives one blackboard key two types is a build error naming the port', () => {
+  it('one blackboard key used with two types is a load error naming both ports', () => {
     const yaml = "trees:\n  M:\n    AffectBranch:\n      child:\n        Sequence:\n          children:\n            - PerceiveAffect: { output: '{x}' }\n            - SlowHandover: { frustrated: '{x}' }\n";
-    expect(() => treeHarness(yaml)).toThrow(/buildTree: port 'frustrated' of AffectBranch\/Sequence\/SlowHandover \(inline.yaml:8:15\) uses blackboard key 'x' as boolean, but key 'x' is already declared as object/);
+    expect(() => treeHarness(yaml)).toThrow(
+      "inline.yaml:8:43: port 'frustrated' of AffectBranch/Sequence/SlowHandover uses blackboard key 'x' as boolean, but port 'output' of AffectBranch/Sequence/PerceiveAffect uses it as object (hint: remap one of them to another key)",
+    );
   });
 
   it('a lost controller halts the running handover on the next tick (safe state)', () => {

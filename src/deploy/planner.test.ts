@@ -3,14 +3,14 @@ import { Writable } from 'node:stream';
 import { startEmbeddedBroker } from '../mqtt/broker.ts';
 import { startControllerSim } from '../controller-sim/controller-sim.ts';
 import { silentLogger } from '../mqtt/rejections.ts';
-import { loadTreeFile } from '../tree/loader.ts';
+import { loadTreeFile, loadTreeText } from '../tree/loader.ts';
 import { buildTree } from '../tree/build.ts';
 import { describeTree } from '../tree/describe.ts';
 import { connectMqtt, endClient } from '../mqtt/connection.ts';
 import { validateMessage, type TraceMessage, type TreeMessage } from '../contract/index.ts';
 import { parseCellConfig } from './config.ts';
 import { createLogger } from './logger.ts';
-import { Planner, HUMAN_READY_KEY } from './planner.ts';
+import { Planner, HUMAN_READY_KEY, type RunnableTree } from './planner.ts';
 
 async function until(check: () => boolean, ms: number, what: string): Promise<void> {
   const end = Date.now() + ms;
@@ -64,6 +64,75 @@ describe('Planner (in process)', () => {
     expect(planner.phase).toBe('stopped');
     expect(lines.slice(-3).map((l) => l.msg)).toEqual(['planner stopping', 'OFFLINE published; disconnected', 'planner stopped']);
     await planner.stop('again'); // idempotent
+  }, 30_000);
+
+  /** A planner on the embedded broker with a running controller sim, ticking `yaml` at `rateHz`. */
+  async function runningPlanner(yaml: string, rateHz: number, wrap: (r: ReturnType<typeof buildTree>) => RunnableTree = (r) => r, setup?: (p: Planner) => void) {
+    const broker = await startEmbeddedBroker();
+    const robot = { manufacturer: 'acme', serialNumber: `p${process.pid}-${Math.random().toString(36).slice(2, 8)}` };
+    const lines: any[] = [];
+    const sink = new Writable({ write: (c, _e, cb) => (lines.push(JSON.parse(String(c))), cb()) });
+    const config = parseCellConfig('cells/planner-test.yaml', `tree: ../trees/handover_affect.yaml\nrobot: {manufacturer: acme, serialNumber: ${robot.serialNumber}}\ntick: {rateHz: ${rateHz}}\n`, { brokerUrl: broker.url }, {});
+    const doc = loadTreeText(yaml, 'planner-test-tree.yaml');
+    const planner = new Planner({ config, logger: createLogger({ level: 'info', destination: sink }), buildTree: (env) => wrap(buildTree(doc, env)) });
+    setup?.(planner);
+    const sim = await startControllerSim({ mqtt: { url: broker.url }, robot, baseHandoverMs: 100, stateIntervalMs: 100, logger: silentLogger });
+    await planner.start();
+    await until(() => planner.phase === 'running', 10_000, 'running');
+    const stop = async () => {
+      await planner.stop('test over');
+      await sim.stop();
+      await broker.stop();
+    };
+    return { planner, lines, stop };
+  }
+
+  it("a Timeout halts its child at the deadline: the ticker wakes the tree between regular ticks", async () => {
+    let firstTick = NaN;
+    let failedAt = NaN;
+    let haltsAtFailure = 0;
+    const p = await runningPlanner('trees:\n  M:\n    Timeout:\n      timeoutMs: 700\n      child:\n        Wait: { durationMs: 60000 }\n', 0.5, (r) => ({
+      tick() {
+        const s = r.tick();
+        if (firstTick !== firstTick) firstTick = Date.now();
+        if (s === 'FAILURE' && failedAt !== failedAt) {
+          failedAt = Date.now();
+          haltsAtFailure = r.counters.halts;
+        }
+        return s;
+      },
+      halt: () => r.halt(),
+      nextDeadline: () => r.nextDeadline(),
+    }));
+    try {
+      await until(() => failedAt === failedAt, 10_000, 'the Timeout to fail');
+      // ticks are 2 s apart (0.5 Hz): without the wake-up the Timeout would fail 2 s after the start
+      expect(failedAt - firstTick).toBeGreaterThanOrEqual(690);
+      expect(failedAt - firstTick).toBeLessThan(1500);
+      expect(haltsAtFailure).toBe(1); // the Wait was halted at the deadline
+      expect(p.planner.tickStats.ticks).toBeLessThan(6);
+      expect(p.planner.tickStats.wakeups).toBeGreaterThanOrEqual(1);
+    } finally {
+      await p.stop();
+    }
+  }, 30_000);
+
+  it('a node that throws is logged once with its path and kind; repeats are counted, not logged', async () => {
+    const p = await runningPlanner("trees:\n  M:\n    Sequence:\n      name: root\n      children:\n        - Script: { name: divide, code: 'x := 1 / d' }\n", 50, undefined, (pl) => pl.blackboard.set('d', 0, { source: 'test' }));
+    try {
+      await until(() => p.planner.tickStats.ticks > 20, 10_000, 'ticks');
+      const thrown = () => p.lines.filter((l) => l.msg === 'tree node threw: tick failed and the tree was halted (running actions cancelled)');
+      await until(() => thrown().length > 0, 5000, 'the error log');
+      await new Promise((r) => setTimeout(r, 200));
+      expect(thrown()).toHaveLength(1);
+      expect(thrown()[0]).toMatchObject({ node: 'root/divide', kind: 'Script', err: 'script `x := 1 / d`: division by zero', level: 'error' });
+      p.planner.blackboard.set('d', 1, { source: 'test' });
+      await until(() => p.lines.some((l) => l.msg === 'tree node error repeated, then stopped'), 5000, 'the summary');
+      expect(p.lines.find((l) => l.msg === 'tree node error repeated, then stopped').repeats).toBeGreaterThan(3);
+      expect(thrown()).toHaveLength(1);
+    } finally {
+      await p.stop();
+    }
   }, 30_000);
 
   it('publishes the tree description retained, and traces that name it with feedback and a blackboard snapshot', async () => {

@@ -63,6 +63,12 @@ export interface RunnableTree {
   halt(): void;
   /** Trace records of the last tick (node path, status, duration). */
   readonly lastTrace?: unknown;
+  /** Clock time (epoch ms) when a timer of the tree (Timeout, Delay, Wait …) next needs a tick. */
+  nextDeadline?(): number | undefined;
+  /** The last error a node threw (with `path`, `kind`, `originalMessage` when it is a NodeError). */
+  readonly lastError?: unknown;
+  /** Tick number at which `lastError` was set. */
+  readonly lastErrorTick?: number;
   /** Root node: its nodes' feedback messages go out with the trace. */
   readonly root?: FeedbackNode;
   /** Published once per build, retained, on the `tree` topic (see `describeTree`). */
@@ -120,6 +126,9 @@ export class Planner {
   private readonly headers: HeaderFactory;
   private startAbort = false;
   private lastReady: boolean | undefined;
+  private seenErrorTick = -1;
+  private lastErrorKey = '';
+  private errorRepeats = 0;
   /** Node path → node, for feedback in traces (built once per tree build). */
   private readonly traceNodes = new Map<string, FeedbackNode>();
 
@@ -149,10 +158,10 @@ export class Planner {
     return this.link;
   }
 
-  /** Ticks run, overruns (for tests and the soak bench). */
-  get tickStats(): { ticks: number; overruns: number; slowTicks: number; lateStarts: number; skipped: number } {
+  /** Ticks run, overruns, extra ticks for tree deadlines (for tests and the soak bench). */
+  get tickStats(): { ticks: number; overruns: number; slowTicks: number; lateStarts: number; skipped: number; wakeups: number } {
     const t = this.ticker;
-    return { ticks: t?.ticks ?? 0, overruns: t?.overruns ?? 0, slowTicks: t?.slowTicks ?? 0, lateStarts: t?.lateStarts ?? 0, skipped: t?.skipped ?? 0 };
+    return { ticks: t?.ticks ?? 0, overruns: t?.overruns ?? 0, slowTicks: t?.slowTicks ?? 0, lateStarts: t?.lateStarts ?? 0, skipped: t?.skipped ?? 0, wakeups: t?.wakeups ?? 0 };
   }
 
   /** A JSON-able status for `/healthz` and logs. */
@@ -264,6 +273,11 @@ export class Planner {
           }
         : (ms, overrun) => this.metrics.observeTick(ms, overrun),
       onError: (e) => this.log.error({ err: (e as Error).message, stack: (e as Error).stack }, 'tick failed'),
+      nextWakeInMs: () => {
+        if (this._phase !== 'running') return undefined;
+        const d = this.tree?.nextDeadline?.();
+        return d === undefined ? undefined : d - this.clock.now();
+      },
     });
     this.ticker.start();
   }
@@ -285,10 +299,42 @@ export class Planner {
       }
     }
     this.tree!.tick();
+    this.reportTreeError();
     this.controller!.poll();
     this.countVlm();
     if (this.trace) this.trace.offer(this.clock.now(), this.buildTrace);
   };
+
+  /**
+   * Logs a node error of the last tick once, with the node's path and kind: the first
+   * time a node fails with a given message; repeats of the same error are counted and
+   * their number logged when a different error comes or ticks succeed again.
+   */
+  private reportTreeError(): void {
+    const tree = this.tree!;
+    const tick = tree.lastErrorTick;
+    if (tick === undefined) return;
+    if (tick === this.seenErrorTick) {
+      // this tick went without an error
+      if (this.lastErrorKey !== '') {
+        if (this.errorRepeats > 0) this.log.warn({ repeats: this.errorRepeats }, 'tree node error repeated, then stopped');
+        this.lastErrorKey = '';
+        this.errorRepeats = 0;
+      }
+      return;
+    }
+    this.seenErrorTick = tick;
+    const e = tree.lastError as { path?: string; kind?: string; originalMessage?: string; message?: string } | undefined;
+    const key = `${e?.path ?? ''}\u0000${e?.originalMessage ?? e?.message ?? String(e)}`;
+    if (key === this.lastErrorKey) {
+      this.errorRepeats++;
+      return;
+    }
+    if (this.errorRepeats > 0) this.log.warn({ repeats: this.errorRepeats }, 'previous tree node error repeated');
+    this.lastErrorKey = key;
+    this.errorRepeats = 0;
+    this.log.error({ node: e?.path, kind: e?.kind, err: e?.originalMessage ?? e?.message ?? String(e) }, 'tree node threw: tick failed and the tree was halted (running actions cancelled)');
+  }
 
   /** Runs only when a trace goes out (rate-limited), never on the other ticks. */
   private readonly buildTrace = () => {

@@ -5,6 +5,12 @@
  * **overrun**, and missed grid slots are skipped (never bunched up), because a burst of
  * catch-up ticks is exactly what a robot should not do.
  *
+ * Between grid slots the loop also wakes for the tree: `nextWakeInMs` (the runner's
+ * next deadline — a Timeout expiring, a Delay or Wait ending) schedules one extra tick
+ * at that moment when it comes before the next slot, so a Timeout halts its child at its
+ * deadline rather than at whichever regular tick comes next. Deadlines that are already
+ * due are left to the next slot (no busy loop).
+ *
  * Design notes: the loop allocates nothing per tick (one bound callback, one timer);
  * durations come from `performance.now()`; the callback is synchronous — the tick never
  * waits on the network (design principle 2).
@@ -24,6 +30,8 @@ export interface TickerOptions {
   tick: () => void;
   onTick?: TickObserver;
   onError?: (error: unknown) => void;
+  /** Milliseconds from now until the tree next needs a tick (its next deadline), if any; asked after every tick. */
+  nextWakeInMs?: () => number | undefined;
 }
 
 /**
@@ -49,6 +57,9 @@ export class Ticker {
   private skippedSlots = 0;
   private slowCount = 0;
   private lateCount = 0;
+  private wakeCount = 0;
+  /** When the scheduled tick is due (a grid slot, or a deadline between slots). */
+  private due = 0;
   private readonly loop = () => this.step();
 
   constructor(private readonly options: TickerOptions) {
@@ -62,6 +73,7 @@ export class Ticker {
     this.running = true;
     this.startAt = performance.now();
     this.slot = 0;
+    this.due = this.startAt;
     this.timer = setTimeout(this.loop, 0);
   }
 
@@ -101,11 +113,15 @@ export class Ticker {
     return this.skippedSlots;
   }
 
+  /** Extra ticks run between grid slots for a deadline of the tree. */
+  get wakeups(): number {
+    return this.wakeCount;
+  }
+
   private step(): void {
     if (!this.running) return;
     const t0 = performance.now();
-    const due = this.startAt + this.slot * this.periodMs;
-    const late = t0 - due;
+    const late = t0 - this.due;
     try {
       this.options.tick();
     } catch (e) {
@@ -129,8 +145,19 @@ export class Ticker {
       this.skippedSlots += nowSlot - next;
       next = nowSlot;
     }
-    this.slot = next;
-    const wait = this.startAt + next * this.periodMs - performance.now();
+    const gridAt = this.startAt + next * this.periodMs;
+    let at = gridAt;
+    const wake = this.options.nextWakeInMs?.();
+    if (wake !== undefined && wake > 0 && t1 + wake + 1 < gridAt - 1) {
+      // an extra tick at the tree's deadline (+1 ms: libuv timers can fire up to a
+      // millisecond early against performance.now()); the grid slot stays next
+      at = t1 + wake + 1;
+      this.wakeCount++;
+      this.slot = next - 1;
+    } else this.slot = next;
+    this.due = at;
+    // Node truncates fractional delays; round up so a tick never comes before its time
+    const wait = Math.ceil(at - performance.now());
     this.timer = setTimeout(this.loop, wait > 0 ? wait : 0);
   }
 }

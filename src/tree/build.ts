@@ -1,20 +1,21 @@
 /**
- * Builds a runnable tree from a validated {@link TreeDocument}: expands subtrees,
- * resolves `{key}` ports through subtree remaps, gives every node a unique path,
- * creates leaf behaviours with their blackboard access windows, and wraps the result
- * in a {@link TreeRunner}. Affect nodes receive a controller view that can speak and
- * change speed but can never start or cancel a handover (task first). Node kinds and
- * the fixed blackboard keys come from the registry the document was validated with
- * (`doc.registry`).
+ * Builds a runnable tree from a validated {@link TreeDocument}: expands subtrees with
+ * their blackboard scopes (`expand.ts`), declares the typed blackboard keys, writes
+ * subtree ports bound to literals into their scopes, compiles scripts (conditions,
+ * `Script`, `Precondition`) against each node's blackboard window, creates leaf
+ * behaviours and control nodes, and wraps the result in a {@link TreeRunner}. Affect
+ * nodes receive a controller view that can speak and change speed but can never start
+ * or cancel a handover (task first).
  */
-import type { Blackboard } from '../core/blackboard.ts';
+import type { Blackboard, BlackboardAccess, EntryType } from '../core/blackboard.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Controller } from '../core/controller.ts';
-import { ControlDecorator, MemoryFallback, MemorySequence, ReactiveComposite, type DecoratorMode } from './composites.ts';
-import { LeafTask, TickShared, type LeafContext, type NodeDef, type RtNode } from './node.ts';
-import { parseKeyRef } from './ports.ts';
-import type { TreeDocument, TreeNodeSpec } from './loader.ts';
+import { expandTree, type Instance } from './expand.ts';
+import { CONDITION_KEYS, TreeLoadError, type TreeDocument } from './loader.ts';
+import { BehaviourLogic, EngineLogic, type LeafContext, type NodeConditions, type NodeInfo, type RtNode } from './node.ts';
+import { RuntimeNode, TickShared } from './runtime.ts';
 import { TreeRunner } from './runner.ts';
+import { compileScript, type CompiledScript } from './script/index.ts';
 
 /** What `buildTree` needs. */
 export interface BuildContext {
@@ -60,8 +61,21 @@ export function affectControllerView(c: Controller, owner: string): Controller {
   };
 }
 
+const PRE_POST: Record<(typeof CONDITION_KEYS)[number], keyof NodeConditions> = {
+  _failureIf: 'failureIf',
+  _successIf: 'successIf',
+  _skipIf: 'skipIf',
+  _while: 'whileTrue',
+  _onSuccess: 'onSuccess',
+  _onFailure: 'onFailure',
+  _onHalted: 'onHalted',
+  _post: 'post',
+};
+
 /**
- * Builds the document's main tree (or `ctx.treeName`) into a runner.
+ * Builds the document's main tree (or `ctx.treeName`) into a runner. Throws
+ * {@link TreeLoadError} when that tree does not pass the whole-tree checks (the loader
+ * checks `main`; another tree built by name is checked here).
  *
  * @example
  * ```ts
@@ -72,108 +86,87 @@ export function affectControllerView(c: Controller, owner: string): Controller {
  */
 export function buildTree(doc: TreeDocument, ctx: BuildContext): TreeRunner {
   const name = ctx.treeName ?? doc.main;
-  const root = doc.trees.get(name);
-  if (root === undefined) {
+  if (!doc.trees.has(name)) {
     throw new Error(`buildTree: tree '${name}' is not in ${doc.file} (trees: ${[...doc.trees.keys()].join(', ')})`);
   }
-  const registry = doc.registry;
-  for (const [k, spec] of registry.keySpecs()) ctx.blackboard.declare(k, spec);
+  const x = expandTree(doc, name);
+  if (x.diagnostics.length > 0) throw new TreeLoadError(x.diagnostics);
+  const bb = ctx.blackboard;
+  // the fixed keys the registry's nodes declare (built-in and plugins), then the tree's own
+  const fixed = new Map(doc.registry.keySpecs());
+  for (const [k, spec] of fixed) bb.declare(k, spec);
+  for (const [k, t] of x.keyTypes) {
+    if (!fixed.has(k)) bb.declare(k, { type: t as EntryType, description: 'declared by the tree' });
+  }
+  // every key a port or remapping uses exists (untyped if need be), as BehaviorTree.CPP creates those entries
+  for (const k of x.keys) if (bb.spec(k) === undefined) bb.declare(k, { type: 'any', description: 'used by the tree' });
   const shared = new TickShared();
   shared.traceOn = ctx.trace === true;
-  const leaves: LeafTask[] = [];
-  const usedPaths = new Set<string>();
+  const leaves: RtNode[] = [];
+  const nodes: RtNode[] = [];
   const behaviours: { setup(): void }[] = [];
 
-  const uniquePath = (p: string): string => {
-    if (!usedPaths.has(p)) {
-      usedPaths.add(p);
-      return p;
+  const scriptsOf = (inst: Instance, io: () => BlackboardAccess): Record<string, CompiledScript> => {
+    const out: Record<string, CompiledScript> = {};
+    for (const [attr, src] of Object.entries(inst.spec.scripts ?? {})) {
+      out[attr] = compileScript(src.program, { key: (r) => inst.scriptKeys.get(r)!, io: io(), exists: (k) => x.keys.has(k) });
     }
-    for (let i = 2; ; i++) {
-      const q = `${p}#${i}`;
-      if (!usedPaths.has(q)) {
-        usedPaths.add(q);
-        return q;
-      }
-    }
+    return out;
   };
 
-  const resolveKey = (ref: string, scope: ReadonlyMap<string, string>): string => {
-    const k = parseKeyRef(ref) ?? ref;
-    return scope.get(k) ?? k;
-  };
-
-  const make = (spec: TreeNodeSpec, parentPath: string, scope: ReadonlyMap<string, string>, inAffect: boolean, depth: number): RtNode => {
-    if (depth > 256) throw new Error(`buildTree: tree '${name}' is too deep (subtree cycle?) at ${spec.pos.file}:${spec.pos.line}`);
-    const def = registry.get(spec.kind) as NodeDef;
-    const path = uniquePath(parentPath === '' ? spec.name : `${parentPath}/${spec.name}`);
-    const info = { kind: spec.kind, name: spec.name, path, shared };
-    if (spec.kind === 'Subtree') {
-      const sub = doc.trees.get(String(spec.ports.tree));
-      if (sub === undefined) throw new Error(`buildTree: unknown subtree '${String(spec.ports.tree)}' at ${spec.pos.file}:${spec.pos.line}`);
-      const inner = new Map(scope);
-      for (const [k, ref] of Object.entries(spec.remap ?? {})) inner.set(k, resolveKey(ref, scope));
-      const child = make(sub, path, inner, inAffect, depth + 1);
-      return new ControlDecorator(info, child, 'Subtree', spec.ports, ctx.clock);
-    }
-    // The loader checks the task-first rule from `main`; building another tree by name
-    // (ctx.treeName) must not bypass it.
-    if (def.role === 'affect' && !inAffect) {
-      throw new Error(`buildTree: affect node ${spec.kind} at ${spec.pos.file}:${spec.pos.line}:${spec.pos.col} is not inside an AffectBranch (task-first rule); build a tree that wraps it in AffectBranch`);
-    }
-    if (def.role === 'task' && inAffect) {
-      throw new Error(`buildTree: task node ${spec.kind} at ${spec.pos.file}:${spec.pos.line}:${spec.pos.col} is inside an AffectBranch (task-first rule)`);
-    }
-    const affectHere = inAffect || spec.kind === 'AffectBranch';
-    if (def.category === 'composite') {
-      const children = spec.children.map((c) => make(c, path, scope, affectHere, depth + 1));
-      switch (spec.kind) {
-        case 'Sequence':
-          return new MemorySequence(info, children);
-        case 'Fallback':
-          return new MemoryFallback(info, children);
-        case 'ReactiveSequence':
-          return new ReactiveComposite(info, children, true);
-        default:
-          return new ReactiveComposite(info, children, false);
-      }
-    }
-    if (def.category === 'decorator') {
-      const child = make(spec.children[0]!, path, scope, affectHere, depth + 1);
-      return new ControlDecorator(info, child, spec.kind as DecoratorMode, spec.ports, ctx.clock);
-    }
-    if (def.create === undefined) throw new Error(`buildTree: node kind '${spec.kind}' has no create()`);
-    const ports: Record<string, string | number | boolean> = {};
-    for (const p of def.ports) {
-      const v = spec.ports[p.name];
-      if (v === undefined) continue;
-      ports[p.name] = p.type === 'key' ? resolveKey(String(v), scope) : v;
-      if (p.type === 'key' && p.valueType !== undefined) {
-        try {
-          ctx.blackboard.declare(String(ports[p.name]), { type: p.valueType, description: p.description });
-        } catch (err) {
-          throw new Error(
-            `buildTree: port '${p.name}' of ${path} (${spec.pos.file}:${spec.pos.line}:${spec.pos.col}) uses blackboard key '${String(ports[p.name])}' as ${p.valueType}, but ${(err as Error).message}; remap one of them to another key`,
-          );
+  const make = (inst: Instance): RtNode => {
+    for (const i of inst.init) bb.set(i.key, i.value, { source: `subtree:${inst.path}`, maxAgeMs: Infinity });
+    const { spec, def, path } = inst;
+    let window: BlackboardAccess | undefined;
+    const scriptIo = (): BlackboardAccess => {
+      if (window === undefined) {
+        const reads: string[] = [];
+        const writes: string[] = [];
+        for (const src of Object.values(spec.scripts ?? {})) {
+          for (const r of src.program.reads) reads.push(inst.scriptKeys.get(r)!);
+          for (const w of src.program.writes) writes.push(inst.scriptKeys.get(w)!);
         }
+        window = bb.access(path, { reads, writes });
       }
-    }
-    const leafCtx: LeafContext = {
-      ports,
-      access: (declared) => ctx.blackboard.access(path, declared),
-      controller: def.role === 'task' ? ctx.controller : affectControllerView(ctx.controller, path),
-      clock: ctx.clock,
-      name: spec.name,
-      path,
+      return window;
     };
-    const behaviour = def.create(leafCtx);
-    behaviours.push(behaviour);
-    const leaf = new LeafTask(spec.kind, spec.name, path, behaviour, shared);
-    leaves.push(leaf);
-    return leaf;
+    const scripts = scriptsOf(inst, scriptIo);
+    let conditions: NodeConditions | null = null;
+    for (const k of CONDITION_KEYS) {
+      const s = scripts[k];
+      if (s === undefined) continue;
+      conditions ??= { failureIf: null, successIf: null, skipIf: null, whileTrue: null, onSuccess: null, onFailure: null, onHalted: null, post: null };
+      (conditions as unknown as Record<string, CompiledScript>)[PRE_POST[k]] = s;
+    }
+    const info: NodeInfo = { kind: spec.kind, name: spec.name, path, shared, conditions };
+    let node: RtNode;
+    if (def.createControl !== undefined) {
+      const children = inst.children.map(make);
+      node = def.createControl({ info, children, ports: inst.ports, scripts, clock: ctx.clock, access: (declared) => bb.access(path, declared) });
+    } else {
+      const leafCtx: LeafContext = {
+        ports: inst.ports,
+        access: (declared) => bb.access(path, declared),
+        controller: def.role === 'task' ? ctx.controller : affectControllerView(ctx.controller, path),
+        clock: ctx.clock,
+        name: spec.name,
+        path,
+      };
+      if (def.create !== undefined) {
+        const behaviour = def.create(leafCtx);
+        behaviours.push(behaviour);
+        node = new RuntimeNode(info, [], new BehaviourLogic(behaviour));
+      } else if (def.engineNode !== undefined) {
+        node = new RuntimeNode(info, [], new EngineLogic(def.engineNode(leafCtx)));
+      } else throw new Error(`buildTree: node kind '${spec.kind}' has no create(), engineNode() or createControl()`);
+      leaves.push(node);
+    }
+    nodes.push(node);
+    return node;
   };
 
-  const rootNode = make(root, '', new Map(), false, 0);
+  const root = make(x.root!);
   for (const b of behaviours) b.setup();
-  return new TreeRunner(rootNode, shared, leaves, name, ctx.blackboard);
+  nodes.reverse(); // pre-order: parents before children (make() pushes children first)
+  return new TreeRunner(root, shared, leaves, name, bb, nodes);
 }

@@ -139,11 +139,24 @@ describe('memory Sequence / Fallback (the engine\'s)', () => {
 });
 
 describe('decorators', () => {
-  it('Retry re-ticks a failed child within the same tick up to numAttempts', () => {
+  it('Retry retries a synchronous failure on the next tick (a tick never loops), up to numAttempts', () => {
     const h = harness('Retry:\n  numAttempts: 3\n  child:\n    Probe: { id: a }');
     h.set('a', 'FAILURE');
-    expect(h.runner.tick()).toBe('FAILURE');
+    expect([h.runner.tick(), h.runner.tick(), h.runner.tick()]).toEqual(['RUNNING', 'RUNNING', 'FAILURE']);
     expect(events.filter((e) => e === 'a:FAILURE')).toHaveLength(3);
+    expect(h.runner.find('Retry')?.feedback()).toBe('attempt 3/3');
+  });
+
+  it('Retry retries a failure after RUNNING within the same tick', () => {
+    const h = harness('Retry:\n  numAttempts: 3\n  child:\n    Probe: { id: a }');
+    h.set('a', 'RUNNING');
+    expect(h.runner.tick()).toBe('RUNNING');
+    h.set('a', 'FAILURE');
+    events.length = 0;
+    // the failed attempt and the synchronous failure of the second attempt, in one tick
+    expect(h.runner.tick()).toBe('RUNNING');
+    expect(events).toEqual(['a:FAILURE', 'a:init', 'a:FAILURE']);
+    expect(h.runner.tick()).toBe('FAILURE');
     expect(h.runner.find('Retry')?.feedback()).toBe('attempt 3/3');
   });
 
@@ -190,7 +203,7 @@ describe('AffectBranch (task first)', () => {
     expect(h.runner.tick()).toBe('SUCCESS');
     expect(h.runner.counters.affectErrors).toBe(2);
     expect(h.runner.counters.errors).toBe(0);
-    expect(h.runner.renderText()).toContain('affect branch threw (ignored): probe affect exploded');
+    expect(h.runner.renderText()).toMatch(/affect branch threw \(ignored\): Probe at \S+ threw: probe affect exploded/);
   });
 
   it('an affect child left RUNNING is halted so it cannot block the task', () => {
@@ -252,7 +265,7 @@ describe('buildTree guards', () => {
     const doc = loadTreeText('trees:\n  M:\n    AffectBranch:\n      child:\n        Subtree: { tree: Pace }\n  Pace:\n    SlowHandover: {}\n', 'g.yaml');
     const clock = new VirtualClock(0);
     expect(() => buildTree(doc, { blackboard: new Blackboard({ clock }), controller: new InMemoryController({ clock }), clock, treeName: 'Pace' })).toThrow(
-      'buildTree: affect node SlowHandover at g.yaml:7:5 is not inside an AffectBranch (task-first rule)',
+      'g.yaml:7:5: affect node SlowHandover must be inside an AffectBranch (task-first rule)',
     );
     expect(() => buildTree(doc, { blackboard: new Blackboard({ clock }), controller: new InMemoryController({ clock }), clock, treeName: 'Nope' })).toThrow(
       "buildTree: tree 'Nope' is not in g.yaml (trees: M, Pace)",

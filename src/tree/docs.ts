@@ -24,7 +24,8 @@ function portRows(def: NodeDef): string[] {
   for (const p of def.ports) {
     const type = p.type === 'key' && p.valueType ? `key → ${p.valueType}` : p.type === 'enum' ? (p.values ?? []).join(' \\| ') : p.min !== undefined || p.max !== undefined ? `${p.type} [${p.min ?? ''}, ${p.max ?? ''}]` : p.type;
     const dflt = p.required ? '**required**' : p.default === undefined ? '' : `\`${String(p.default)}\``;
-    rows.push(`| \`${p.name}\` | ${type} | ${dflt} | ${p.description.replace(/\|/g, '\\|')} |`);
+    const name = p.alias === undefined ? `\`${p.name}\`` : `\`${p.name}\` (\`${p.alias}\`)`;
+    rows.push(`| ${name} | ${type} | ${dflt} | ${p.description.replace(/\|/g, '\\|')} |`);
   }
   return rows;
 }
@@ -41,8 +42,9 @@ export function renderNodeReference(registry: NodeRegistry = nodeRegistry): stri
   const out = [BEGIN, ''];
   const order: NodeDef['category'][] = ['composite', 'decorator', 'condition', 'action'];
   for (const cat of order) {
-    for (const def of [...registry.values()].filter((d) => d.category === cat)) {
-      out.push(`### ${def.kind}`, '', `*${def.category}, role: ${def.role}, children: ${def.children.min === def.children.max ? def.children.min : `${def.children.min}..${def.children.max}`}* — ${def.description}`, '');
+    for (const def of registry.definitions().filter((d) => d.category === cat)) {
+      const also = def.aliases?.length ? `, also written ${def.aliases.map((a) => `\`${a}\``).join(', ')}` : '';
+      out.push(`### ${def.kind}`, '', `*${def.category}, role: ${def.role}, children: ${def.children.min === def.children.max ? def.children.min : `${def.children.min}..${def.children.max}`}${also}* — ${def.description}`, '');
       out.push(...portRows(def), '', '```yaml', def.example, '```', '');
     }
   }

@@ -10,8 +10,10 @@
  * runner.tick();
  * ```
  */
-export { loadTreeFile, loadTreeText, validateTreeFiles, formatDiagnostic, TreeLoadError } from './loader.ts';
-export type { Diagnostic, LoadOptions, TreeDocument, TreeNodeSpec, SourcePos } from './loader.ts';
+export { loadTreeFile, loadTreeText, validateTreeFiles, formatDiagnostic, TreeLoadError, CONDITION_KEYS } from './loader.ts';
+export type { Diagnostic, LoadOptions, TreeDocument, TreeNodeSpec, SourcePos, ScriptSource, SubtreeArg, PortRef, ConditionKey } from './loader.ts';
+export { expandTree } from './expand.ts';
+export type { Expansion, Instance } from './expand.ts';
 export { buildTree, affectControllerView } from './build.ts';
 export type { BuildContext } from './build.ts';
 export { TreeRunner } from './runner.ts';
@@ -24,9 +26,14 @@ export { loadNodeModules, NodeModuleError, pluginOf } from './plugins.ts';
 export type { LoadNodeModulesOptions } from './plugins.ts';
 export { defineNode } from './define.ts';
 export type { NodeSpec, PortDecl, PortValues } from './define.ts';
-export { Behaviour, statusOf } from './node.ts';
-export type { Status, NodeStatus, TraceRecord, RtNode, NodeDef, LeafContext, NodeCategory, NodeRole } from './node.ts';
-export type { PortSpec, PortType } from './ports.ts';
+export { Behaviour, BehaviourLogic, EngineLogic } from './node.ts';
+export type { NodeDef, LeafContext, ControlContext, NodeCategory, NodeRole } from './node.ts';
+export { statusOf, RuntimeNode, NodeLogic, NodeError, RUNNING, SKIPPED } from './runtime.ts';
+export type { Status, TickStatus, NodeStatus, TraceRecord, RtNode, NodeInfo, NodeConditions } from './runtime.ts';
+export type { PortSpec, PortType, SubtreePortDecl, SubtreePortType } from './ports.ts';
+export { parseScript, checkScript, compileScript, ScriptError } from './script/index.ts';
+export type { CompiledScript, Program as ScriptProgram, ValueType } from './script/index.ts';
+export { CONTROL_DEFS } from './composites.ts';
 export { renderText, renderMermaid, renderDot } from './render.ts';
 export type { RenderOptions } from './render.ts';
 export { treeHarness, HARNESS_START } from './testing.ts';

@@ -1,115 +1,22 @@
 /**
- * The affect-bt node layer on top of BehaviorTree.js (the `behaviortree` package).
- *
- * The engine gives Task/Sequence/Selector/Decorator and a stepper that resumes a
- * RUNNING branch through an index path. It has no halting, no typed parameters and no
- * lifecycle beyond start/run/end. This module adds, without replacing the engine:
- *  - {@link Behaviour}: the py_trees-style lifecycle every leaf implements
- *    (`setup` once at build, `initialise` when (re)started, `update` each tick,
- *    `terminate` with SUCCESS/FAILURE/HALTED, plus a `feedback` message and an
- *    optional `deadline` for timers);
- *  - {@link LeafTask}: an engine `Task` subclass that drives a Behaviour (its `run`
- *    follows the engine's start/run/end protocol but allocates nothing per tick);
- *  - {@link RtNode}: the runtime facts every node exposes (path, kind, last status,
- *    halt hook) for tracing, rendering and halting.
- *
- * Statuses are the engine's own values (`true`, `false`, the RUNNING symbol, or an
- * index path for a RUNNING branch); {@link statusOf} maps them to strings.
+ * What node authors write against: the py_trees-style {@link Behaviour} lifecycle every
+ * leaf implements (`setup` once at build, `initialise` when (re)started, `update` each
+ * tick, `terminate` with SUCCESS/FAILURE/HALTED, plus a `feedback` message and an
+ * optional `deadline` for timers), the {@link NodeDef} declaration that drives
+ * validation, docs and building, and the two leaf logics: {@link BehaviourLogic}
+ * (drives a Behaviour) and {@link EngineLogic} (mounts a raw BehaviorTree.js node).
+ * The runtime protocol itself (statuses, {@link RuntimeNode}, trace) is in runtime.ts.
  */
-import engine from './engine.ts';
 import type { RunOptions, RunResult, EngineNode } from './engine-types.ts';
+import type { CompiledScript } from './script/index.ts';
 import type { BlackboardAccess } from '../core/blackboard.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Controller } from '../core/controller.ts';
 import type { PortSpec } from './ports.ts';
+import { NodeLogic, RUNNING, type NodeInfo, type RtNode, type RuntimeNode, type Status } from './runtime.ts';
 
-/** A tick result as strings. */
-export type Status = 'SUCCESS' | 'FAILURE' | 'RUNNING';
-/** What a node shows in renders: its last status, or IDLE (never ticked / halted). */
-export type NodeStatus = Status | 'IDLE';
-
-/**
- * The engine's RUNNING marker.
- *
- * @example
- * ```ts
- * leafTask.run(bb) === RUNNING; // the leaf is still running
- * ```
- */
-export const RUNNING: symbol = engine.RUNNING;
-
-/**
- * Maps an engine result to a status string.
- *
- * @example
- * ```ts
- * statusOf(true); // 'SUCCESS'
- * statusOf([1, 0]); // 'RUNNING' (a resume path)
- * ```
- */
-export function statusOf(r: RunResult): Status {
-  return r === true ? 'SUCCESS' : r === false ? 'FAILURE' : 'RUNNING';
-}
-
-/** One node visited in a tick. */
-export interface TraceRecord {
-  /** Node path, e.g. `root/affect/DetectFrustration`. */
-  path: string;
-  status: Status;
-  /** Wall time spent in the node including its children, µs. */
-  durationUs: number;
-}
-
-/**
- * Per-runner tick state shared by all nodes of one tree: tick number, trace buffer
- * and counters. Nodes only touch it when `traceOn` is set (allocation-free otherwise).
- *
- * @example
- * ```ts
- * const shared = new TickShared();
- * shared.traceOn = true;
- * ```
- */
-export class TickShared {
-  tick = 0;
-  traceOn = false;
-  readonly trace: TraceRecord[] = [];
-  traceLen = 0;
-  halts = 0;
-  affectErrors = 0;
-  /** Reserves a trace slot (pre-order) and returns its index. */
-  open(path: string): number {
-    const i = this.traceLen++;
-    let r = this.trace[i];
-    if (r === undefined) {
-      r = { path, status: 'RUNNING', durationUs: 0 };
-      this.trace[i] = r;
-    } else r.path = path;
-    return i;
-  }
-  close(i: number, status: Status, t0: number): void {
-    const r = this.trace[i]!;
-    r.status = status;
-    r.durationUs = (performance.now() - t0) * 1000;
-  }
-}
-
-/** Runtime view of any node (leaf, composite, decorator). */
-export interface RtNode extends EngineNode {
-  readonly kind: string;
-  readonly name: string;
-  readonly path: string;
-  readonly children: readonly RtNode[];
-  lastStatus: NodeStatus;
-  /** Tick number when last visited. */
-  lastTick: number;
-  /** Human-readable note about what the node did last. */
-  feedback(): string;
-  /** Stops the node and everything running below it (cancels controller actions). */
-  halt(): void;
-  /** Earliest clock time at which this node's timers change what a tick would do. */
-  deadline(): number | undefined;
-}
+export { RUNNING, SKIPPED, statusOf, TickShared, NodeError, RuntimeNode, NodeLogic } from './runtime.ts';
+export type { Status, TickStatus, NodeStatus, TraceRecord, RtNode, NodeInfo, NodeConditions } from './runtime.ts';
 
 /**
  * Everything a leaf gets at build time. `P` types the port values (`defineNode` infers
@@ -163,9 +70,25 @@ export type NodeCategory = 'action' | 'condition' | 'composite' | 'decorator';
  */
 export type NodeRole = 'task' | 'affect' | 'control';
 
+/** Everything a control node (composite or decorator) gets at build time. */
+export interface ControlContext {
+  info: NodeInfo;
+  /** Built children, in order (a decorator has one; a Subtree has its tree's root). */
+  children: RtNode[];
+  /** Port values with defaults applied; `key` ports hold the resolved blackboard key. */
+  ports: Readonly<Record<string, string | number | boolean>>;
+  /** Compiled `script` ports (e.g. Precondition's `if`, Script's `code`). */
+  scripts: Readonly<Record<string, CompiledScript>>;
+  /** Blackboard window for the node's key ports (owner = node path). */
+  access(declared: { reads?: readonly string[]; writes?: readonly string[] }): BlackboardAccess;
+  clock: Clock;
+}
+
 /** Declaration of a node kind: drives validation, docs and building. */
 export interface NodeDef {
   kind: string;
+  /** Other names the kind is known by (e.g. `Retry` for `RetryUntilSuccessful`); same node, same ports. */
+  aliases?: readonly string[];
   category: NodeCategory;
   role: NodeRole;
   description: string;
@@ -176,77 +99,107 @@ export interface NodeDef {
   example: string;
   /** Cross-port check; returns an error message (and hint) when the combination is invalid. */
   check?(ports: Readonly<Record<string, string | number | boolean>>): { message: string; hint?: string } | undefined;
-  /** Leaf factory. */
+  /** Check of the ports against the number of children (e.g. Parallel's thresholds). */
+  checkChildren?(ports: Readonly<Record<string, string | number | boolean>>, children: number): { message: string; hint?: string } | undefined;
+  /** Leaf factory (a py_trees-style {@link Behaviour}). */
   create?(ctx: LeafContext): Behaviour;
+  /** Leaf factory for a raw BehaviorTree.js node (e.g. an existing `engine.Task`), mounted as a leaf. */
+  engineNode?(ctx: LeafContext): EngineNode;
+  /** Control-node factory (composites, decorators). */
+  createControl?(ctx: ControlContext): RtNode;
 }
 
-const EMPTY_CHILDREN: readonly RtNode[] = [];
-
 /**
- * Engine Task that drives a {@link Behaviour}. Its `run` implements the engine's
- * start/run/end protocol directly (no per-tick allocations) and adds trace, status and
- * halt bookkeeping.
+ * Logic of a leaf that drives a {@link Behaviour}: `initialise` when (re)started,
+ * `update` every tick, `terminate` when it finishes or is halted. Allocates nothing per tick.
  *
  * @example
  * ```ts
- * const task = new LeafTask('Succeed', 'ok', 'root/ok', new MyBehaviour(), shared);
- * task.run(undefined); // true
+ * const leaf = new RuntimeNode(info, [], new BehaviourLogic(new MyBehaviour()));
+ * leaf.run(undefined); // true
  * ```
  */
-export class LeafTask extends engine.Task implements RtNode {
-  readonly children = EMPTY_CHILDREN;
-  lastStatus: NodeStatus = 'IDLE';
-  lastTick = -1;
-  running = false;
-
-  constructor(
-    readonly kind: string,
-    readonly name: string,
-    readonly path: string,
-    readonly behaviour: Behaviour,
-    private readonly shared: TickShared,
-  ) {
-    super({ run: () => false });
+export class BehaviourLogic extends NodeLogic {
+  constructor(readonly behaviour: Behaviour) {
+    super();
   }
 
-  override run(_bb?: unknown, _opts?: RunOptions): RunResult {
-    const sh = this.shared;
-    const tr = sh.traceOn;
-    const t0 = tr ? performance.now() : 0;
-    const ti = tr ? sh.open(this.path) : 0;
-    this.lastTick = sh.tick;
+  tick(_n: RuntimeNode, _bb: unknown, wasRunning: boolean): RunResult {
     const b = this.behaviour;
-    if (!this.running) b.initialise();
+    if (!wasRunning) b.initialise();
     const s = b.update();
-    let r: RunResult;
-    if (s === 'RUNNING') {
-      this.running = true;
-      r = RUNNING;
-    } else {
-      this.running = false;
-      b.terminate(s);
-      r = s === 'SUCCESS';
-    }
-    this.lastStatus = s;
-    if (tr) sh.close(ti, s, t0);
-    return r;
+    if (s === 'RUNNING') return RUNNING;
+    if (s !== 'SUCCESS' && s !== 'FAILURE') throw new Error(`update() returned ${String(s)}; expected 'SUCCESS', 'FAILURE' or 'RUNNING'`);
+    b.terminate(s);
+    return s === 'SUCCESS';
   }
 
-  feedback(): string {
+  override halt(n: RuntimeNode): void {
+    n.shared.halts++;
+    this.behaviour.terminate('HALTED');
+    this.behaviour.feedback = `halted (${this.behaviour.feedback})`;
+  }
+
+  override feedback(): string {
     return this.behaviour.feedback;
   }
 
-  halt(): void {
-    if (this.running) {
-      this.running = false;
-      this.shared.halts++;
-      this.behaviour.terminate('HALTED');
-      this.behaviour.feedback = `halted (${this.behaviour.feedback})`;
-      this.lastStatus = 'IDLE';
-    }
-  }
-
-  deadline(): number | undefined {
+  override deadline(): number | undefined {
     return this.behaviour.deadline();
   }
 }
+
+/**
+ * Logic of a leaf that mounts a raw BehaviorTree.js node (a `Task`, or a whole engine
+ * subtree). It speaks the engine's protocol to it: `rerun: false` (so the engine calls
+ * the blueprint's `start`) when it starts, `rerun: true` plus the engine's resume path
+ * while it is RUNNING. The engine node gets the runner's blackboard. Halting simply
+ * forgets the run (engine nodes have no halt): the next tick starts it again.
+ *
+ * @example
+ * ```ts
+ * const leaf = new RuntimeNode(info, [], new EngineLogic(new engine.Task({ run: () => engine.SUCCESS })));
+ * leaf.run(blackboard); // true
+ * ```
+ */
+export class EngineLogic extends NodeLogic {
+  private readonly saved: number[] = [];
+  private readonly work: number[] = [];
+  private readonly opts: RunOptions;
+  private note = '';
+  constructor(readonly node: EngineNode) {
+    super();
+    this.opts = { indexes: this.work, rerun: false, registryLookUp: identity };
+  }
+
+  tick(_n: RuntimeNode, bb: unknown, wasRunning: boolean): RunResult {
+    const o = this.opts;
+    const w = this.work;
+    w.length = 0;
+    if (wasRunning) for (let i = 0; i < this.saved.length; i++) w.push(this.saved[i]!);
+    else this.saved.length = 0;
+    o.indexes = w;
+    o.rerun = wasRunning;
+    const r = this.node.run(bb, o);
+    if (r === true || r === false) {
+      this.note = r ? 'engine node: SUCCESS' : 'engine node: FAILURE';
+      return r;
+    }
+    this.saved.length = 0;
+    if (Array.isArray(r)) for (let i = 0; i < r.length; i++) this.saved.push(r[i]!);
+    this.note = 'engine node: RUNNING';
+    return RUNNING;
+  }
+
+  override halt(n: RuntimeNode): void {
+    n.shared.halts++;
+    this.saved.length = 0;
+    this.note = 'engine node: halted (its next run starts over)';
+  }
+
+  override feedback(): string {
+    return this.note;
+  }
+}
+
+const identity = (n: unknown): EngineNode => n as EngineNode;

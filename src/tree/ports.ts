@@ -11,14 +11,17 @@
  */
 
 /**
- * Value kinds a port can hold. `key` is a blackboard key written `{name}`; `scalar` is a
- * string, number or boolean whose type the YAML value decides (e.g. SetBlackboard's value).
+ * Value kinds a port can hold. `key` is a blackboard key written `{name}`; `scalar` is
+ * any YAML scalar (text, number or true/false, e.g. a Switch case); `script` is a
+ * script in affect-bt's expression language, checked when the tree is loaded.
  */
-export type PortType = 'number' | 'integer' | 'string' | 'boolean' | 'key' | 'enum' | 'scalar';
+export type PortType = 'number' | 'integer' | 'string' | 'boolean' | 'key' | 'enum' | 'scalar' | 'script';
 
 /** Declaration of one node port. */
 export interface PortSpec {
   name: string;
+  /** Another accepted spelling, usually BehaviorTree.CPP's (`num_attempts` for `numAttempts`). */
+  alias?: string;
   type: PortType;
   /** Default value (for `key` ports: the braced key, e.g. `'{affect}'`). */
   default?: string | number | boolean;
@@ -29,8 +32,13 @@ export interface PortSpec {
   max?: number;
   /** Allowed values of an `enum` port. */
   values?: readonly string[];
-  /** For `key` ports: the value type of the blackboard entry (declared on the blackboard at build). */
-  valueType?: 'number' | 'string' | 'boolean' | 'object';
+  /** For `key` ports: the value type of the blackboard entry (declared on the blackboard at build; `any` = not checked). */
+  valueType?: 'number' | 'string' | 'boolean' | 'object' | 'any';
+  /**
+   * For `key` ports of task nodes: the port may read a key that affect nodes write (the
+   * one sanctioned channel, e.g. Handover's `pacing`, which it clamps to slow down only).
+   */
+  affectInput?: boolean;
   /** One line for docs and error hints. */
   description: string;
 }
@@ -38,15 +46,17 @@ export interface PortSpec {
 /** Result of checking one YAML value against a port. */
 export type PortCheck = { ok: true; value: string | number | boolean } | { ok: false; message: string; hint?: string };
 
-const KEY_RE = /^\{([A-Za-z_][A-Za-z0-9_./:-]*)\}$/;
+const KEY_RE = /^\{(@?[A-Za-z_][A-Za-z0-9_./:-]*)\}$/;
 
 /**
  * Extracts the key name from a braced key reference, or `undefined` when malformed.
+ * A leading `@` (kept in the result) names the root blackboard's key from inside a subtree.
  *
  * @example
  * ```ts
- * parseKeyRef('{affect}'); // 'affect'
- * parseKeyRef('affect');   // undefined
+ * parseKeyRef('{affect}');       // 'affect'
+ * parseKeyRef('{@human/ready}'); // '@human/ready'
+ * parseKeyRef('affect');         // undefined
  * ```
  */
 export function parseKeyRef(text: string): string | undefined {
@@ -111,6 +121,16 @@ export function checkPort(spec: PortSpec, value: unknown): PortCheck {
         return { ok: false, message: `${what} expects one of ${(spec.values ?? []).join(', ')}, got ${describeValue(value)}`, hint: spec.description };
       }
       return { ok: true, value };
+    case 'scalar':
+      if ((typeof value !== 'string' || value.length === 0) && typeof value !== 'boolean' && (typeof value !== 'number' || !Number.isFinite(value))) {
+        return { ok: false, message: `${what} expects text, a number or true/false, got ${describeValue(value)}`, hint: spec.description };
+      }
+      return { ok: true, value };
+    case 'script':
+      if (typeof value !== 'string' || value.trim().length === 0) {
+        return { ok: false, message: `${what} expects a script (quoted text), got ${describeValue(value)}`, hint: spec.description };
+      }
+      return { ok: true, value };
     case 'key':
       if (typeof value !== 'string' || parseKeyRef(value) === undefined) {
         return {
@@ -121,6 +141,38 @@ export function checkPort(spec: PortSpec, value: unknown): PortCheck {
       }
       return { ok: true, value };
   }
+}
+
+/** Types a subtree port can declare. */
+export type SubtreePortType = 'number' | 'integer' | 'string' | 'boolean' | 'object' | 'any';
+
+/** A port a tree declares for its callers (`ports:` beside the tree's root node). */
+export interface SubtreePortDecl {
+  name: string;
+  type: SubtreePortType;
+  /** A literal, or `'{key}'`: bound to the caller's key of that name unless the caller passes the port. */
+  default?: string | number | boolean;
+  required?: boolean;
+  min?: number;
+  max?: number;
+  description: string;
+  /** Where it was declared. */
+  pos: { file: string; line: number; col: number };
+}
+
+/**
+ * Checks a literal against a subtree port declaration; returns the problem, if any.
+ *
+ * @example
+ * ```ts
+ * checkLiteral({ name: 'speed', type: 'number', description: '', pos }, 'fast'); // "port 'speed' expects a number, got string \"fast\""
+ * ```
+ */
+export function checkLiteral(decl: SubtreePortDecl, value: string | number | boolean): string | undefined {
+  if (decl.type === 'any') return undefined;
+  if (decl.type === 'object') return `port '${decl.name}' holds an object: pass a blackboard key in braces, not a literal`;
+  const c = checkPort({ name: decl.name, type: decl.type, min: decl.min, max: decl.max, description: decl.description }, value);
+  return c.ok ? undefined : c.message;
 }
 
 /**

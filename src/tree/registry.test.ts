@@ -93,7 +93,7 @@ describe('NodeRegistry', () => {
     [{ role: 'boss' }, "node 'Beep': role must be 'task', 'affect' or 'control'"],
     [{ description: '' }, "node 'Beep' needs a description"],
     [{ children: { min: 1, max: 2 } }, "node 'Beep': a leaf takes no children (children: { min: 0, max: 0 })"],
-    [{ ports: [{ name: 'x', type: 'float', description: 'x' }] }, "node 'Beep': port 'x' has type \"float\"; expected one of number, integer, string, boolean, key, enum, scalar"],
+    [{ ports: [{ name: 'x', type: 'float', description: 'x' }] }, "node 'Beep': port 'x' has type \"float\"; expected one of number, integer, string, boolean, key, enum, scalar, script"],
     [{ ports: [{ name: 'child', type: 'string', description: 'x' }] }, "node 'Beep': port 'child' uses a reserved word (name, children, child, remap)"],
     [{ ports: [{ name: 'n', type: 'integer', default: 9, min: 1, max: 5, description: 'n' }] }, "node 'Beep': port 'n': its default is invalid: port 'n' is 9, outside [1, 5]"],
     [{ ports: [{ name: 'n', type: 'integer', min: 5, max: 1, description: 'n' }] }, "node 'Beep': port 'n': min 5 is above max 1"],

@@ -66,8 +66,8 @@ export const CONTROL_ORIGIN = 'affect-bt (control nodes)';
 const KIND_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const PORT_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const RESERVED_PORTS = new Set(['name', 'children', 'child', 'remap']);
-const PORT_TYPES = new Set(['number', 'integer', 'string', 'boolean', 'key', 'enum', 'scalar']);
-const VALUE_TYPES = new Set(['number', 'string', 'boolean', 'object']);
+const PORT_TYPES = new Set(['number', 'integer', 'string', 'boolean', 'key', 'enum', 'scalar', 'script']);
+const VALUE_TYPES = new Set(['number', 'string', 'boolean', 'object', 'any']);
 const ENTRY_TYPES = new Set(['number', 'string', 'boolean', 'object', 'any']);
 
 function problemInPort(p: PortSpec, seen: Set<string>): string | undefined {
@@ -83,9 +83,9 @@ function problemInPort(p: PortSpec, seen: Set<string>): string | undefined {
   if (p.max !== undefined && typeof p.max !== 'number') return `${what}: max must be a number`;
   if (p.min !== undefined && p.max !== undefined && p.min > p.max) return `${what}: min ${p.min} is above max ${p.max}`;
   if (p.type === 'enum' && (!Array.isArray(p.values) || p.values.length === 0 || p.values.some((v) => typeof v !== 'string'))) return `${what} is an enum and needs values: ['a', 'b', …]`;
-  if (p.valueType !== undefined && !VALUE_TYPES.has(p.valueType)) return `${what}: valueType must be number, string, boolean or object`;
+  if (p.valueType !== undefined && !VALUE_TYPES.has(p.valueType)) return `${what}: valueType must be number, string, boolean, object or any`;
   if (p.required === true && p.default !== undefined) return `${what} is required and has a default; drop one of them`;
-  if (p.default !== undefined) {
+  if (p.default !== undefined && p.type !== 'script') {
     const c = checkPort(p, p.default);
     if (!c.ok) return `${what}: its default is invalid: ${c.message}`;
   }
@@ -100,7 +100,7 @@ function problemInDef(def: NodeDef, leafOnly: boolean): string | undefined {
   if (leafOnly) {
     if (def.category !== 'action' && def.category !== 'condition') return `${what}: category must be 'action' or 'condition' (control nodes belong to the tree runtime)`;
     if (def.role !== 'task' && def.role !== 'affect' && def.role !== 'control') return `${what}: role must be 'task', 'affect' or 'control'`;
-    if (typeof def.create !== 'function') return `${what} has no create(ctx) function returning its behaviour`;
+    if (typeof def.create !== 'function' && typeof def.engineNode !== 'function') return `${what} has no create(ctx) function returning its behaviour`;
   }
   if (typeof def.description !== 'string' || def.description.length === 0) return `${what} needs a description`;
   if (!Array.isArray(def.ports)) return `${what}: ports must be a list`;
@@ -108,6 +108,7 @@ function problemInDef(def: NodeDef, leafOnly: boolean): string | undefined {
   if (leafOnly && def.children.max !== 0) return `${what}: a leaf takes no children (children: { min: 0, max: 0 })`;
   if (typeof def.example !== 'string') return `${what}: example must be a YAML string`;
   if (def.check !== undefined && typeof def.check !== 'function') return `${what}: check must be a function`;
+  if (def.aliases !== undefined && (!Array.isArray(def.aliases) || def.aliases.some((a) => typeof a !== 'string' || !KIND_RE.test(a)))) return `${what}: aliases must be a list of identifiers`;
   const seen = new Set<string>();
   for (const p of def.ports) {
     const problem = problemInPort(p, seen);
@@ -118,7 +119,8 @@ function problemInDef(def: NodeDef, leafOnly: boolean): string | undefined {
 
 /**
  * The node kinds (and blackboard keys) available to the trees that use it. Reads like a
- * `ReadonlyMap` from kind to definition.
+ * `ReadonlyMap` from kind — and alias, e.g. `Retry` for `RetryUntilSuccessful` — to
+ * definition ({@link definitions} lists each definition once).
  *
  * @example
  * ```ts
@@ -158,8 +160,10 @@ export class NodeRegistry implements ReadonlyMap<string, NodeDef> {
     const kinds = new Set<string>();
     for (const def of plugin.nodes) {
       this.check(def, origin, true);
-      if (kinds.has(def.kind)) throw new NodeRegistryError(`${origin}: node '${def.kind}' is defined twice in this module`, origin, def.kind);
-      kinds.add(def.kind);
+      for (const name of [def.kind, ...(def.aliases ?? [])]) {
+        if (kinds.has(name)) throw new NodeRegistryError(`${origin}: node '${name}' is defined twice in this module`, origin, def.kind);
+        kinds.add(name);
+      }
     }
     const keys = Object.entries(plugin.keys ?? {});
     for (const [key, spec] of keys) this.checkKey(key, spec, origin);
@@ -191,12 +195,17 @@ export class NodeRegistry implements ReadonlyMap<string, NodeDef> {
     return this.origins.get(kind);
   }
 
-  /** Registered kinds, in registration order. */
+  /** Each registered definition once (aliases left out), in registration order. */
+  definitions(): NodeDef[] {
+    return [...new Set(this.defs.values())];
+  }
+
+  /** Registered kinds and aliases, in registration order. */
   keys(): MapIterator<string> {
     return this.defs.keys();
   }
 
-  /** Registered definitions, in registration order. */
+  /** Definitions per key (an aliased definition appears once per name). */
   values(): MapIterator<NodeDef> {
     return this.defs.values();
   }
@@ -214,7 +223,7 @@ export class NodeRegistry implements ReadonlyMap<string, NodeDef> {
     this.defs.forEach((def, kind) => fn(def, kind, this));
   }
 
-  /** Number of kinds. */
+  /** Number of kinds and aliases. */
   get size(): number {
     return this.defs.size;
   }
@@ -239,7 +248,10 @@ export class NodeRegistry implements ReadonlyMap<string, NodeDef> {
   /** An independent copy (loading plugins into it leaves this one unchanged). */
   clone(): NodeRegistry {
     const c = new NodeRegistry({ controls: false });
-    for (const [k, d] of this.defs) c.put(d, this.origins.get(k)!);
+    for (const [k, d] of this.defs) {
+      c.defs.set(k, d);
+      c.origins.set(k, this.origins.get(k)!);
+    }
     for (const [k, d] of this.keyDecls) c.keyDecls.set(k, d);
     for (const p of this.plugins) c.plugins.add(p);
     for (const m of this.modules) c.modules.add(m);
@@ -252,17 +264,19 @@ export class NodeRegistry implements ReadonlyMap<string, NodeDef> {
   }
 
   private put(def: NodeDef, origin: string): void {
-    this.defs.set(def.kind, def);
-    this.origins.set(def.kind, origin);
+    for (const name of [def.kind, ...(def.aliases ?? [])]) {
+      this.defs.set(name, def);
+      this.origins.set(name, origin);
+    }
   }
 
   private check(def: NodeDef, origin: string, leafOnly: boolean): void {
     const problem = problemInDef(def, leafOnly);
     const kind = typeof def?.kind === 'string' ? def.kind : undefined;
     if (problem) throw new NodeRegistryError(`${origin}: ${problem}`, origin, kind);
-    const prev = this.origins.get(def.kind);
-    if (prev !== undefined) {
-      throw new NodeRegistryError(`${origin}: node '${def.kind}' is already defined by ${prev}; give yours another name`, origin, def.kind);
+    for (const name of [def.kind, ...(def.aliases ?? [])]) {
+      const prev = this.origins.get(name);
+      if (prev !== undefined) throw new NodeRegistryError(`${origin}: node '${name}' is already defined by ${prev}; give yours another name`, origin, def.kind);
     }
   }
 

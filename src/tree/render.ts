@@ -72,6 +72,7 @@ export function renderMermaid(root: RtNode, options: RenderOptions = {}): string
     '  classDef failure fill:#f7c5c5,stroke:#c62828',
     '  classDef running fill:#fff3c4,stroke:#f9a825',
     '  classDef idle fill:#eeeeee,stroke:#9e9e9e',
+    '  classDef skipped fill:#e3f2fd,stroke:#90a4ae',
   );
   return lines.join('\n');
 }
@@ -85,7 +86,7 @@ export function renderMermaid(root: RtNode, options: RenderOptions = {}): string
  * ```
  */
 export function renderDot(root: RtNode, options: RenderOptions = {}): string {
-  const colour: Record<string, string> = { SUCCESS: '#c8f7c5', FAILURE: '#f7c5c5', RUNNING: '#fff3c4', IDLE: '#eeeeee' };
+  const colour: Record<string, string> = { SUCCESS: '#c8f7c5', FAILURE: '#f7c5c5', RUNNING: '#fff3c4', SKIPPED: '#e3f2fd', IDLE: '#eeeeee' };
   const status = options.status !== false;
   const lines = ['digraph tree {', `  node [shape=box style="rounded${status ? ',filled' : ''}" fontname="Helvetica"];`];
   let id = 0;

@@ -1,18 +1,21 @@
 /**
- * `TreeRunner`: ticks a built tree through the BehaviorTree.js `BehaviorTree` stepper
- * (which keeps the RUNNING branch's resume path), and adds what the engine lacks:
- * halting (`halt()`, plus a sweep that halts any leaf left RUNNING but not visited in
- * a tick), counters, an optional per-tick trace, `nextDeadline()` for the simulator's
- * time skipping, and text / Mermaid / DOT renders.
+ * `TreeRunner`: ticks a built tree and adds what a planner needs around it: halting
+ * (`halt()`, plus a sweep that halts any leaf left RUNNING but not visited in a tick),
+ * counters, an optional per-tick trace, `nextDeadline()` (timeouts, delays and other
+ * timers: the planner's ticker wakes the tree then; the simulator skips its clock to
+ * it) and text / Mermaid / DOT renders.
  *
  * `tick()` is synchronous and never awaits: nodes poll the controller and read the
- * blackboard snapshot. With tracing off it allocates nothing in affect-bt's layer.
- * A node that throws outside an AffectBranch fails the tick (counted in
- * `counters.errors`, the tree is halted) instead of crashing the planner.
+ * blackboard snapshot. It calls the root node directly with the engine's `run`
+ * protocol (BehaviorTree.js's own stepper allocates its options and resume path every
+ * step; affect-bt's nodes keep their own memory), and allocates nothing with tracing off.
+ * A node that throws outside an AffectBranch fails the tick safely — every running node
+ * is halted (controller actions cancelled) — and the error, a {@link NodeError} naming
+ * the node's path and kind, is kept in `lastError` and counted in `counters.errors`.
  */
-import engine from './engine.ts';
+import type { RunResult } from './engine-types.ts';
 import type { Blackboard } from '../core/blackboard.ts';
-import { statusOf, type LeafTask, type RtNode, type Status, type TickShared, type TraceRecord } from './node.ts';
+import { NodeError, statusOf, type RtNode, type TickShared, type TickStatus, type TraceRecord } from './runtime.ts';
 import { renderDot, renderMermaid, renderText } from './render.ts';
 
 /** Counters a runner exposes (updated in place every tick). */
@@ -21,7 +24,9 @@ export interface RunnerCounters {
   success: number;
   failure: number;
   running: number;
-  /** Nodes halted (by reactive composites, the sweep or `halt()`). */
+  /** Ticks whose root was skipped by its preconditions. */
+  skipped: number;
+  /** Leaves halted (by composites, the sweep or `halt()`). */
   halts: number;
   /** Throws caught by AffectBranch wrappers. */
   affectErrors: number;
@@ -38,26 +43,28 @@ export interface RunnerCounters {
  * runner.tick();                 // 'RUNNING'
  * console.log(runner.renderText());
  * runner.lastTrace;              // [{ path: 'root', status: 'RUNNING', durationUs: 3.1 }, …]
+ * runner.nextDeadline();         // when a Timeout/Delay/Wait next needs a tick
  * runner.halt();                 // cancels the running handover
  * ```
  */
 export class TreeRunner {
-  readonly counters: RunnerCounters = { ticks: 0, success: 0, failure: 0, running: 0, halts: 0, affectErrors: 0, errors: 0 };
+  readonly counters: RunnerCounters = { ticks: 0, success: 0, failure: 0, running: 0, skipped: 0, halts: 0, affectErrors: 0, errors: 0 };
   /** Status of the last tick. */
-  lastStatus: Status | undefined;
-  /** The last error thrown by a node outside an AffectBranch. */
-  lastError: unknown;
-  private readonly bt: InstanceType<typeof engine.BehaviorTree>;
+  lastStatus: TickStatus | undefined;
+  /** The last error thrown by a node outside an AffectBranch (a {@link NodeError} naming the node). */
+  lastError: NodeError | undefined;
+  /** Tick number when `lastError` was set: lets a caller report each error once. */
+  lastErrorTick = -1;
 
   constructor(
     readonly root: RtNode,
     private readonly shared: TickShared,
-    private readonly leaves: readonly LeafTask[],
+    private readonly leaves: readonly RtNode[],
     readonly treeName: string,
     readonly blackboard: Blackboard,
-  ) {
-    this.bt = new engine.BehaviorTree({ tree: root, blackboard });
-  }
+    /** Every node, each parent before its descendants. */
+    private readonly nodes: readonly RtNode[] = [],
+  ) {}
 
   /** Turns the per-tick trace on or off. */
   set trace(on: boolean) {
@@ -68,19 +75,19 @@ export class TreeRunner {
   }
 
   /** One tick. Never awaits. */
-  tick(): Status {
+  tick(): TickStatus {
     const sh = this.shared;
     sh.tick++;
     sh.traceLen = 0;
-    let s: Status;
+    let r: RunResult;
     try {
-      this.bt.step();
-      s = statusOf(this.bt.lastResult as boolean);
+      r = this.root.run(this.blackboard);
     } catch (err) {
       this.counters.errors++;
-      this.lastError = err;
+      this.lastError = err instanceof NodeError ? err : new NodeError(this.root.path, this.root.kind, err);
+      this.lastErrorTick = sh.tick;
       this.haltQuietly();
-      s = 'FAILURE';
+      r = false;
     }
     // Any leaf still RUNNING that this tick did not reach lost its branch: halt it.
     const leaves = this.leaves;
@@ -88,27 +95,34 @@ export class TreeRunner {
       const l = leaves[i]!;
       if (l.running && l.lastTick !== sh.tick) l.halt();
     }
+    const s = statusOf(r);
     const c = this.counters;
     c.ticks++;
     if (s === 'SUCCESS') c.success++;
     else if (s === 'FAILURE') c.failure++;
-    else c.running++;
+    else if (s === 'RUNNING') c.running++;
+    else c.skipped++;
     c.halts = sh.halts;
     c.affectErrors = sh.affectErrors;
     this.lastStatus = s;
     return s;
   }
 
+  /** Halts every running node, parents first; a throwing halt hook does not stop the others. */
   private haltQuietly(): void {
-    try {
-      this.root.halt();
-    } catch (err) {
-      this.lastError = err;
+    const all = this.nodes.length > 0 ? this.nodes : [this.root];
+    for (let i = 0; i < all.length; i++) {
+      const n = all[i]!;
+      if (!n.running) continue;
+      try {
+        n.halt();
+      } catch (err) {
+        this.lastError = err instanceof NodeError ? err : new NodeError(n.path, n.kind, err);
+      }
     }
-    this.bt.lastResult = undefined;
   }
 
-  /** Halts every running node (cancelling controller actions) and resets the resume path. */
+  /** Halts every running node (cancelling controller actions). */
   halt(): void {
     this.haltQuietly();
     this.counters.halts = this.shared.halts;
@@ -125,9 +139,10 @@ export class TreeRunner {
   }
 
   /**
-   * Earliest clock time (epoch ms) at which some node's timer (timeout, minDurationMs,
-   * rate limit, wait, affect staleness) changes what a tick would do; `undefined` when
-   * nothing is pending. The simulator may skip its clock ahead to it.
+   * Earliest clock time (epoch ms) at which some node's timer (timeout, delay, wait,
+   * minDurationMs, rate limit, affect staleness) changes what a tick would do;
+   * `undefined` when nothing is pending. The planner's ticker ticks then; the simulator
+   * may skip its clock ahead to it.
    */
   nextDeadline(): number | undefined {
     return this.root.deadline();

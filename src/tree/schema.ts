@@ -7,6 +7,7 @@
  * types, ranges, required ports, children); the loader still checks the rest (subtree
  * names, cycles, the task-first rule, cross-port rules) with file:line:col errors.
  */
+import { CONDITION_KEYS } from './loader.ts';
 import { nodeRegistry, type NodeRegistry } from './registry.ts';
 import type { NodeDef } from './node.ts';
 import type { PortSpec } from './ports.ts';
@@ -38,6 +39,8 @@ function portSchema(p: PortSpec): JsonSchema {
       return { ...base, enum: [...(p.values ?? [])] };
     case 'scalar':
       return { ...base, type: ['string', 'number', 'boolean'] };
+    case 'script':
+      return { ...base, type: 'string', minLength: 1 };
     case 'key':
       return { ...base, anyOf: KEY_REF };
   }
@@ -45,7 +48,11 @@ function portSchema(p: PortSpec): JsonSchema {
 
 function bodySchema(def: NodeDef): JsonSchema {
   const properties: JsonSchema = { name: { type: 'string', minLength: 1, pattern: '^[^/]+$', description: 'unique name of the node in its tree (used in node paths)' } };
-  for (const p of def.ports) properties[p.name] = portSchema(p);
+  for (const k of CONDITION_KEYS) properties[k] = { type: 'string', minLength: 1, description: `${k.startsWith('_on') || k === '_post' ? 'post' : 'pre'}-condition script` };
+  for (const p of def.ports) {
+    properties[p.name] = portSchema(p);
+    if (p.alias !== undefined) properties[p.alias] = { ...portSchema(p), description: `${p.description} (alias of ${p.name})` };
+  }
   const body: JsonSchema = { type: 'object', description: def.description, properties, additionalProperties: false };
   const required = def.ports.filter((p) => p.required).map((p) => p.name);
   const { min, max } = def.children;
@@ -62,8 +69,17 @@ function bodySchema(def: NodeDef): JsonSchema {
       propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_./:-]*$' },
       additionalProperties: { anyOf: KEY_REF },
     };
+    properties['_autoremap'] = { type: 'boolean', description: "share the caller's keys (except _private ones)" };
+    // the ports the target tree declares: a caller key '{key}' or a literal
+    body['additionalProperties'] = { anyOf: [{ type: ['string', 'number', 'boolean'] }, ...KEY_REF] };
   }
   if (required.length > 0) body['required'] = required;
+  if (required.length > 0 && def.ports.some((p) => p.required && p.alias !== undefined)) {
+    // a required port may be written under its alias instead
+    delete body['required'];
+    const alts = def.ports.filter((p) => p.required).map((p) => (p.alias === undefined ? { required: [p.name] } : { anyOf: [{ required: [p.name] }, { required: [p.alias] }] }));
+    body['allOf'] = alts;
+  }
   return body;
 }
 
@@ -82,14 +98,15 @@ function bareAllowed(def: NodeDef): boolean {
  * ```
  */
 export function treeSchema(registry: NodeRegistry = nodeRegistry): JsonSchema {
-  const defs = [...registry.values()];
   const definitions: JsonSchema = {};
+  for (const def of registry.definitions()) definitions[def.kind] = bodySchema(def);
+  // every name a node can be written with (kinds and aliases such as Retry)
   const kinds: JsonSchema = {};
-  for (const def of defs) {
-    definitions[def.kind] = bodySchema(def);
-    kinds[def.kind] = bareAllowed(def) ? { anyOf: [{ type: 'null' }, { $ref: `#/definitions/${def.kind}` }], description: def.description } : { $ref: `#/definitions/${def.kind}`, description: def.description };
+  const bare: string[] = [];
+  for (const [name, def] of registry.entries()) {
+    kinds[name] = bareAllowed(def) ? { anyOf: [{ type: 'null' }, { $ref: `#/definitions/${def.kind}` }], description: def.description } : { $ref: `#/definitions/${def.kind}`, description: def.description };
+    if (bareAllowed(def)) bare.push(name);
   }
-  const bare = defs.filter(bareAllowed).map((d) => d.kind);
   definitions['node'] = {
     description: 'a node: `Kind: { port: value, … }`, or a bare Kind when it needs no ports or children',
     anyOf: [
@@ -108,7 +125,24 @@ export function treeSchema(registry: NodeRegistry = nodeRegistry): JsonSchema {
       main: { type: 'string', minLength: 1, description: 'the tree built by default (else the first under trees:)' },
       imports: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'more tree files, relative to this file' },
       nodes: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'node modules (JavaScript/TypeScript) to load, relative to this file' },
-      trees: { type: 'object', minProperties: 1, additionalProperties: { $ref: '#/definitions/node' }, description: 'named trees: name → root node' },
+      trees: {
+        type: 'object',
+        minProperties: 1,
+        description: 'named trees: name → root node (optionally with the ports the tree declares)',
+        additionalProperties: {
+          anyOf: [
+            { $ref: '#/definitions/node' },
+            {
+              type: 'object',
+              description: 'a tree that declares ports: `ports:` (and `description:`) beside its root node',
+              properties: { ports: { type: 'object' }, description: { type: 'string' }, ...kinds },
+              additionalProperties: false,
+              minProperties: 2,
+              maxProperties: 3,
+            },
+          ],
+        },
+      },
     },
     required: ['trees'],
     additionalProperties: false,

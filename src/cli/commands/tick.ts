@@ -26,7 +26,8 @@ options:
   --tree FILE        tree to tick (default: trees/handover_affect.yaml shipped with affect-bt)
   --ticks N          ticks at most (default 70)
   --period-ms MS     clock time between ticks (default 100)
-  --trace            print every node visited in each tick
+  --trace            print every node visited in each tick and, when a node throws,
+                     its path, kind and message
 ${NODES_HELP}
 Exit codes: 0 ok, 1 invalid tree, 2 usage error.`;
 
@@ -127,7 +128,11 @@ export async function run(argv: string[]): Promise<number> {
     }
     for (; said < ctl.utterances.length; said++) out.write(`           robot says (${ctl.utterances[said]!.params.tone}): "${ctl.utterances[said]!.params.text}"\n`);
     if (v.trace) for (const r of runner.lastTrace) out.write(`    ${r.status.padEnd(7)} ${r.durationUs.toFixed(1).padStart(6)}µs ${r.path}\n`);
-    if (s !== 'RUNNING') break;
+    const err = runner.lastError;
+    if (err !== undefined && runner.lastErrorTick === runner.counters.ticks) {
+      out.write(`    ERROR   ${err.path} (${err.kind}) threw: ${err.originalMessage}; the tree was halted\n`);
+    }
+    if (s !== 'RUNNING' && s !== 'SKIPPED') break;
     clock.advance(period);
   }
   out.write('\n' + runner.renderText() + '\n\n');
