@@ -74,7 +74,7 @@ export async function main(argv: string[]): Promise<void> {
   let brokerKind = 'mosquitto';
   if (!url) {
     const port = await freePort();
-    const b = spawnCli('broker', ['broker', '--port', String(port)]);
+    const b = spawnCli('broker', ['broker', '--port', String(port), '--allow-anonymous']);
     url = (await b.waitFor(/^mqtt:\/\//, 15_000)).text.trim();
     brokerKind = 'embedded';
   }

@@ -59,6 +59,13 @@ describe('affect-bt run (command line)', () => {
     expect(out.config.robot).toEqual({ manufacturer: 'acme', serialNumber: 'c9' });
     expect(out.config.credentials).toEqual({ username: '(set)', password: '(set)' });
     expect(r.stdout).not.toContain('hunter2');
+    // a password inside MQTT_URL (the one place a URL may carry it) is redacted too
+    const dir = mkdtempSync(join(tmpdir(), 'affect-bt-cli-'));
+    writeFileSync(join(dir, 'cell.yaml'), `tree: ${join(process.cwd(), 'trees/handover_affect.yaml')}\nrobot: {manufacturer: acme, serialNumber: c1}\n`);
+    const u = await runCli(['--config', join(dir, 'cell.yaml'), '--check'], { MQTT_URL: 'mqtt://planner:hunter2@broker.plant:1883' });
+    expect(u.code).toBe(0);
+    expect(JSON.parse(u.stdout).config.broker.url).toBe('mqtt://***@broker.plant:1883');
+    expect(u.stdout + u.stderr).not.toContain('hunter2');
   }, 30_000);
 
   it('waits for an absent broker with growing backoff, connects when it appears, and stops cleanly before the controller ever came', async () => {

@@ -33,6 +33,9 @@ describe('affect-bt broker / controller-sim arguments', () => {
     [brokerRun, ['--port', 'abc'], "--port must be an integer, got 'abc'"],
     [brokerRun, ['--port', '70000'], '--port must be ≤ 65535, got 70000'],
     [brokerRun, ['--bogus'], "Unknown option '--bogus'"],
+    [brokerRun, ['--port', '0'], 'give users (--password-file FILE and/or --ca FILE for client certificates) or, for a loopback demo, --allow-anonymous'],
+    [brokerRun, ['--password', 'x'], '(users come from --password-file, made with mosquitto_passwd; no secret on the command line)'],
+    [simRun, ['--mqtt', 'mqtt://127.0.0.1:1', '--robot', 'a/b', '--password', 'x'], '(credentials come from the environment only, see --help)'],
     [simRun, ['--mqtt', 'mqtt://127.0.0.1:1'], '--robot MANUFACTURER/SERIAL is required'],
     [simRun, ['--mqtt', 'mqtt://127.0.0.1:1', '--robot', 'acme'], "robot id 'acme' must be MANUFACTURER/SERIAL"],
     [simRun, ['--mqtt', 'mqtt://127.0.0.1:1', '--robot', 'a/b', '--p-drop', '1.5'], '--p-drop must be ≤ 1, got 1.5'],
@@ -60,7 +63,7 @@ describe('affect-bt broker / controller-sim arguments', () => {
   }, 15_000);
 
   it('broker process: prints its URL, accepts clients, exits 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, cliArgv(['broker', '--port', '0']), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, cliArgv(['broker', '--port', '0', '--allow-anonymous']), { stdio: ['ignore', 'pipe', 'pipe'] });
     const url = await new Promise<string>((resolve, reject) => {
       createInterface({ input: child.stdout! }).once('line', resolve);
       child.once('exit', (code) => reject(new Error(`broker exited with ${code}`)));

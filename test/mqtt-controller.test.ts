@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { Blackboard } from '../src/core/blackboard.ts';
 import { SystemClock } from '../src/core/clock.ts';
-import { HeaderFactory, type InstantActionsMessage, type RobotId, type StateMessage } from '../src/contract/index.ts';
+import { HeaderFactory, newSession, type InstantActionsMessage, type RobotId, type StateMessage } from '../src/contract/index.ts';
 import { AffectPublisher, connectMqtt, connectPlanner, robotTopics, silentLogger, type PlannerLink } from '../src/mqtt/index.ts';
 import { startControllerSim } from '../src/controller-sim/index.ts';
 import { startEmbeddedTestBroker, testBrokers, uniqueRobot, waitFor, type TestBroker } from './support/broker.ts';
@@ -44,7 +44,7 @@ describe('reference controller behaviour (embedded broker)', () => {
 
   it('draws the same outcomes for the same seed', async () => {
     const outcomes = async (seed: number) => {
-      const { link, close } = await pair({ baseHandoverMs: 5, pDrop: 0.3, pHumanNotReady: 0.3, seed });
+      const { link, close } = await pair({ baseHandoverMs: 5, pDrop: 0.3, pHumanNotReady: 0.3, seed, maxQueuedHandovers: 16 });
       try {
         const ids = Array.from({ length: 12 }, () => link.controller.startHandover(HANDOVER));
         await waitFor(() => ids.every((id) => ['FINISHED', 'FAILED'].includes(link.controller.actionState(id)!.status)), 5000, 'all done');
@@ -76,12 +76,36 @@ describe('reference controller behaviour (embedded broker)', () => {
     }
   });
 
+  it('refuses schema-valid but implausible commands with the reason in state.errors, executing nothing', async () => {
+    const { link, sim, close } = await pair({ speedRange: [0.5, 1], maxQueuedHandovers: 1, maxApproachWaitMs: 5000, handoverTimeoutRange: [100, 60_000], baseHandoverMs: 2000 });
+    try {
+      const slow = link.controller.startHandover({ ...HANDOVER, speedScale: 0.3 }); // the planner allows 0.25, this cell 0.5
+      const wait = link.controller.startHandover({ ...HANDOVER, approachWaitMs: 20_000 });
+      const long = link.controller.startHandover({ ...HANDOVER, timeoutMs: 300_000 });
+      await waitFor(() => [slow, wait, long].every((id) => link.controller.actionState(id)?.status === 'FAILED'), 3000, 'three refused');
+      expect(link.controller.actionState(slow)).toMatchObject({ failureKind: 'error', resultDescription: "implausible: speedScale 0.3 outside the cell's range [0.5, 1]" });
+      expect(link.controller.actionState(wait)!.resultDescription).toBe('implausible: approachWaitMs 20000 above the limit 5000');
+      expect(link.controller.actionState(long)!.resultDescription).toBe('implausible: timeoutMs 300000 outside [100, 60000]');
+      const running = link.controller.startHandover(HANDOVER);
+      const queued = link.controller.startHandover(HANDOVER);
+      const overflow = link.controller.startHandover(HANDOVER);
+      await waitFor(() => link.controller.actionState(overflow)?.status === 'FAILED', 3000, 'queue limit');
+      expect(link.controller.actionState(overflow)!.resultDescription).toBe('implausible: 1 handovers already queued (limit 1)');
+      expect(sim.counters.implausible).toBe(4);
+      expect(sim.executedIds).toEqual([running, queued]);
+      const errors = link.controller.lastState!.errors.filter((e) => e.errorType === 'implausibleAction');
+      expect(errors.map((e) => e.errorReferences![0]!.referenceValue)).toEqual([slow, wait, long, overflow]);
+    } finally {
+      await close();
+    }
+  });
+
   it('rejects invalid instantActions without executing them and reports the error in state', async () => {
     const { link, sim, close } = await pair({});
     try {
       const raw = await connectMqtt({ url: broker.url });
       const robot = link.bridge.topics.instantActions.split('/').slice(2, 4);
-      raw.publish(link.bridge.topics.instantActions, JSON.stringify({ ...new HeaderFactory({ manufacturer: robot[0]!, serialNumber: robot[1]! }).next('x', Date.now()), actions: [{ actionId: 'bad', actionType: 'handover', actionParameters: { speedScale: 5 } }] }), { qos: 1 });
+      raw.publish(link.bridge.topics.instantActions, JSON.stringify({ ...new HeaderFactory({ manufacturer: robot[0]!, serialNumber: robot[1]! }, link.session.sessionId).next('x', Date.now()), actions: [{ actionId: 'bad', actionType: 'handover', actionParameters: { speedScale: 5 } }] }), { qos: 1 });
       raw.publish(link.bridge.topics.instantActions, 'not json', { qos: 1 });
       await waitFor(() => sim.counters.invalid === 2, 2000, 'two invalid');
       await waitFor(() => (link.controller.lastState?.errors.length ?? 0) >= 2, 2000, 'errors in state');
@@ -103,14 +127,16 @@ describe('planner controller client against a scripted controller (embedded brok
   const received: InstantActionsMessage[] = [];
   let acks: string[] = [];
 
-  const state = (actionStates: StateMessage['actionStates'] = []) => JSON.stringify({ ...headers.next('state', Date.now()), actionStates, speedScale: 0.5, safeState: false, errors: [] });
+  const session = newSession(Date.now());
+  const state = (actionStates: StateMessage['actionStates'] = []) => JSON.stringify({ ...headers.next('state', Date.now()), actionStates, speedScale: 0.5, safeState: false, plannerSessionId: link.session.sessionId, errors: [] });
 
   beforeAll(async () => {
     broker = await startEmbeddedTestBroker();
     robot = uniqueRobot('fake');
-    headers = new HeaderFactory(robot);
+    headers = new HeaderFactory(robot, session.sessionId);
     link = await connectPlanner({ mqtt: { url: broker.url }, robot, blackboard: new Blackboard({ clock: new SystemClock() }), logger: silentLogger, controller: { stateTimeoutMs: 600, resendIntervalMs: 100, actionTimeoutMarginMs: 100 } });
     fake = await connectMqtt({ url: broker.url });
+    await fake.publishAsync(robotTopics(robot)['connection/controller'], JSON.stringify({ ...headers.next('connection/controller', Date.now()), sessionId: session.sessionId, sessionStartedAt: new Date(session.startedAt).toISOString(), connectionState: 'ONLINE' }), { qos: 1 });
     await fake.subscribeAsync(robotTopics(robot).instantActions, { qos: 1 });
     fake.on('message', (_t, p) => received.push(JSON.parse(p.toString()) as InstantActionsMessage));
   });
@@ -139,6 +165,26 @@ describe('planner controller client against a scripted controller (embedded brok
       expect(received.filter((m) => m.actions.some((a) => a.actionId === id)).length).toBeLessThanOrEqual(sends + 1); // no re-send after the ack (one may be in flight)
       await waitFor(() => received.flatMap((m) => m.actions).some((a) => a.actionType === 'cancel' && a.actionParameters.targetActionId === id), 2000, 'cancel sent');
       expect(link.controller.counters.timeouts).toBe(1);
+    } finally {
+      stop();
+    }
+  });
+
+  it('ignores reported states for actions it never sent, of another action type, or going backwards', async () => {
+    const stop = heartbeat();
+    try {
+      await waitFor(() => link.controller.available, 2000, 'available');
+      const t = robotTopics(robot);
+      const id = link.controller.startHandover({ ...HANDOVER, timeoutMs: 5000 });
+      const before = link.controller.counters.illegalTransitions;
+      fake.publish(t.state, state([{ actionId: 'never-sent', actionType: 'handover', actionStatus: 'FINISHED' }, { actionId: id, actionType: 'say', actionStatus: 'FINISHED' }]));
+      fake.publish(t.state, state([{ actionId: id, actionType: 'handover', actionStatus: 'RUNNING' }]));
+      await waitFor(() => link.controller.actionState(id)?.status === 'RUNNING', 2000, 'RUNNING');
+      fake.publish(t.state, state([{ actionId: id, actionType: 'handover', actionStatus: 'WAITING' }]));
+      await waitFor(() => link.controller.counters.illegalTransitions === before + 2, 2000, 'two illegal reports');
+      expect(link.controller.actionState(id)!.status).toBe('RUNNING');
+      expect(link.controller.actionState('never-sent')).toBeUndefined();
+      link.controller.cancel(id);
     } finally {
       stop();
     }

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import type { MqttClient } from 'mqtt';
 import { Blackboard } from '../src/core/blackboard.ts';
 import { SystemClock } from '../src/core/clock.ts';
-import { HeaderFactory, REJECT_REASONS, type RobotId } from '../src/contract/index.ts';
+import { HeaderFactory, REJECT_REASONS, validateMessage, type RobotId, type TopicName } from '../src/contract/index.ts';
 import { connectMqtt, connectPlanner, robotTopics, silentLogger, type MqttLogger, type PlannerLink } from '../src/mqtt/index.ts';
 import { startControllerSim, type ControllerSim } from '../src/controller-sim/index.ts';
 import { testBrokers, uniqueRobot, waitFor, type TestBroker } from './support/broker.ts';
@@ -22,7 +22,7 @@ function validMessage(topic: Inbound, headers: HeaderFactory): Record<string, un
     return { ...h, estimates: [{ humanId: 'h1', expression: 'focused', valence: 0.1, arousal: 0.1, confidence: 0.9, frustration: 0.1, source: 'local', maxAgeMs: 600000, observedAt: new Date().toISOString() }] };
   }
   if (topic === 'state') return { ...h, actionStates: [{ actionId: 'a1', actionType: 'say', actionStatus: 'FINISHED' }], speedScale: 0.5, safeState: false, errors: [] };
-  return { ...h, connectionState: 'ONLINE' };
+  return { ...h, sessionId: headers.sessionId!, sessionStartedAt: new Date().toISOString(), connectionState: 'ONLINE' };
 }
 
 /** Values that are wrong for every leaf field of the contract (wrong type, empty, too long or out of range). */
@@ -56,8 +56,8 @@ function fuzzPayloads(topic: string, valid: () => Record<string, unknown>, accep
       const m = valid();
       return JSON.stringify(setDeep(m, p, v));
     }),
-    // a valid message with a required field removed
-    fc.constantFrom(...Object.keys(valid())).map((k) => {
+    // a valid message with a required field removed (optional ones, e.g. sessionId on affect, are skipped)
+    fc.constantFrom(...Object.keys(valid()).filter((k) => !validateMessage(topic as TopicName, (({ [k]: _, ...rest }) => rest)(valid())).ok)).map((k) => {
       const m = valid();
       delete m[k];
       return JSON.stringify(m);
@@ -93,8 +93,10 @@ describe.each(cases)('fuzzing the planner over $name', ({ start }) => {
     robot = uniqueRobot('fuzz');
     bb = new Blackboard({ clock: new SystemClock() });
     const logger: MqttLogger = { warn: (o) => logged.push((o as { reason: string }).reason) };
-    link = await connectPlanner({ mqtt: { url: broker.url }, robot, blackboard: bb, logger, controller: { checkIntervalMs: 0 } });
+    // no affect budget here: this is about validation, not flood protection (see inbound.test.ts)
+    link = await connectPlanner({ mqtt: { url: broker.url }, robot, blackboard: bb, logger, bridge: { maxAffectPerSecond: 1e9 }, controller: { checkIntervalMs: 0 } });
     pub = await connectMqtt({ url: broker.url });
+    await waitFor(() => link.bridge.counters.accepted.connection >= 1, 5000, 'the planner hears its own ONLINE'); // so counts below are only the fuzz
   });
 
   afterAll(async () => {
@@ -104,9 +106,10 @@ describe.each(cases)('fuzzing the planner over $name', ({ start }) => {
   });
 
   it(`rejects ${PER_TOPIC} bad payloads on each subscribed topic without touching the blackboard`, { timeout: 120_000 }, async () => {
-    const headers = new HeaderFactory(robot);
+    const headers = new HeaderFactory(robot, 'fuzz-controller-session');
     const topics = link.bridge.topics;
-    for (const name of ['affect', 'state', 'connection/controller'] as const) {
+    // connection first: state is accepted only from the controller session announced ONLINE
+    for (const name of ['affect', 'connection/controller', 'state'] as const) {
       // one good message first, so duplicates/out-of-order have something to collide with
       const good = validMessage(name, headers);
       const received0 = link.bridge.counters.received;
@@ -129,6 +132,7 @@ describe.each(cases)('fuzzing the planner over $name', ({ start }) => {
     }
     const rejected = link.bridge.counters.rejected;
     expect(Object.keys(rejected).sort()).toEqual([...REJECT_REASONS].sort());
+    expect(rejected.rate_limited).toBe(0);
     for (const r of ['bad_json', 'schema', 'out_of_range', 'too_large', 'wrong_topic', 'version', 'duplicate', 'out_of_order'] as const) expect(rejected[r], r).toBeGreaterThan(0);
     // logged once per reason per interval, not once per payload
     expect(logged.length).toBeLessThanOrEqual(REJECT_REASONS.length * 2);
@@ -157,12 +161,12 @@ describe.each(cases)('fuzzing the reference controller over $name', ({ start }) 
   });
 
   it(`rejects ${PER_TOPIC} bad payloads on instantActions and connection/planner without executing anything`, { timeout: 120_000 }, async () => {
-    const headers = new HeaderFactory(robot);
+    const headers = new HeaderFactory(robot, 'fuzz-planner-session');
     const topics = robotTopics(robot);
     let n = 0;
     const valid = {
       instantActions: () => ({ ...headers.next('instantActions', Date.now()), actions: [{ actionId: `fz-${n++}`, actionType: 'say', actionParameters: { text: 'hello', kind: 'info' } }] }),
-      'connection/planner': () => ({ ...headers.next('connection/planner', Date.now()), connectionState: 'ONLINE' }),
+      'connection/planner': () => ({ ...headers.next('connection/planner', Date.now()), sessionStartedAt: new Date().toISOString(), connectionState: 'ONLINE' }),
     };
     for (const name of ['instantActions', 'connection/planner'] as const) {
       const payloads = fuzzPayloads(name, valid[name], undefined, robot);
@@ -177,9 +181,12 @@ describe.each(cases)('fuzzing the reference controller over $name', ({ start }) 
       expect(sim.counters.invalid - invalid0).toBe(PER_TOPIC);
     }
     expect(sim.counters.executed).toBe(0);
-    expect(sim.safeState).toBe(false);
+    expect(sim.safeState).toBe(true); // started safe; no garbage gets it out
+    expect(sim.plannerSessionId).toBeUndefined();
     const r = sim.rejected;
-    expect(r.bad_json + r.schema + r.out_of_range + r.version + r.wrong_topic).toBe(2 * PER_TOPIC);
+    expect(Object.values(r).reduce((a, b) => a + b, 0)).toBe(2 * PER_TOPIC);
+    expect(r.bad_json + r.schema + r.out_of_range + r.version + r.wrong_topic + r.too_large).toBe(2 * PER_TOPIC);
+    expect(r.too_large).toBeGreaterThan(0); // the 70 kB payloads are refused before parsing
     expect(sim.client.connected).toBe(true);
   });
 });

@@ -113,19 +113,29 @@ describe.each(cases)('MQTT integration over $name', ({ start }) => {
     expect(changes).toEqual([[false, 'controller connection is OFFLINE'], [true, undefined]]);
   });
 
-  it('planner graceful exit → controller safe stop at minimum speed; planner back → leaves it', async () => {
+  it('a second planner is refused (both sides say so); the first keeps the cell; after its graceful exit a new planner takes over', async () => {
     const other = await connectPlanner({ mqtt: { url: broker.url }, robot, blackboard: new Blackboard({ clock: new SystemClock() }), logger: silentLogger });
-    await waitFor(() => other.controller.available, 3000, 'second planner sees controller');
-    const id = other.controller.startHandover({ objectId: 'cup', target: 'h1', speedScale: 1, approachWaitMs: 3000, timeoutMs: 6000 });
+    await waitFor(() => other.controller.refusedBecause, 3000, 'second planner refused');
+    expect(other.controller.refusedBecause).toBe(`planner session ${other.session.sessionId} refused: the cell is held by planner session ${link.session.sessionId} (ONLINE, started ${new Date(link.session.startedAt).toISOString()}); run one planner per robot`);
+    expect(other.controller.available).toBe(false);
+    expect(other.controller.safeReason).toMatch(/^refused by the controller: planner session /);
+    expect(sim.counters.plannersRefused).toBe(1);
+    await other.close(); // its OFFLINE must not disturb the first planner
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sim.safeState).toBe(false);
+    expect(sim.plannerSessionId).toBe(link.session.sessionId);
+    const kept = link.controller.startHandover({ objectId: 'cup', target: 'h1', speedScale: 1, approachWaitMs: 0, timeoutMs: 5000 });
+    await waitFor(() => link.controller.actionState(kept)?.status === 'FINISHED', 3000, 'first planner still drives the cell');
+
+    const id = link.controller.startHandover({ objectId: 'cup', target: 'h1', speedScale: 1, approachWaitMs: 3000, timeoutMs: 6000 });
     await waitFor(() => sim.status(id)?.actionStatus === 'RUNNING', 2000, 'RUNNING on controller');
-    await other.close();
+    await link.close();
     await waitFor(() => sim.safeState, 2000, 'controller safe stop');
     expect(sim.speedScale).toBe(0.3);
     expect(sim.status(id)).toMatchObject({ actionStatus: 'FAILED', failureKind: 'cancelled' });
-    // the main planner republishes ONLINE when it reconnects; simulate by a fresh link
-    const again = await connectPlanner({ mqtt: { url: broker.url }, robot, blackboard: new Blackboard({ clock: new SystemClock() }), logger: silentLogger });
-    await waitFor(() => !sim.safeState, 2000, 'controller leaves safe stop');
-    await again.close();
+    link = await connectPlanner({ mqtt: { url: broker.url }, robot, blackboard: new Blackboard({ clock: new SystemClock() }), logger: silentLogger });
+    await waitFor(() => !sim.safeState && link.controller.available, 3000, 'a new planner session holds the cell');
+    expect(sim.plannerSessionId).toBe(link.session.sessionId);
   });
 });
 

@@ -18,7 +18,7 @@ describe('broker stop/restart mid-run (embedded aedes on the same port)', () => 
     const robot = uniqueRobot('restart');
     const bb = new Blackboard({ clock: new SystemClock() });
     const link = await connectPlanner({ mqtt: { url: broker.url, reconnectPeriodMs: 100 }, robot, blackboard: bb, logger: silentLogger, controller: { stateTimeoutMs: 5000, resendIntervalMs: 300 } });
-    const sim = await startControllerSim({ mqtt: { url: broker.url, reconnectPeriodMs: 100 }, robot, baseHandoverMs: 20, sayMs: 10, stateIntervalMs: 100 });
+    const sim = await startControllerSim({ mqtt: { url: broker.url, reconnectPeriodMs: 100 }, robot, baseHandoverMs: 20, sayMs: 10, stateIntervalMs: 100, maxQueuedHandovers: 64 });
     try {
       await waitFor(() => link.controller.available, 3000, 'controller available');
       const ids: string[] = [];

@@ -4,9 +4,14 @@
  * has its own retained slot — `…/connection/controller` and `…/connection/planner` —
  * so a late subscriber learns both at once. A planner that sees its controller
  * `OFFLINE`/`CONNECTION_BROKEN` (or a controller that sees its planner so) goes safe.
+ *
+ * Sessions (contract 1.1): every connection message announces the sender's session
+ * (`sessionId` in the header, `sessionStartedAt`). The controller obeys one planner
+ * session at a time — the one that announced `ONLINE` first and is still online — and
+ * refuses a second one; a loss message of another session does not disturb it.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { HeaderProperties } from './header.ts';
+import { SessionHeaderProperties } from './header.ts';
 
 /**
  * Connection states, as in VDA 5050.
@@ -37,8 +42,9 @@ export type ConnectionState = (typeof CONNECTION_STATES)[number];
  */
 export const ConnectionMessageSchema = Type.Object(
   {
-    ...HeaderProperties,
+    ...SessionHeaderProperties,
     connectionState: Type.Union(CONNECTION_STATES.map((s) => Type.Literal(s))),
+    sessionStartedAt: Type.String({ format: 'date-time', maxLength: 40, description: 'ISO 8601 UTC time the session `sessionId` started (a newer session may replace an older one that went offline, never the reverse)' }),
   },
   { additionalProperties: false },
 );
@@ -47,7 +53,7 @@ export const ConnectionMessageSchema = Type.Object(
  *
  * @example
  * ```ts
- * const m: ConnectionMessage = { ...headers.next('connection/planner', Date.now()), connectionState: 'ONLINE' };
+ * const m: ConnectionMessage = { ...headers.next('connection/planner', Date.now()), sessionId: s.sessionId, sessionStartedAt: new Date(s.startedAt).toISOString(), connectionState: 'ONLINE' };
  * ```
  */
 export type ConnectionMessage = Static<typeof ConnectionMessageSchema>;

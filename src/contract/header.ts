@@ -18,7 +18,7 @@ import { Type, type Static } from '@sinclair/typebox';
  * isCompatibleVersion(CONTRACT_VERSION); // true
  * ```
  */
-export const CONTRACT_VERSION = '1.0.0';
+export const CONTRACT_VERSION = '1.1.0';
 
 /**
  * Pattern of a topic level / identifier (no MQTT wildcards, no slashes).
@@ -44,6 +44,21 @@ export const HeaderProperties = {
   version: Type.String({ pattern: '^[0-9]+\\.[0-9]+\\.[0-9]+$', maxLength: 32, description: `contract version (semver), currently ${CONTRACT_VERSION}` }),
   manufacturer: Type.String({ minLength: 1, maxLength: 64, pattern: ID_PATTERN, description: 'robot manufacturer, as in the topic' }),
   serialNumber: Type.String({ minLength: 1, maxLength: 64, pattern: ID_PATTERN, description: 'robot serial number, as in the topic' }),
+  sessionId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: ID_PATTERN, description: "the sender's session (announced in its `connection` message; new at every process start). Receivers order messages per sender session" })),
+};
+
+/**
+ * Header fields with a required `sessionId`: the topics whose receiver obeys only the
+ * sender's current session (`connection/*`, `instantActions`).
+ *
+ * @example
+ * ```ts
+ * Type.Object({ ...SessionHeaderProperties, connectionState: Type.String() });
+ * ```
+ */
+export const SessionHeaderProperties = {
+  ...HeaderProperties,
+  sessionId: Type.String({ minLength: 1, maxLength: 64, pattern: ID_PATTERN, description: "the sender's session (announced in its `connection` message; new at every process start); required on this topic" }),
 };
 
 /**
@@ -79,41 +94,76 @@ export interface RobotId {
 }
 
 /**
- * Produces headers with a per-topic `headerId` counter (+1 per message).
+ * One sender session: a fresh id at every process start and the time it started. The
+ * id goes into every header the sender writes; the pair is announced in its
+ * `connection` message (`sessionId`, `sessionStartedAt`).
  *
  * @example
  * ```ts
- * const headers = new HeaderFactory({ manufacturer: 'acme', serialNumber: 'cell1' });
- * headers.next('affect', Date.now()); // { headerId: 0, timestamp: '2026-…Z', version: '1.0.0', … }
+ * const s: Session = newSession(Date.now()); // { sessionId: 'mfz1k2-3fa9c01b2d4e', startedAt: 1763… }
+ * ```
+ */
+export interface Session {
+  sessionId: string;
+  /** Epoch ms. */
+  startedAt: number;
+}
+
+/**
+ * A new session starting at `nowMs`: the id is the start time (base 36) plus 48 random
+ * bits, so ids never repeat across restarts and sort roughly by start.
+ *
+ * @example
+ * ```ts
+ * newSession(Date.now()).sessionId; // 'mfz1k2-3fa9c01b2d4e'
+ * ```
+ */
+export function newSession(nowMs: number): Session {
+  // Web Crypto (Node ≥ 19 and browsers alike): the contract stays platform-neutral
+  const random = Array.from(globalThis.crypto.getRandomValues(new Uint8Array(6)), (b) => b.toString(16).padStart(2, '0')).join('');
+  return { sessionId: `${Math.max(0, Math.floor(nowMs)).toString(36)}-${random}`, startedAt: nowMs };
+}
+
+/**
+ * Produces headers with a per-topic `headerId` counter (+1 per message), stamped with
+ * the sender's session when it has one.
+ *
+ * @example
+ * ```ts
+ * const headers = new HeaderFactory({ manufacturer: 'acme', serialNumber: 'cell1' }, 'mfz1k2-3fa9c01b2d4e');
+ * headers.next('affect', Date.now()); // { headerId: 0, timestamp: '2026-…Z', version: '1.1.0', …, sessionId: 'mfz1k2-3fa9c01b2d4e' }
  * headers.next('affect', Date.now()).headerId; // 1
  * ```
  */
 export class HeaderFactory {
   private readonly counters = new Map<string, number>();
-  constructor(readonly robot: RobotId) {}
+  constructor(
+    readonly robot: RobotId,
+    readonly sessionId?: string,
+  ) {}
 
   /** A header like {@link next} would give, without advancing the counter (for checks). */
   peek(nowMs: number, topic = '-'): Header {
-    return {
-      headerId: this.counters.get(topic) ?? 0,
-      timestamp: new Date(nowMs).toISOString(),
-      version: CONTRACT_VERSION,
-      manufacturer: this.robot.manufacturer,
-      serialNumber: this.robot.serialNumber,
-    };
+    return this.make(this.counters.get(topic) ?? 0, nowMs);
   }
 
   /** The next header for `topic` at time `nowMs` (epoch ms). */
   next(topic: string, nowMs: number): Header {
     const id = this.counters.get(topic) ?? 0;
     this.counters.set(topic, id + 1);
-    return {
-      headerId: id,
+    return this.make(id, nowMs);
+  }
+
+  private make(headerId: number, nowMs: number): Header {
+    const h: Header = {
+      headerId,
       timestamp: new Date(nowMs).toISOString(),
       version: CONTRACT_VERSION,
       manufacturer: this.robot.manufacturer,
       serialNumber: this.robot.serialNumber,
     };
+    if (this.sessionId !== undefined) h.sessionId = this.sessionId;
+    return h;
   }
 }
 

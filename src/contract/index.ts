@@ -14,3 +14,4 @@ export * from './state.ts';
 export * from './connection.ts';
 export * from './tree.ts';
 export * from './schemas.ts';
+export * from './roles.ts';

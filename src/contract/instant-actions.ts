@@ -8,9 +8,14 @@
  * Design note: unlike VDA 5050's `[{key, value}]` parameter lists, `actionParameters`
  * is a typed object per `actionType` (a discriminated union), so Ajv checks every
  * parameter's type and range and TypeScript narrows on `actionType`.
+ *
+ * Commands carry the planner's session (`sessionId`, required): a controller executes
+ * them only from the current session of an ONLINE planner, never from a retained copy,
+ * and only when they are plausible for the cell (speed range, wait and timeout bounds,
+ * queue limit); refusals are reported in `state.errors`.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { HeaderProperties, ID_PATTERN } from './header.ts';
+import { ID_PATTERN, SessionHeaderProperties } from './header.ts';
 
 /**
  * Failure kinds on the wire (same list as `FAILURE_KINDS` in src/core/controller.ts).
@@ -130,7 +135,7 @@ export const InstantActionSchema = Type.Union([HandoverActionSchema, SetSpeedSca
 export type InstantAction = Static<typeof InstantActionSchema>;
 
 /**
- * The `instantActions` message: header + 1..32 actions.
+ * The `instantActions` message: header (with the planner's `sessionId`) + 1..32 actions.
  *
  * @example
  * ```ts
@@ -139,7 +144,7 @@ export type InstantAction = Static<typeof InstantActionSchema>;
  */
 export const InstantActionsMessageSchema = Type.Object(
   {
-    ...HeaderProperties,
+    ...SessionHeaderProperties,
     actions: Type.Array(InstantActionSchema, { minItems: 1, maxItems: 32 }),
   },
   { additionalProperties: false },
@@ -149,7 +154,7 @@ export const InstantActionsMessageSchema = Type.Object(
  *
  * @example
  * ```ts
- * const m: InstantActionsMessage = { ...headers.next('instantActions', Date.now()), actions: [a] };
+ * const m: InstantActionsMessage = { ...headers.next('instantActions', Date.now()), sessionId: session.sessionId, actions: [a] };
  * ```
  */
 export type InstantActionsMessage = Static<typeof InstantActionsMessageSchema>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HeaderFactory, isCompatibleVersion, validateMessage, REJECT_REASONS, TOPIC_SPECS } from './index.ts';
+import { HeaderFactory, isCompatibleVersion, newSession, roleGrants, validateMessage, REJECT_REASONS, TOPIC_SPECS } from './index.ts';
 
 const robot = { manufacturer: 'acme', serialNumber: 'c1' };
 const estimate = () => ({ humanId: 'h1', expression: 'focused', valence: 0.1, arousal: 0.2, confidence: 0.5, frustration: 0.2, source: 'local', maxAgeMs: 1000, observedAt: '2026-01-01T00:00:00.000Z' });
@@ -7,9 +7,16 @@ const estimate = () => ({ humanId: 'h1', expression: 'focused', valence: 0.1, ar
 describe('HeaderFactory', () => {
   it('counts headerId per topic and writes ISO ms UTC timestamps', () => {
     const h = new HeaderFactory(robot);
-    expect(h.next('affect', 0)).toEqual({ headerId: 0, timestamp: '1970-01-01T00:00:00.000Z', version: '1.0.0', manufacturer: 'acme', serialNumber: 'c1' });
+    expect(h.next('affect', 0)).toEqual({ headerId: 0, timestamp: '1970-01-01T00:00:00.000Z', version: '1.1.0', manufacturer: 'acme', serialNumber: 'c1' });
     expect(h.next('affect', 1).headerId).toBe(1);
     expect(h.next('state', 1).headerId).toBe(0);
+  });
+  it('stamps the sender session when it has one; new sessions never repeat', () => {
+    const s = newSession(Date.UTC(2026, 0, 1));
+    expect(s.sessionId).toMatch(/^[0-9a-z]+-[0-9a-f]{12}$/);
+    expect(new HeaderFactory(robot, s.sessionId).next('state', 0).sessionId).toBe(s.sessionId);
+    const ids = new Set(Array.from({ length: 1000 }, () => newSession(0).sessionId));
+    expect(ids.size).toBe(1000);
   });
   it('accepts the same major version only', () => {
     expect(isCompatibleVersion('1.9.3')).toBe(true);
@@ -18,7 +25,8 @@ describe('HeaderFactory', () => {
 });
 
 describe('validateMessage', () => {
-  const h = new HeaderFactory(robot);
+  const h = new HeaderFactory(robot, 'sess-1');
+  const conn = { sessionStartedAt: '2026-01-01T00:00:00.000Z', connectionState: 'ONLINE' };
   it('accepts a valid affect message', () => {
     const m = { ...h.next('affect', 0), estimates: [estimate()] };
     expect(validateMessage('affect', m).ok).toBe(true);
@@ -29,11 +37,12 @@ describe('validateMessage', () => {
   });
   it('classifies wrong types and unknown fields as schema', () => {
     expect(validateMessage('affect', { ...h.next('affect', 0), estimates: [{ ...estimate(), confidence: 'high' }] })).toMatchObject({ ok: false, reason: 'schema', message: '/estimates/0/confidence must be number' });
-    expect(validateMessage('connection/controller', { ...h.next('c', 0), connectionState: 'ONLINE', extra: 1 })).toMatchObject({ reason: 'schema', message: "(root) must NOT have additional properties 'extra'" });
+    expect(validateMessage('connection/controller', { ...h.next('c', 0), ...conn, extra: 1 })).toMatchObject({ reason: 'schema', message: "(root) must NOT have additional properties 'extra'" });
   });
   it('rejects timestamps without a zone or with an impossible date', () => {
-    expect(validateMessage('connection/controller', { ...h.next('c', 0), timestamp: '2026-01-01T00:00:00', connectionState: 'ONLINE' }).ok).toBe(false);
-    expect(validateMessage('connection/controller', { ...h.next('c', 0), timestamp: '2026-13-45T00:00:00Z', connectionState: 'ONLINE' }).ok).toBe(false);
+    expect(validateMessage('connection/controller', { ...h.next('c', 0), ...conn }).ok).toBe(true);
+    expect(validateMessage('connection/controller', { ...h.next('c', 0), ...conn, timestamp: '2026-01-01T00:00:00' }).ok).toBe(false);
+    expect(validateMessage('connection/controller', { ...h.next('c', 0), ...conn, timestamp: '2026-13-45T00:00:00Z' }).ok).toBe(false);
   });
   it('rejects an affect message with 0 or 17 estimates', () => {
     expect(validateMessage('affect', { ...h.next('affect', 0), estimates: [] }).ok).toBe(false);
@@ -49,6 +58,19 @@ describe('validateMessage', () => {
     const msg = (action: object) => ({ ...h.next('i', 0), actions: [action] });
     expect(validateMessage('instantActions', msg({ actionId: 'a', actionType: 'say', actionParameters: { speedScale: 1 } }))).toMatchObject({ message: "/actions/0/actionParameters must have required property 'text'" });
     expect(validateMessage('instantActions', msg({ actionId: 'a', actionType: 'dance', actionParameters: {} }))).toMatchObject({ message: '/actions/0 value of tag "actionType" must be in oneOf' });
+  });
+  it('requires the sender session on connection and instantActions, not elsewhere', () => {
+    const { sessionId: _, ...bare } = h.next('i', 0);
+    const handover = { actionId: 'a1', actionType: 'handover', actionParameters: { objectId: 'o', target: 'h1', speedScale: 0.5, approachWaitMs: 0, timeoutMs: 1000 } };
+    expect(validateMessage('instantActions', { ...bare, actions: [handover] })).toMatchObject({ ok: false, reason: 'schema', message: "(root) must have required property 'sessionId'" });
+    expect(validateMessage('connection/planner', { ...bare, ...conn })).toMatchObject({ ok: false, message: "(root) must have required property 'sessionId'" });
+    expect(validateMessage('affect', { ...bare, estimates: [estimate()] }).ok).toBe(true);
+  });
+  it('derives least-privilege role grants from the topic table', () => {
+    expect(roleGrants('estimator')).toEqual({ publish: ['affect'], subscribe: [] });
+    expect(roleGrants('controller')).toEqual({ publish: ['state', 'connection/controller'], subscribe: ['instantActions', 'connection/planner'] });
+    expect(roleGrants('planner').publish).toEqual(['instantActions', 'connection/planner', 'trace', 'tree']);
+    expect(roleGrants('monitor')).toEqual({ publish: [], subscribe: Object.keys(TOPIC_SPECS) });
   });
   it('has a spec with QoS 1 and retain for both connection topics', () => {
     expect(TOPIC_SPECS['connection/controller']).toMatchObject({ qos: 1, retain: true });

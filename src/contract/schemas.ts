@@ -19,6 +19,7 @@ import { InstantActionsMessageSchema } from './instant-actions.ts';
 import { StateMessageSchema } from './state.ts';
 import { ConnectionMessageSchema } from './connection.ts';
 import { BlackboardSnapshotEntrySchema, TreeMessageSchema } from './tree.ts';
+import type { Role } from './roles.ts';
 
 /**
  * The `affect` message: header + 1..16 estimates (one per tracked person).
@@ -102,6 +103,22 @@ export interface TopicSpec {
   /** One paragraph for the docs. */
   description: string;
   schema: TSchema;
+  /** Roles the broker lets publish here (least privilege; see src/contract/roles.ts). */
+  publishers: readonly Role[];
+  /** Roles the broker lets subscribe here. */
+  subscribers: readonly Role[];
+  /**
+   * A header `timestamp` older than this (plus the receiver's clock-skew allowance) is
+   * rejected as `stale`. `Infinity` for the retained `connection` topics, whose ONLINE
+   * is as old as the sender's connection.
+   */
+  maxAgeMs: number;
+  /**
+   * The connection topic whose announced session the receiver obeys: a message of
+   * another session is rejected as `session` (e.g. `instantActions` only from the
+   * planner session the controller accepted).
+   */
+  sessionFrom?: TopicName;
 }
 
 /**
@@ -121,6 +138,9 @@ export const TOPIC_SPECS: Readonly<Record<TopicName, TopicSpec>> = {
     description:
       'Affect estimates, one per tracked person. High rate (every fused frame), so QoS 0: a lost message is replaced by the next one, and staleness comes from `observedAt` + `maxAgeMs`. On MQTT 5 brokers the message expiry interval is set from `maxAgeMs`.',
     schema: AffectMessageSchema,
+    publishers: ['estimator'],
+    subscribers: ['planner', 'monitor'],
+    maxAgeMs: 60_000,
   },
   instantActions: {
     name: 'instantActions',
@@ -128,8 +148,12 @@ export const TOPIC_SPECS: Readonly<Record<TopicName, TopicSpec>> = {
     qos: 1,
     retain: false,
     description:
-      'Commands. QoS 1 (at least once); the planner re-sends actions not yet seen in `state` after a reconnect, the controller executes each `actionId` at most once — together exactly once.',
+      'Commands, stamped with the planner\'s `sessionId`. QoS 1 (at least once); the planner re-sends actions not yet seen in `state` after a reconnect, the controller executes each `actionId` at most once (remembered across its restarts) — together exactly once. Never retained: a retained copy is refused, and so is a command older than 30 s, from another session than the ONLINE planner the controller obeys, or implausible for the cell.',
     schema: InstantActionsMessageSchema,
+    publishers: ['planner'],
+    subscribers: ['controller', 'monitor'],
+    maxAgeMs: 30_000,
+    sessionFrom: 'connection/planner',
   },
   state: {
     name: 'state',
@@ -137,24 +161,35 @@ export const TOPIC_SPECS: Readonly<Record<TopicName, TopicSpec>> = {
     qos: 0,
     retain: false,
     description:
-      'Controller state on every change and at least every `stateIntervalMs` (heartbeat). Silence longer than the planner\'s `stateTimeoutMs` puts the planner in its safe state.',
+      'Controller state on every change and at least every `stateIntervalMs` (heartbeat). Silence longer than the planner\'s `stateTimeoutMs` puts the planner in its safe state. The planner accepts it only from the controller session announced ONLINE, and acts only while `plannerSessionId` is its own session.',
     schema: StateMessageSchema,
+    publishers: ['controller'],
+    subscribers: ['planner', 'monitor'],
+    maxAgeMs: 10_000,
+    sessionFrom: 'connection/controller',
   },
   'connection/controller': {
     name: 'connection/controller',
     direction: 'controller → planner',
     qos: 1,
     retain: true,
-    description: 'Controller connection: `ONLINE` on connect, `OFFLINE` on graceful exit, `CONNECTION_BROKEN` as MQTT last will.',
+    description: 'Controller connection: `ONLINE` on connect, `OFFLINE` on graceful exit, `CONNECTION_BROKEN` as MQTT last will; announces the controller session. A newer session replaces an older one; a loss message of an older session is ignored.',
     schema: ConnectionMessageSchema,
+    publishers: ['controller'],
+    subscribers: ['planner', 'monitor'],
+    maxAgeMs: Infinity,
   },
   'connection/planner': {
     name: 'connection/planner',
     direction: 'planner → controller',
     qos: 1,
     retain: true,
-    description: 'Planner connection, same states. The controller holds a safe stop (speed to minimum, running actions stopped) while the planner is not `ONLINE`.',
+    description:
+      'Planner connection, same states; announces the planner session. The controller starts in a safe stop and holds it (speed to minimum, running actions stopped) while no planner session is `ONLINE`; it obeys the first session that comes ONLINE, refuses a second one (`state.errors`: `plannerSessionRefused`) and ignores loss messages of other sessions. The planner holding the cell re-publishes its ONLINE when another session writes here, so the retained slot names the holder.',
     schema: ConnectionMessageSchema,
+    publishers: ['planner'],
+    subscribers: ['controller', 'planner', 'monitor'],
+    maxAgeMs: Infinity,
   },
   trace: {
     name: 'trace',
@@ -164,6 +199,9 @@ export const TOPIC_SPECS: Readonly<Record<TopicName, TopicSpec>> = {
     description:
       'Rate-limited tick traces for monitors: a `planner` record (`kind`, `phase`, `tick`, `speedScale`), then one record per node visited in the last tick (`path`, `status`, `durationUs`, `feedback`); `treeId` names the `tree` description the paths belong to, and `blackboard` is a snapshot of the planner\'s blackboard (value, source, age, stale).',
     schema: TraceMessageSchema,
+    publishers: ['planner'],
+    subscribers: ['monitor'],
+    maxAgeMs: 60_000,
   },
   tree: {
     name: 'tree',
@@ -173,6 +211,9 @@ export const TOPIC_SPECS: Readonly<Record<TopicName, TopicSpec>> = {
     description:
       'The structure of the tree the planner runs (every node\'s path, parent, kind, category, task-first role, whether it is affect-only, subtree boundaries), published once per tree build and on every reconnect. `treeId` is a hash of the node list, so the same tree keeps its id across restarts. Monitors draw the tree from it; it never commands anything.',
     schema: TreeMessageSchema,
+    publishers: ['planner'],
+    subscribers: ['monitor'],
+    maxAgeMs: Infinity,
   },
 };
 
@@ -194,7 +235,10 @@ export type RejectReason =
   | 'stale'
   | 'clock_skew'
   | 'duplicate'
-  | 'out_of_order';
+  | 'out_of_order'
+  | 'session'
+  | 'retained'
+  | 'rate_limited';
 
 /**
  * All rejection reasons, in a fixed order (for counters and metrics).
@@ -204,7 +248,7 @@ export type RejectReason =
  * for (const r of REJECT_REASONS) metrics.set({ reason: r }, counters.rejected[r]);
  * ```
  */
-export const REJECT_REASONS: readonly RejectReason[] = ['too_large', 'bad_json', 'schema', 'out_of_range', 'wrong_topic', 'version', 'stale', 'clock_skew', 'duplicate', 'out_of_order'];
+export const REJECT_REASONS: readonly RejectReason[] = ['too_large', 'bad_json', 'schema', 'out_of_range', 'wrong_topic', 'version', 'stale', 'clock_skew', 'duplicate', 'out_of_order', 'session', 'retained', 'rate_limited'];
 
 /**
  * Result of {@link validateMessage}.

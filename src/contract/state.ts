@@ -48,11 +48,32 @@ export const WireActionStateSchema = Type.Object(
 export type WireActionState = Static<typeof WireActionStateSchema>;
 
 /**
- * A controller error (e.g. a rejected action).
+ * What a controller error refers to (VDA 5050 `errorReferences`): e.g. the `actionId`
+ * of a refused command or the `sessionId` of a refused planner.
  *
  * @example
  * ```ts
- * { errorType: 'invalidMessage', errorDescription: '…', errorLevel: 'WARNING' }
+ * { referenceKey: 'sessionId', referenceValue: 'mfz1k2-3fa9c01b2d4e' }
+ * ```
+ */
+export const ErrorReferenceSchema = Type.Object(
+  {
+    referenceKey: Type.String({ minLength: 1, maxLength: 64 }),
+    referenceValue: Type.String({ maxLength: 200 }),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * A controller error (e.g. a rejected action). `errorType` values the reference
+ * controller uses: `invalidMessage` (failed validation), `refusedMessage` (valid but
+ * not obeyed: retained copy, other session, out of order, clock skew),
+ * `implausibleAction` (outside the cell's bounds), `plannerSessionRefused` (a second
+ * planner; references its `sessionId`).
+ *
+ * @example
+ * ```ts
+ * { errorType: 'implausibleAction', errorDescription: 'speedScale 0.05 outside [0.3, 1]', errorLevel: 'WARNING', errorReferences: [{ referenceKey: 'actionId', referenceValue: 'a1' }] }
  * ```
  */
 export const ControllerErrorSchema = Type.Object(
@@ -60,9 +81,20 @@ export const ControllerErrorSchema = Type.Object(
     errorType: Type.String({ minLength: 1, maxLength: 64 }),
     errorDescription: Type.String({ maxLength: 500 }),
     errorLevel: Type.Union([Type.Literal('WARNING'), Type.Literal('FATAL')]),
+    errorReferences: Type.Optional(Type.Array(ErrorReferenceSchema, { maxItems: 8 })),
   },
   { additionalProperties: false },
 );
+
+/**
+ * A controller error.
+ *
+ * @example
+ * ```ts
+ * const e: ControllerError = { errorType: 'invalidMessage', errorDescription: 'bad JSON', errorLevel: 'WARNING' };
+ * ```
+ */
+export type ControllerError = Static<typeof ControllerErrorSchema>;
 
 /**
  * The `state` message.
@@ -78,6 +110,7 @@ export const StateMessageSchema = Type.Object(
     actionStates: Type.Array(WireActionStateSchema, { maxItems: 256, description: 'recent actions (bounded window), newest last' }),
     speedScale: Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'current speed scale' }),
     safeState: Type.Boolean({ description: 'true while the controller holds a safe stop (e.g. planner lost)' }),
+    plannerSessionId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: ID_PATTERN, description: 'the planner session the controller obeys; absent while no planner holds the cell (safe stop)' })),
     errors: Type.Array(ControllerErrorSchema, { maxItems: 32 }),
   },
   { additionalProperties: false },

@@ -4,37 +4,53 @@
  * demos have a peer — and integrators have a template.
  *
  * Behaviour:
- * - validates every `instantActions` message (invalid ones are counted and reported
- *   in `state.errors`, never executed);
- * - executes each `actionId` at most once (a bounded memory of seen ids; a duplicate
- *   is ignored but its status is re-announced so the planner stops re-sending);
- *   `onExecution` observes both — the CLI's `--log-executions` prints them as JSON
- *   lines, which is how the fault tests prove exactly-once over a real process;
+ * - **starts in a safe stop** (minimum speed, `safeState: true`) and leaves it only for
+ *   a planner session that is ONLINE: the first session to announce ONLINE holds the
+ *   cell; while it is online another session's ONLINE is refused (`state.errors`
+ *   `plannerSessionRefused`, referencing that session) and its loss messages are
+ *   ignored, so a second planner cannot disturb the first; once the holder goes
+ *   OFFLINE/CONNECTION_BROKEN, a session at least as new may take over;
+ * - every inbound message passes the shared receive-side checks ({@link InboundGuard}):
+ *   schema, version, robot, retained copies (a retained command is never executed),
+ *   header clock skew and age (a command dated 1970 or 9999 is refused), the planner
+ *   session (commands only from the holder while ONLINE), ordering per session; refusals
+ *   are counted and reported in `state.errors`, never executed;
+ * - plausibility: a schema-valid command outside the cell's bounds (speed outside
+ *   `speedRange`, approach wait or timeout outside the stated limits, more queued
+ *   handovers than `maxQueuedHandovers`) fails with `error` and the reason, and is
+ *   reported in `state.errors` (`implausibleAction`);
+ * - executes each `actionId` at most once, **across restarts** with a persistent
+ *   {@link ExecutedStore} (recorded before it runs); a duplicate is ignored but its
+ *   status is re-announced so the planner stops re-sending. `onExecution` observes
+ *   execute / duplicate / rejected — the CLI's `--log-executions` prints them as JSON
+ *   lines, which is how the fault and hostile-client tests prove exactly-once;
  * - handovers run one at a time: RUNNING → FINISHED, or FAILED with `drop`,
  *   `human_not_ready` (seeded probabilities) or `timeout` (past `timeoutMs`);
  *   duration = `approachWaitMs` + `baseHandoverMs / speedScale`, and a
  *   `setSpeedScale` during a handover rescales the remaining motion;
- * - speed scales are clamped to the safe range;
- * - `state` on every change and every `stateIntervalMs` (heartbeat);
+ * - in the safe stop, pacing may only go down (a speed increase is ignored);
+ * - `state` on every change and every `stateIntervalMs` (heartbeat), naming its own
+ *   session and the planner session it obeys (`plannerSessionId`);
  * - `connection/controller`: ONLINE (retained) on every connect, OFFLINE on
- *   {@link ControllerSim.stop}, CONNECTION_BROKEN as last will;
- * - planner loss (`connection/planner` CONNECTION_BROKEN/OFFLINE): safe stop —
+ *   {@link ControllerSim.stop}, CONNECTION_BROKEN as last will — all with its session;
+ * - planner loss (holder's `connection/planner` CONNECTION_BROKEN/OFFLINE): safe stop —
  *   running and queued actions are cancelled, speed goes to the minimum,
- *   `safeState: true` until the planner is ONLINE again.
+ *   `safeState: true` until a planner session is ONLINE again.
  */
 import type { MqttClient } from 'mqtt';
 import { SystemClock, type Clock } from '../core/clock.ts';
 import { clampSpeedScale, type FailureKind } from '../core/controller.ts';
-import { HeaderFactory, isCompatibleVersion, type Header, type RobotId } from '../contract/header.ts';
+import { HeaderFactory, newSession, type RobotId, type Session } from '../contract/header.ts';
 import type { ConnectionMessage, ConnectionState } from '../contract/connection.ts';
 import type { InstantAction, InstantActionsMessage } from '../contract/instant-actions.ts';
-import type { StateMessage, WireActionState } from '../contract/state.ts';
-import { validateMessage } from '../contract/schemas.ts';
-import { connectMqtt, endClient, publishOptions, type MqttConnectOptions } from '../mqtt/connection.ts';
-import { robotTopics, type RobotTopics } from '../mqtt/topics.ts';
-import { RejectionLog, silentLogger, type MqttLogger } from '../mqtt/rejections.ts';
+import type { ControllerError, StateMessage, WireActionState } from '../contract/state.ts';
 import type { RejectReason } from '../contract/schemas.ts';
+import { connectMqtt, endClient, publishOptions, type MqttConnectOptions } from '../mqtt/connection.ts';
+import { topicFor, type RobotTopics } from '../mqtt/topics.ts';
+import { InboundGuard } from '../mqtt/inbound.ts';
+import { silentLogger, type MqttLogger } from '../mqtt/rejections.ts';
 import { seededRandom } from '../core/random.ts';
+import { MemoryExecutedStore, type ExecutedStore } from './executed-store.ts';
 
 /**
  * Behaviour knobs of the simulated controller.
@@ -57,37 +73,53 @@ export interface ControllerSimBehaviour {
   baseHandoverMs?: number;
   /** Duration of a `say` (default 300 ms). */
   sayMs?: number;
-  /** Safe speed range (default [0.3, 1]). */
+  /** The cell's speed range: commands outside it are implausible (default [0.3, 1]); the safe stop uses its minimum. */
   speedRange?: readonly [number, number];
+  /** Longest plausible `approachWaitMs` (default 10,000). */
+  maxApproachWaitMs?: number;
+  /** Plausible handover `timeoutMs` range (default [100, 120,000]). */
+  handoverTimeoutRange?: readonly [number, number];
+  /** Handovers that may wait behind the running one (default 8). */
+  maxQueuedHandovers?: number;
+  /** Allowed clock difference to the planner (default 5,000 ms). */
+  maxClockSkewMs?: number;
+  /** Executed-actionId memory (default: in memory; pass a {@link FileExecutedStore} to survive restarts). */
+  executedStore?: ExecutedStore;
   /** Heartbeat period of `state` (default 500 ms). */
   stateIntervalMs?: number;
   /** Actions listed in `state.actionStates` (default 64 most recent). */
   stateWindow?: number;
   /**
-   * Called once per accepted `actionId` (`execute`) and once per ignored re-delivery
-   * (`duplicate`), synchronously, before the action's status changes. Not called for
-   * invalid messages.
+   * Called once per accepted `actionId` (`execute`), once per ignored re-delivery
+   * (`duplicate`) and once per action of a refused message or an implausible action
+   * (`rejected`, with the reason), synchronously, before the action's status changes.
+   * Not called for payloads that do not validate (no action to name).
    */
   onExecution?: (event: ExecutionEvent) => void;
 }
 
 /**
  * One entry of the controller's execution record: `execute` the first time an
- * `actionId` is accepted and acted on (started, queued, or — for a handover in safe
- * stop — refused; its fate is in `state`), `duplicate` for every later delivery of the
- * same id, which is ignored. `count` is the running total of that event kind.
+ * `actionId` is accepted and acted on (started or queued; its fate is in `state`),
+ * `duplicate` for every later delivery of the same id (also after a restart, with a
+ * persistent store), which is ignored, and `rejected` for an action that is not obeyed
+ * (`reason`: a message rejection reason such as `session`, `retained`, `stale`,
+ * `clock_skew`, or `implausible`). `count` is the running total of that event kind.
  *
  * @example
  * ```ts
  * startControllerSim({ mqtt: { url }, robot, onExecution: (e) => console.log(JSON.stringify(e)) });
  * // {"event":"execute","actionId":"a-1","actionType":"handover","count":1}
+ * // {"event":"rejected","actionId":"x-9","actionType":"handover","count":1,"reason":"session"}
  * ```
  */
 export interface ExecutionEvent {
-  event: 'execute' | 'duplicate';
+  event: 'execute' | 'duplicate' | 'rejected';
   actionId: string;
   actionType: InstantAction['actionType'];
   count: number;
+  /** Why a `rejected` action was not obeyed. */
+  reason?: RejectReason | 'implausible';
 }
 
 /**
@@ -103,6 +135,8 @@ export interface ControllerSimOptions extends ControllerSimBehaviour {
   robot: RobotId;
   clock?: Clock;
   logger?: MqttLogger;
+  /** This controller's session (default: a new one; {@link startControllerSim} makes it before connecting, for the last will). */
+  session?: Session;
 }
 
 /**
@@ -115,13 +149,20 @@ export interface ControllerSimOptions extends ControllerSimBehaviour {
  */
 export interface ControllerSimCounters {
   messages: number;
+  /** Messages refused by the receive-side checks (invalid, retained, other session, stale …). */
   invalid: number;
   actions: number;
   duplicates: number;
   executed: number;
+  /** Actions not obeyed: of a refused message, or implausible. */
+  rejected: number;
+  /** Schema-valid actions outside the cell's bounds. */
+  implausible: number;
   finished: number;
   failed: number;
   safeStops: number;
+  /** ONLINE announcements of a second planner session that were refused. */
+  plannersRefused: number;
 }
 
 interface RunningHandover {
@@ -149,39 +190,43 @@ const MAX_KNOWN = 10_000;
  * ```
  */
 export class ControllerSim {
-  readonly counters: ControllerSimCounters = { messages: 0, invalid: 0, actions: 0, duplicates: 0, executed: 0, finished: 0, failed: 0, safeStops: 0 };
+  readonly counters: ControllerSimCounters = { messages: 0, invalid: 0, actions: 0, duplicates: 0, executed: 0, rejected: 0, implausible: 0, finished: 0, failed: 0, safeStops: 0, plannersRefused: 0 };
   /** actionIds in execution order (for exactly-once checks). */
   readonly executedIds: string[] = [];
   readonly client: MqttClient;
+  /** This controller's session (announced in `connection/controller`, stamped on `state`). */
+  readonly session: Session;
   private readonly topics: RobotTopics;
   private readonly headers: HeaderFactory;
   private readonly clock: Clock;
   private readonly logger: MqttLogger;
-  private readonly rejections: RejectionLog;
-  private readonly robot: RobotId;
+  private readonly guard: InboundGuard;
+  private readonly store: ExecutedStore;
   private readonly rnd: () => number;
-  private readonly b: Required<Omit<ControllerSimBehaviour, 'seed' | 'onExecution'>>;
+  private readonly b: Required<Omit<ControllerSimBehaviour, 'seed' | 'onExecution' | 'executedStore' | 'maxClockSkewMs'>>;
   private readonly onExecution: ((event: ExecutionEvent) => void) | undefined;
   private readonly known = new Map<string, WireActionState>();
   private readonly recent: string[] = [];
   private readonly queue: Array<Extract<InstantAction, { actionType: 'handover' }>> = [];
-  private readonly errors: StateMessage['errors'] = [];
+  private readonly errors: ControllerError[] = [];
   private running: RunningHandover | undefined;
   private speed: number;
-  private safe = false;
+  /** The planner session holding the cell, and whether it is ONLINE. */
+  private holder: { sessionId: string; startedAt: number; online: boolean } | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private stopped = false;
-  private readonly onMessage = (topic: string, payload: Buffer) => this.handle(topic, payload);
+  private readonly onMessage = (topic: string, payload: Buffer, packet: { retain?: boolean }) => this.handle(topic, payload, packet.retain === true);
   private readonly onConnect = () => this.announce();
 
   constructor(options: ControllerSimOptions) {
     this.client = options.client;
-    this.topics = robotTopics(options.robot);
-    this.headers = new HeaderFactory(options.robot);
     this.clock = options.clock ?? new SystemClock();
+    this.session = options.session ?? newSession(this.clock.now());
+    this.headers = new HeaderFactory(options.robot, this.session.sessionId);
     this.logger = options.logger ?? silentLogger;
-    this.robot = options.robot;
-    this.rejections = new RejectionLog({ clock: this.clock, logger: this.logger, intervalMs: 10_000 });
+    this.guard = new InboundGuard({ robot: options.robot, clock: this.clock, inbound: ['instantActions', 'connection/planner'], logger: this.logger, maxClockSkewMs: options.maxClockSkewMs });
+    this.topics = this.guard.topics;
+    this.store = options.executedStore ?? new MemoryExecutedStore();
     this.rnd = seededRandom(options.seed ?? 1);
     this.onExecution = options.onExecution;
     this.b = {
@@ -193,21 +238,31 @@ export class ControllerSim {
       speedRange: options.speedRange ?? [0.3, 1],
       stateIntervalMs: options.stateIntervalMs ?? 500,
       stateWindow: options.stateWindow ?? 64,
+      maxApproachWaitMs: options.maxApproachWaitMs ?? 10_000,
+      handoverTimeoutRange: options.handoverTimeoutRange ?? [100, 120_000],
+      maxQueuedHandovers: options.maxQueuedHandovers ?? 8,
     };
     for (const [k, p] of [['pDrop', this.b.pDrop], ['pHumanNotReady', this.b.pHumanNotReady], ['pTimeout', this.b.pTimeout]] as const) {
       if (!(p >= 0 && p <= 1)) throw new RangeError(`controller-sim: ${k} must be a probability in [0, 1], got ${p}`);
     }
     if (this.b.pDrop + this.b.pHumanNotReady + this.b.pTimeout > 1) throw new RangeError('controller-sim: pDrop + pHumanNotReady + pTimeout must be ≤ 1');
-    this.speed = this.b.speedRange[1];
+    const [lo, hi] = this.b.speedRange;
+    if (!(lo > 0 && lo <= hi && hi <= 1)) throw new RangeError(`controller-sim: speedRange must satisfy 0 < min ≤ max ≤ 1, got [${lo}, ${hi}]`);
+    this.speed = lo; // starts in the safe stop
     this.client.on('message', this.onMessage);
     this.client.on('connect', this.onConnect);
     this.announce();
     this.heartbeat = setInterval(() => this.publishState(), this.b.stateIntervalMs);
   }
 
-  /** The connection topic payload for `state` (used for the last will). */
-  static connectionPayload(robot: RobotId, state: ConnectionState, clock: Clock = new SystemClock()): string {
-    const m: ConnectionMessage = { ...new HeaderFactory(robot).next('connection/controller', clock.now()), connectionState: state };
+  /** The `connection/controller` payload of a session (the last will uses it too). */
+  static connectionPayload(robot: RobotId, state: ConnectionState, session: Session, clock: Clock = new SystemClock()): string {
+    const m: ConnectionMessage = {
+      ...new HeaderFactory(robot, session.sessionId).next('connection/controller', clock.now()),
+      sessionId: session.sessionId,
+      sessionStartedAt: new Date(session.startedAt).toISOString(),
+      connectionState: state,
+    };
     return JSON.stringify(m);
   }
 
@@ -216,14 +271,19 @@ export class ControllerSim {
     return this.speed;
   }
 
-  /** True while holding a safe stop (planner lost). */
+  /** True while holding a safe stop (no ONLINE planner session holds the cell). */
   get safeState(): boolean {
-    return this.safe;
+    return !this.holder?.online;
+  }
+
+  /** The planner session obeyed, while one is ONLINE. */
+  get plannerSessionId(): string | undefined {
+    return this.holder?.online ? this.holder.sessionId : undefined;
   }
 
   /** Rejected inbound messages per reason (logged once per reason per 10 s). */
   get rejected(): Readonly<Record<RejectReason, number>> {
-    return this.rejections.counts;
+    return this.guard.rejections.counts;
   }
 
   /** Last reported status of an action. */
@@ -247,10 +307,11 @@ export class ControllerSim {
       ]);
     }
     await endClient(this.client);
+    this.store.close();
   }
 
   private connection(state: ConnectionState): string {
-    const m: ConnectionMessage = { ...this.headers.next('connection/controller', this.clock.now()), connectionState: state };
+    const m: ConnectionMessage = { ...this.headers.next('connection/controller', this.clock.now()), sessionId: this.session.sessionId, sessionStartedAt: new Date(this.session.startedAt).toISOString(), connectionState: state };
     return JSON.stringify(m);
   }
 
@@ -265,7 +326,9 @@ export class ControllerSim {
     if (this.stopped && !this.client.connected) return;
     const actionStates: WireActionState[] = [];
     for (const id of this.recent) actionStates.push(this.known.get(id)!);
-    const m: StateMessage = { ...this.headers.next('state', this.clock.now()), actionStates, speedScale: this.speed, safeState: this.safe, errors: this.errors.slice(-8) };
+    const m: StateMessage = { ...this.headers.next('state', this.clock.now()), actionStates, speedScale: this.speed, safeState: this.safeState, errors: this.errors.slice(-8) };
+    const holder = this.plannerSessionId;
+    if (holder !== undefined) m.plannerSessionId = holder;
     if (this.client.connected) this.client.publish(this.topics.state, JSON.stringify(m), publishOptions(this.client, 0, false, 5));
   }
 
@@ -288,77 +351,120 @@ export class ControllerSim {
     if (this.recent.length > this.b.stateWindow) this.recent.shift();
   }
 
-  private handle(topic: string, payload: Buffer): void {
+  private handle(topic: string, payload: Buffer, retained: boolean): void {
     this.counters.messages++;
-    let value: unknown;
-    try {
-      value = JSON.parse(payload.toString('utf8'));
-    } catch (err) {
-      return this.invalid(topic, 'bad_json', `bad JSON: ${(err as Error).message}`);
+    const r = this.guard.check<InstantActionsMessage | ConnectionMessage>(topic, payload, retained);
+    if (!r.ok) {
+      this.counters.invalid++;
+      const invalid = r.reason === 'bad_json' || r.reason === 'schema' || r.reason === 'out_of_range' || r.reason === 'too_large';
+      const actions = r.name === 'instantActions' && !invalid ? actionsOf(r.value) : [];
+      for (const a of actions) this.reject(a, r.reason);
+      this.error(invalid ? 'invalidMessage' : 'refusedMessage', `${topic}: ${r.reason}: ${r.detail}`, actions.slice(0, 8).map((a) => ({ referenceKey: 'actionId', referenceValue: a.actionId })));
+      // no state publish here: a flood of garbage must not become a flood of states
+      return;
     }
-    if (topic === this.topics['connection/planner']) {
-      const r = validateMessage<ConnectionMessage>('connection/planner', value);
-      if (!r.ok) return this.invalid(topic, r.reason, `${r.reason}: ${r.message}`);
-      const bad = this.headerProblem(r.value);
-      if (bad) return this.invalid(topic, bad[0], bad[1]);
-      return this.plannerConnection(r.value.connectionState);
-    }
-    if (topic !== this.topics.instantActions) return this.invalid(topic, 'wrong_topic', 'unexpected topic');
-    const r = validateMessage<InstantActionsMessage>('instantActions', value);
-    if (!r.ok) return this.invalid(topic, r.reason, `${r.reason}: ${r.message}`);
-    const bad = this.headerProblem(r.value);
-    if (bad) return this.invalid(topic, bad[0], bad[1]);
-    for (const a of r.value.actions) this.accept(a);
+    if (r.name === 'connection/planner') return this.plannerConnection(r.msg as ConnectionMessage);
+    for (const a of (r.msg as InstantActionsMessage).actions) this.accept(a);
     this.publishState();
   }
 
-  private headerProblem(h: Header): [RejectReason, string] | undefined {
-    if (!isCompatibleVersion(h.version)) return ['version', `incompatible contract version ${h.version}`];
-    if (h.manufacturer !== this.robot.manufacturer || h.serialNumber !== this.robot.serialNumber) {
-      return ['wrong_topic', `header names ${h.manufacturer}/${h.serialNumber}, not ${this.robot.manufacturer}/${this.robot.serialNumber}`];
-    }
-    return undefined;
-  }
-
-  private invalid(topic: string, reason: RejectReason, detail: string): void {
-    this.counters.invalid++;
-    this.errors.push({ errorType: 'invalidMessage', errorDescription: `${topic}: ${detail}`.slice(0, 500), errorLevel: 'WARNING' });
+  private error(errorType: string, description: string, references: ControllerError['errorReferences'] = []): void {
+    const e: ControllerError = { errorType, errorDescription: description.slice(0, 500), errorLevel: 'WARNING' };
+    if (references.length > 0) e.errorReferences = references;
+    this.errors.push(e);
     if (this.errors.length > 32) this.errors.shift();
-    // no state publish here: a flood of garbage must not become a flood of states
-    this.rejections.reject(topic, reason, detail);
   }
 
-  private plannerConnection(state: ConnectionState): void {
-    if (state === 'ONLINE') {
-      if (this.safe) {
-        this.safe = false;
-        this.logger.info?.({ reason: 'planner_online' }, 'controller-sim: planner back, leaving safe stop');
+  private reject(a: { actionId: string; actionType: InstantAction['actionType'] }, reason: RejectReason | 'implausible'): void {
+    this.counters.rejected++;
+    this.onExecution?.({ event: 'rejected', actionId: a.actionId, actionType: a.actionType, count: this.counters.rejected, reason });
+  }
+
+  /** Session arbitration: one ONLINE planner session holds the cell; others are refused or ignored. */
+  private plannerConnection(m: ConnectionMessage): void {
+    const startedAt = Date.parse(m.sessionStartedAt);
+    const h = this.holder;
+    const topic = this.topics['connection/planner'];
+    if (m.connectionState === 'ONLINE') {
+      if (h && h.sessionId === m.sessionId) {
+        if (h.online) return; // re-announce (reconnect, or after another session wrote the slot)
+        h.online = true;
+      } else if (h && h.online) {
+        this.counters.plannersRefused++;
+        const detail = `planner session ${m.sessionId} refused: the cell is held by planner session ${h.sessionId} (ONLINE, started ${new Date(h.startedAt).toISOString()}); run one planner per robot`;
+        this.error('plannerSessionRefused', detail, [{ referenceKey: 'sessionId', referenceValue: m.sessionId }]);
+        this.guard.reject(topic, 'session', detail);
+        this.logger.warn({ reason: 'planner_refused', detail }, 'controller-sim: second planner refused');
+        this.publishState();
+        return;
+      } else if (h && startedAt < h.startedAt) {
+        const detail = `planner session ${m.sessionId} (started ${m.sessionStartedAt}) refused: older than the last holder ${h.sessionId} (a replayed ONLINE?)`;
+        this.error('plannerSessionRefused', detail, [{ referenceKey: 'sessionId', referenceValue: m.sessionId }]);
+        this.guard.reject(topic, 'session', detail);
+        return;
+      } else {
+        this.holder = { sessionId: m.sessionId, startedAt, online: true };
       }
-    } else if (!this.safe) {
-      this.safe = true;
-      this.counters.safeStops++;
-      this.speed = this.b.speedRange[0];
-      this.abortAll('cancelled', `safe stop: planner ${state}`);
-      this.logger.warn({ reason: 'planner_lost', detail: state }, 'controller-sim: planner lost, safe stop');
+      this.guard.setSession('connection/planner', m.sessionId);
+      this.logger.info?.({ reason: 'planner_online', detail: m.sessionId }, 'controller-sim: planner session ONLINE, leaving safe stop');
+      this.publishState();
+      return;
     }
+    if (!h) return; // e.g. the retained OFFLINE of the last planner at start: already in the safe stop
+    if (h.sessionId !== m.sessionId) {
+      // a loss message of a session that does not hold the cell (a refused second planner's will)
+      this.guard.reject(topic, 'session', `${m.connectionState} of planner session ${m.sessionId} ignored: the cell is held by ${h.sessionId}`);
+      return;
+    }
+    if (!h.online) return;
+    h.online = false;
+    this.guard.setSession('connection/planner', undefined);
+    this.counters.safeStops++;
+    this.speed = this.b.speedRange[0];
+    this.abortAll('cancelled', `safe stop: planner ${m.connectionState}`);
+    this.logger.warn({ reason: 'planner_lost', detail: `${m.connectionState} (session ${m.sessionId})` }, 'controller-sim: planner lost, safe stop');
     this.publishState();
+  }
+
+  /** Why a schema-valid action is not plausible for this cell, or undefined. */
+  private implausible(a: InstantAction): string | undefined {
+    const [lo, hi] = this.b.speedRange;
+    const speed = a.actionType === 'handover' || a.actionType === 'setSpeedScale' ? a.actionParameters.speedScale : undefined;
+    if (speed !== undefined && (speed < lo || speed > hi)) return `speedScale ${speed} outside the cell's range [${lo}, ${hi}]`;
+    if (a.actionType !== 'handover') return undefined;
+    const p = a.actionParameters;
+    if (p.approachWaitMs > this.b.maxApproachWaitMs) return `approachWaitMs ${p.approachWaitMs} above the limit ${this.b.maxApproachWaitMs}`;
+    const [tlo, thi] = this.b.handoverTimeoutRange;
+    if (p.timeoutMs < tlo || p.timeoutMs > thi) return `timeoutMs ${p.timeoutMs} outside [${tlo}, ${thi}]`;
+    if (this.queue.length >= this.b.maxQueuedHandovers) return `${this.queue.length} handovers already queued (limit ${this.b.maxQueuedHandovers})`;
+    return undefined;
   }
 
   private accept(a: InstantAction): void {
     this.counters.actions++;
-    const seen = this.known.get(a.actionId);
-    if (seen) {
+    if (this.store.has(a.actionId)) {
       this.counters.duplicates++;
       this.onExecution?.({ event: 'duplicate', actionId: a.actionId, actionType: a.actionType, count: this.counters.duplicates });
-      this.touch(a.actionId); // re-announce so the planner stops re-sending
+      // re-announce so the planner stops re-sending; an id executed before a restart has no status here
+      if (this.known.has(a.actionId)) this.touch(a.actionId);
+      else this.setStatus(a.actionId, a.actionType, 'FAILED', 'controller_lost', 'executed before a controller restart; not repeated');
       return;
     }
+    const why = this.implausible(a);
+    if (why !== undefined) {
+      this.counters.implausible++;
+      this.reject(a, 'implausible');
+      this.error('implausibleAction', `${a.actionType} ${a.actionId}: ${why}`, [{ referenceKey: 'actionId', referenceValue: a.actionId }]);
+      this.setStatus(a.actionId, a.actionType, 'FAILED', 'error', `implausible: ${why}`);
+      return;
+    }
+    this.store.add(a.actionId, this.clock.now()); // recorded before it runs: at most once, also across restarts
     this.counters.executed++;
     this.executedIds.push(a.actionId);
     this.onExecution?.({ event: 'execute', actionId: a.actionId, actionType: a.actionType, count: this.counters.executed });
     switch (a.actionType) {
       case 'setSpeedScale':
-        this.changeSpeed(clampSpeedScale(a.actionParameters.speedScale, this.b.speedRange));
+        this.changeSpeed(a.actionParameters.speedScale);
         this.setStatus(a.actionId, 'setSpeedScale', 'FINISHED');
         return;
       case 'cancel':
@@ -375,10 +481,6 @@ export class ControllerSim {
         }, this.b.sayMs).unref();
         return;
       case 'handover':
-        if (this.safe) {
-          this.setStatus(a.actionId, 'handover', 'FAILED', 'cancelled', 'rejected: controller in safe stop (planner lost)');
-          return;
-        }
         this.setStatus(a.actionId, 'handover', 'WAITING');
         this.queue.push(a);
         this.startNext();
@@ -391,7 +493,7 @@ export class ControllerSim {
     const a = this.queue.shift();
     if (!a) return;
     const p = a.actionParameters;
-    this.changeSpeed(clampSpeedScale(p.speedScale, this.b.speedRange));
+    this.changeSpeed(p.speedScale);
     const u = this.rnd();
     const outcome = u < this.b.pDrop ? 'drop' : u < this.b.pDrop + this.b.pHumanNotReady ? 'human_not_ready' : u < this.b.pDrop + this.b.pHumanNotReady + this.b.pTimeout ? 'timeout' : 'ok';
     const frac = outcome === 'drop' ? 0.7 : outcome === 'human_not_ready' ? 0.4 : 1;
@@ -417,7 +519,10 @@ export class ControllerSim {
     }, h.workLeft / this.speed);
   }
 
-  private changeSpeed(next: number): void {
+  private changeSpeed(requested: number): void {
+    // defence in depth: clamp to the cell's range, and in the safe stop pacing only goes down
+    const clamped = clampSpeedScale(requested, this.b.speedRange);
+    const next = this.safeState ? Math.min(clamped, this.speed) : clamped;
     const h = this.running;
     if (h && h.phase === 'motion' && next !== this.speed) {
       const now = this.clock.now();
@@ -489,10 +594,15 @@ export interface StartControllerSimOptions extends ControllerSimBehaviour {
  * ```
  */
 export async function startControllerSim(options: StartControllerSimOptions): Promise<ControllerSim> {
-  const topics = robotTopics(options.robot);
+  const session = newSession((options.clock ?? new SystemClock()).now());
   const client = await connectMqtt({
     ...options.mqtt,
-    will: { topic: topics['connection/controller'], payload: ControllerSim.connectionPayload(options.robot, 'CONNECTION_BROKEN', options.clock), qos: 1, retain: true },
+    will: { topic: topicFor(options.robot, 'connection/controller'), payload: ControllerSim.connectionPayload(options.robot, 'CONNECTION_BROKEN', session, options.clock), qos: 1, retain: true },
   });
-  return new ControllerSim({ ...options, client });
+  return new ControllerSim({ ...options, client, session });
+}
+
+function actionsOf(value: unknown): Array<{ actionId: string; actionType: InstantAction['actionType'] }> {
+  const list = (value as { actions?: unknown } | null)?.actions;
+  return Array.isArray(list) ? (list as Array<{ actionId: string; actionType: InstantAction['actionType'] }>) : [];
 }

@@ -87,4 +87,48 @@ describe('Blackboard', () => {
       }),
     );
   });
+
+  it('bounds a key family: stale or forgotten keys go first, then the least recently written; pinned keys stay', () => {
+    const { clock, bb } = board();
+    bb.set('affect/h1', 1, { source: 't', maxAgeMs: 10_000 });
+    bb.boundFamily('affect/', { maxKeys: 2, forgetAfterMs: 5000, pinned: ['affect/h1'] });
+    bb.set('affect/a', 1, { source: 't', maxAgeMs: 10_000 });
+    clock.advance(10);
+    bb.set('affect/b', 1, { source: 't', maxAgeMs: 10_000 });
+    clock.advance(10);
+    bb.set('affect/c', 1, { source: 't', maxAgeMs: 10_000 }); // full: evicts the least recently written unpinned key (a)
+    expect(bb.keys().sort()).toEqual(['affect/b', 'affect/c', 'affect/h1']);
+    clock.advance(6000); // b and c are forgotten; a new write of c keeps it
+    bb.set('affect/c', 2, { source: 't', maxAgeMs: 10_000 });
+    bb.set('affect/d', 1, { source: 't', maxAgeMs: 10_000 });
+    expect(bb.keys().sort()).toEqual(['affect/c', 'affect/d', 'affect/h1']);
+    expect(bb.familySize('affect/')).toBe(3);
+    expect(bb.familyEvictions('affect/')).toBe(2);
+    bb.set('other', 1, { source: 't' }); // outside the family: unbounded
+    expect(bb.get('affect/h1')).toBe(1);
+  });
+
+  it('keeps a bounded family within its bound for any sequence of writes (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 0, max: 3000 })), { maxLength: 400 }), fc.integer({ min: 1, max: 16 }), (writes, max) => {
+        const { clock, bb } = board();
+        bb.boundFamily('p/', { maxKeys: max, forgetAfterMs: 1000, pinned: ['p/0'] });
+        for (const [id, dt] of writes) {
+          clock.advance(dt);
+          bb.set(`p/${id}`, id, { source: 't', maxAgeMs: 2000 });
+          expect(bb.familySize('p/')).toBeLessThanOrEqual(max + 1); // + the pinned key
+          expect(bb.get(`p/${id}`)).toBe(id); // the new write is always kept
+        }
+        expect(bb.keys().filter((k) => k.startsWith('p/')).length).toBe(bb.familySize('p/'));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('refuses overlapping or invalid family bounds with the reason', () => {
+    const { bb } = board();
+    bb.boundFamily('affect/', { maxKeys: 2 });
+    expect(() => bb.boundFamily('affect/x', { maxKeys: 2 })).toThrow("Blackboard.boundFamily: prefix 'affect/x' is empty or overlaps a bounded family");
+    expect(() => bb.boundFamily('y/', { maxKeys: 0 })).toThrow("Blackboard.boundFamily('y/'): maxKeys must be an integer ≥ 1, got 0");
+  });
 });

@@ -12,8 +12,16 @@
  * Nodes get a {@link BlackboardAccess} that only allows the keys they declared; using
  * an undeclared key is an error naming the node and the key.
  *
+ * Key families can be bounded ({@link Blackboard.boundFamily}): per-person state such as
+ * `affect/<humanId>` keeps at most `maxKeys` keys besides the pinned ones (the person the
+ * cell works with, never evicted); when a new key would exceed that, the entries not
+ * written for `forgetAfterMs` (or stale) go first, then the least recently written. So
+ * a flood of new ids cannot grow the process without bound.
+ *
  * Design notes: entries are updated in place and the write log is a preallocated
- * ring buffer, so steady-state writes and reads allocate nothing.
+ * ring buffer, so steady-state writes and reads allocate nothing; a bounded family
+ * costs nothing on updates and, for a new key while the family is full, one scan of
+ * the family.
  */
 import type { Clock } from './clock.ts';
 
@@ -89,6 +97,23 @@ function preview(value: unknown): string {
   return s.length > 60 ? s.slice(0, 57) + '...' : s;
 }
 
+/** Bound of a key family (keys sharing a prefix, e.g. `affect/`). */
+export interface FamilyBound {
+  /** Most keys of the family kept at once (≥ 1). */
+  maxKeys: number;
+  /** A key not written for this long is the first to go when room is needed (default: its own `maxAgeMs`). */
+  forgetAfterMs?: number;
+  /** Keys never evicted (e.g. the tracked person's). */
+  pinned?: readonly string[];
+}
+
+interface Family {
+  prefix: string;
+  bound: Required<Omit<FamilyBound, 'pinned'>> & { pinned: ReadonlySet<string> };
+  keys: Set<string>;
+  evicted: number;
+}
+
 /** Options of a {@link Blackboard}. */
 export interface BlackboardOptions {
   clock: Clock;
@@ -117,6 +142,7 @@ export class Blackboard {
   private ringNext = 0;
   private ringSize = 0;
   private writes = 0;
+  private readonly families: Family[] = [];
 
   constructor(options: BlackboardOptions) {
     this.clock = options.clock;
@@ -141,6 +167,43 @@ export class Blackboard {
   }
 
   /**
+   * Bounds the keys starting with `prefix` (per-person state): at most `maxKeys` of them
+   * (besides the `pinned` ones, which always stay) are kept; a new key evicts first the
+   * family's entries not written for `forgetAfterMs` or stale, then the least recently
+   * written.
+   *
+   * @example
+   * ```ts
+   * bb.boundFamily('affect/', { maxKeys: 64, forgetAfterMs: 60_000, pinned: ['affect/h1'] });
+   * bb.familySize('affect/'); // ≤ 64 whatever the MQTT side receives
+   * ```
+   */
+  boundFamily(prefix: string, bound: FamilyBound): void {
+    if (!(Number.isInteger(bound.maxKeys) && bound.maxKeys >= 1)) throw new RangeError(`Blackboard.boundFamily('${prefix}'): maxKeys must be an integer ≥ 1, got ${bound.maxKeys}`);
+    if (prefix === '' || this.families.some((f) => f.prefix.startsWith(prefix) || prefix.startsWith(f.prefix))) throw new BlackboardError(`Blackboard.boundFamily: prefix '${prefix}' is empty or overlaps a bounded family`, prefix);
+    const pinned = new Set(bound.pinned ?? []);
+    const keys = new Set<string>();
+    for (const k of this.entries.keys()) if (k.startsWith(prefix) && !pinned.has(k)) keys.add(k);
+    const f: Family = { prefix, bound: { maxKeys: bound.maxKeys, forgetAfterMs: bound.forgetAfterMs ?? Infinity, pinned }, keys, evicted: 0 };
+    this.families.push(f);
+    while (f.keys.size > f.bound.maxKeys && this.evictOne(f)) {}
+  }
+
+  /** Keys currently held in a bounded family, pinned ones included (`undefined` when `prefix` is not bounded). */
+  familySize(prefix: string): number | undefined {
+    const f = this.families.find((x) => x.prefix === prefix);
+    if (f === undefined) return undefined;
+    let n = f.keys.size;
+    for (const k of f.bound.pinned) if (this.entries.has(k)) n++;
+    return n;
+  }
+
+  /** Keys evicted from a bounded family so far. */
+  familyEvictions(prefix: string): number {
+    return this.families.find((f) => f.prefix === prefix)?.evicted ?? 0;
+  }
+
+  /**
    * Writes a value. Throws {@link BlackboardError} (and keeps the previous value) when
    * the value does not match the key's declared type or validator.
    */
@@ -159,6 +222,7 @@ export class Blackboard {
       e.source = options.source;
       e.maxAgeMs = maxAgeMs;
     } else {
+      if (this.families.length > 0) this.admit(key);
       this.entries.set(key, { value, timestamp, source: options.source, maxAgeMs });
     }
     const r = this.ring[this.ringNext]!;
@@ -169,6 +233,40 @@ export class Blackboard {
     this.ringNext = (this.ringNext + 1) % this.ring.length;
     if (this.ringSize < this.ring.length) this.ringSize++;
     this.writes++;
+  }
+
+  /** Makes room for a new key of a bounded family. */
+  private admit(key: string): void {
+    for (const f of this.families) {
+      if (!key.startsWith(f.prefix) || f.bound.pinned.has(key)) continue;
+      if (f.keys.size >= f.bound.maxKeys) this.evictOne(f);
+      f.keys.add(key);
+      return;
+    }
+  }
+
+  /** Evicts the family's best candidate: forgotten or stale first, else least recently written; false when only pinned keys are left. */
+  private evictOne(f: Family): boolean {
+    const now = this.clock.now();
+    let victim: string | undefined;
+    let oldest = Infinity;
+    for (const k of f.keys) {
+      const e = this.entries.get(k)!;
+      const age = now - e.timestamp;
+      if (age > f.bound.forgetAfterMs || age > e.maxAgeMs) {
+        victim = k;
+        break;
+      }
+      if (e.timestamp < oldest) {
+        oldest = e.timestamp;
+        victim = k;
+      }
+    }
+    if (victim === undefined) return false; // empty
+    this.entries.delete(victim);
+    f.keys.delete(victim);
+    f.evicted++;
+    return true;
   }
 
   private check(key: string, spec: KeySpec, value: unknown, source: string): void {
@@ -213,6 +311,7 @@ export class Blackboard {
 
   /** Removes a key's value (its declaration stays). */
   delete(key: string): boolean {
+    for (const f of this.families) if (key.startsWith(f.prefix)) f.keys.delete(key);
     return this.entries.delete(key);
   }
 

@@ -1,6 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { parseCellConfig, loadCellConfig, ConfigError, formatDiagnostic } from './config.ts';
 
 const MIN = 'tree: t.yaml\nrobot:\n  manufacturer: acme\n  serialNumber: cell-01\n';
@@ -65,6 +67,23 @@ describe('cell config', () => {
   it('reads credentials only from the named env variables', () => {
     const cfg = parseCellConfig('cells/x.yaml', MIN + 'broker:\n  usernameEnv: CELL_USER\n  passwordEnv: CELL_PASS\n', {}, { CELL_USER: 'planner', CELL_PASS: 's3cret' });
     expect(cfg.credentials).toEqual({ username: 'planner', password: 's3cret' });
+  });
+
+  it('reads the password from the file named by <passwordEnv>_FILE, with a clear error when it is missing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'affect-bt-cfg-'));
+    writeFileSync(join(dir, 'pw'), 's3cret\n');
+    expect(parseCellConfig('cells/x.yaml', MIN, {}, { AFFECT_BT_MQTT_USERNAME: 'planner', AFFECT_BT_MQTT_PASSWORD_FILE: join(dir, 'pw') }).credentials).toEqual({ username: 'planner', password: 's3cret' });
+    expect(errorsOf(MIN, {}, { AFFECT_BT_MQTT_PASSWORD_FILE: join(dir, 'nope') })).toEqual([
+      `cells/x.yaml:1:1: cannot read the password file named by AFFECT_BT_MQTT_PASSWORD_FILE ('${join(dir, 'nope')}'): ENOENT (hint: point the _FILE variable at a readable file, or set the password variable itself)`,
+    ]);
+  });
+
+  it('refuses a password inside broker.url from the file or --mqtt (it would show in ps), allows it from MQTT_URL', () => {
+    expect(errorsOf(MIN + 'broker: {url: "mqtt://planner:hunter2@h:1883"}\n')).toEqual([
+      'cells/x.yaml:5:15: broker.url carries a password (mqtt://***@h:1883) (hint: a password in a URL shows in ps, shell history and the file: set broker.passwordEnv (default AFFECT_BT_MQTT_PASSWORD) instead)',
+    ]);
+    expect(errorsOf(MIN, { brokerUrl: 'mqtt://planner:hunter2@h:1883' })[0]).toMatch(/^--mqtt:1:1: broker.url carries a password \(mqtt:\/\/\*\*\*@h:1883, from --mqtt\)/);
+    expect(parseCellConfig('cells/x.yaml', MIN, {}, { MQTT_URL: 'mqtt://planner:hunter2@h:1883' }).broker.url).toBe('mqtt://planner:hunter2@h:1883');
   });
 
   it('rejects a password in the file with its position and a hint', () => {

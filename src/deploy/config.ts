@@ -9,9 +9,10 @@
  *
  * Secrets never come from the file or the command line: the broker username and
  * password are read from environment variables whose *names* the config may choose
- * (`broker.usernameEnv`, `broker.passwordEnv`), and a literal `password:` key is
- * rejected with a hint. Relative paths (tree, node modules, TLS files) resolve against
- * the config file's directory.
+ * (`broker.usernameEnv`, `broker.passwordEnv`; the password may instead be in the file
+ * named by `<passwordEnv>_FILE`), and a literal `password:` key — or a password inside
+ * `broker.url` from the file or `--mqtt` — is rejected with a hint. Relative paths (tree, node modules,
+ * TLS files) resolve against the config file's directory.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -20,6 +21,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { parseYamlSource, positionOf, type YamlSource } from './yaml-source.ts';
 import type { Diagnostic } from '../tree/loader.ts';
 import { didYouMean } from '../tree/ports.ts';
+import { credentialsFromEnv, redactUrl, urlHasPassword } from '../mqtt/credentials.ts';
 
 /**
  * Schema of the `broker.tls` block.
@@ -95,6 +97,15 @@ export const CellConfigSchema = Type.Object(
         controllerSilenceMs: Type.Integer({ minimum: 100, maximum: 600_000, default: 3000, description: 'no controller state for this long → safe state' }),
         actionTimeoutMs: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 30_000, description: 'an action with no result for this long fails with timeout' }),
         shutdownMs: Type.Integer({ minimum: 100, maximum: 60_000, default: 3000, description: 'graceful shutdown budget after SIGINT/SIGTERM' }),
+        maxClockSkewMs: Type.Integer({ minimum: 0, maximum: 600_000, default: 5000, description: "allowed difference between a sender's clock and ours: headers further in the future are rejected (clock_skew), header ages get this allowance" }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    affect: Type.Object(
+      {
+        maxPersons: Type.Integer({ minimum: 1, maximum: 100_000, default: 64, description: 'most persons besides humanId whose affect the blackboard keeps at once (a flood of new ids evicts the stalest; humanId is never evicted)' }),
+        forgetAfterMs: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 60_000, description: 'a person not seen for this long is evicted when room is needed' }),
+        maxMessagesPerSecond: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 2000, description: 'affect messages read per second; a flood beyond is dropped unread (rate_limited) so it cannot starve the tick' }),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -137,7 +148,7 @@ export const CellConfigSchema = Type.Object(
 export type CellConfig = Static<typeof CellConfigSchema> & {
   /** Where the config came from (for logs). */
   source: string;
-  /** Username/password read from the env variables named in `broker`. */
+  /** Username/password read from the env variables (or `_FILE`) named in `broker`. */
   credentials: { username?: string; password?: string };
 };
 
@@ -266,6 +277,11 @@ export function parseCellConfig(file: string, text: string, overrides: ConfigOve
     if (cfg.broker.reconnectMinMs > cfg.broker.reconnectMaxMs) diags.push(at(src, ['broker', 'reconnectMinMs'], `broker.reconnectMinMs (${cfg.broker.reconnectMinMs}) is above broker.reconnectMaxMs (${cfg.broker.reconnectMaxMs})`, 'the first delay cannot exceed the cap'));
     if (cfg.broker.url.startsWith('mqtt://') && (cfg.broker.tls.ca || cfg.broker.tls.cert)) diags.push(at(src, ['broker', 'tls', cfg.broker.tls.ca ? 'ca' : 'cert'], `TLS files are set but broker.url '${cfg.broker.url}' is plain mqtt://`, 'use mqtts://host:8883 to enable TLS'));
     if (Boolean(cfg.broker.tls.cert) !== Boolean(cfg.broker.tls.key)) diags.push(at(src, ['broker', 'tls'], 'broker.tls.cert and broker.tls.key must be given together', 'mutual TLS needs both the certificate and its key'));
+    if (urlHasPassword(cfg.broker.url) && fromFlag.get('broker/url') !== 'MQTT_URL') {
+      const flag = fromFlag.get('broker/url');
+      const d = at(src, ['broker', 'url'], `broker.url carries a password (${redactUrl(cfg.broker.url)}${flag ? `, from ${flag}` : ''})`, `a password in a URL shows in ps, shell history and the file: set broker.passwordEnv (default AFFECT_BT_MQTT_PASSWORD) instead`);
+      diags.push(flag ? { ...d, file: flag, line: 1, col: 1 } : d);
+    }
   }
   if (diags.length > 0) throw new ConfigError(diags);
   const cfg = obj as Static<typeof CellConfigSchema>;
@@ -274,11 +290,12 @@ export function parseCellConfig(file: string, text: string, overrides: ConfigOve
   cfg.tree = fromFlag.has('tree') ? resolve(cfg.tree) : rel(cfg.tree);
   cfg.nodes = cfg.nodes.map(rel);
   for (const k of ['ca', 'cert', 'key'] as const) if (cfg.broker.tls[k]) cfg.broker.tls[k] = rel(cfg.broker.tls[k]!);
-  const credentials: CellConfig['credentials'] = {};
-  const user = env[cfg.broker.usernameEnv];
-  const pass = env[cfg.broker.passwordEnv];
-  if (user) credentials.username = user;
-  if (pass) credentials.password = pass;
+  let credentials: CellConfig['credentials'];
+  try {
+    credentials = credentialsFromEnv(env, { username: cfg.broker.usernameEnv, password: cfg.broker.passwordEnv });
+  } catch (e) {
+    throw new ConfigError([at(src, ['broker', 'passwordEnv'], (e as Error).message, 'point the _FILE variable at a readable file, or set the password variable itself')]);
+  }
   return { ...cfg, source: file, credentials };
 }
 

@@ -66,6 +66,28 @@ describe('Planner (in process)', () => {
     await planner.stop('again'); // idempotent
   }, 30_000);
 
+  it('warns at start and in /healthz when TLS verification is disabled, and never shows the broker password', async () => {
+    const lines: any[] = [];
+    const sink = new Writable({ write: (c, _e, cb) => (lines.push(JSON.parse(String(c))), cb()) });
+    const config = parseCellConfig(
+      'cells/planner-test.yaml',
+      `tree: ../trees/handover_affect.yaml\nrobot: {manufacturer: acme, serialNumber: tls${process.pid}}\nbroker: {connectTimeoutMs: 100, reconnectMinMs: 50, reconnectMaxMs: 100, tls: {rejectUnauthorized: false}}\nmetrics: {port: 0}\n`,
+      {},
+      { MQTT_URL: 'mqtts://planner:hunter2@127.0.0.1:1' },
+    );
+    const doc = await loadTreeFile(config.tree);
+    const planner = new Planner({ config, logger: createLogger({ level: 'info', destination: sink }), buildTree: (env) => buildTree(doc, env) });
+    const started = planner.start().catch((e: Error) => e.message);
+    await until(() => lines.some((l) => l.msg === 'broker connection failed; retrying'), 5000, 'a failed attempt');
+    const health = await (await fetch(planner.metricsUrl!.replace('/metrics', '/healthz'))).json();
+    await planner.stop('test over');
+    expect(await started).toBe('planner stopped before the broker connection was up');
+    const warning = lines.find((l) => l.msg === 'insecure configuration');
+    expect(warning.warning).toMatch(/^TLS certificate verification is disabled \(broker.tls.rejectUnauthorized: false\)/);
+    expect(health).toMatchObject({ tlsVerify: false, broker: 'mqtts://***@127.0.0.1:1', warnings: [warning.warning] });
+    expect(JSON.stringify(lines) + JSON.stringify(health)).not.toContain('hunter2');
+  }, 30_000);
+
   /** A planner on the embedded broker with a running controller sim, ticking `yaml` at `rateHz`. */
   async function runningPlanner(yaml: string, rateHz: number, wrap: (r: ReturnType<typeof buildTree>) => RunnableTree = (r) => r, setup?: (p: Planner) => void) {
     const broker = await startEmbeddedBroker();

@@ -13,14 +13,21 @@
  *   jitter ({@link ReconnectDriver}) and keep queued QoS 1 messages;
  * - stop (SIGINT/SIGTERM): stop ticking, halt the tree (cancels), publish `OFFLINE`,
  *   disconnect, close the metrics server — bounded by `timeouts.shutdownMs`;
- * - a crash leaves the controller safe through the last will.
+ * - a crash leaves the controller safe through the last will;
+ * - refused by the controller (another planner holds the robot): the planner never
+ *   drives the cell; {@link Planner.fatal} resolves with the reason and `affect-bt run`
+ *   logs it and exits 1 — the first planner is not disturbed.
+ *
+ * Security hygiene: TLS verification switched off (`broker.tls.rejectUnauthorized:
+ * false`) is logged as a warning at start and listed in `/healthz` `warnings`; broker
+ * URLs are redacted wherever they are logged; affect per person on the blackboard is
+ * bounded (`affect.maxPersons`, stale persons evicted first, `humanId` pinned).
  *
  * Design notes: the tree is built through an injected {@link TreeFactory} and the MQTT
  * side through an injected `connect` (default: `connectPlanner`), so the lifecycle is
  * testable in-process and the tick loop stays free of network waits: a tick reads the
  * blackboard and the controller client's cached state only. Logs are transitions only.
  */
-import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { Blackboard } from '../core/blackboard.ts';
 import { SystemClock, type Clock } from '../core/clock.ts';
@@ -29,6 +36,7 @@ import { affectKey } from '../contract/affect.ts';
 import { HeaderFactory } from '../contract/header.ts';
 import { connectPlanner, type PlannerLink, type PlannerLinkOptions } from '../mqtt/planner-link.ts';
 import { publishOptions } from '../mqtt/connection.ts';
+import { readPemFile, redactUrl } from '../mqtt/credentials.ts';
 import { topicFor } from '../mqtt/topics.ts';
 import { Backoff } from './backoff.ts';
 import type { CellConfig } from './config.ts';
@@ -123,9 +131,14 @@ export class Planner {
   private lastVlmTs = Number.NaN;
   private stopPromise: Promise<void> | undefined;
   private readonly affectKeyName: string;
-  private readonly headers: HeaderFactory;
+  private headers: HeaderFactory;
   private startAbort = false;
   private lastReady: boolean | undefined;
+  private readonly warnings: string[] = [];
+  private refusal: string | undefined;
+  private resolveFatal: (reason: string) => void = () => {};
+  /** Resolves (never rejects) when the planner cannot go on: the controller refused its session. */
+  readonly fatal: Promise<string> = new Promise((resolve) => (this.resolveFatal = resolve));
   private seenErrorTick = -1;
   private lastErrorKey = '';
   private errorRepeats = 0;
@@ -139,7 +152,11 @@ export class Planner {
     this.metrics = options.metrics ?? new PlannerMetrics({ labels: { robot: `${this.cfg.robot.manufacturer}/${this.cfg.robot.serialNumber}` } });
     this.blackboard = new Blackboard({ clock: this.clock });
     this.affectKeyName = affectKey(this.cfg.humanId);
+    this.blackboard.boundFamily('affect/', { maxKeys: this.cfg.affect.maxPersons, forgetAfterMs: this.cfg.affect.forgetAfterMs, pinned: [this.affectKeyName] });
     this.headers = new HeaderFactory(this.cfg.robot);
+    if (this.cfg.broker.tls.rejectUnauthorized === false) {
+      this.warnings.push('TLS certificate verification is disabled (broker.tls.rejectUnauthorized: false): the broker is not authenticated and a man in the middle can drive the cell; never use this in production');
+    }
     this.metrics.setAffectAgeSource(() => this.blackboard.ageMs(this.affectKeyName));
   }
 
@@ -170,8 +187,15 @@ export class Planner {
       ok: this._phase === 'running',
       phase: this._phase,
       safeReason: this.safeReason ?? null,
+      broker: redactUrl(this.cfg.broker.url),
       brokerConnected: this.link?.connected ?? false,
       controllerAvailable: this.link?.controller.available ?? false,
+      sessionId: this.link?.session.sessionId ?? null,
+      holdsCell: this.link?.controller.holdsCell ?? false,
+      tlsVerify: /^(mqtts|wss|ssl):/.test(this.cfg.broker.url) ? this.cfg.broker.tls.rejectUnauthorized : null,
+      warnings: this.warnings,
+      affectPersons: this.blackboard.familySize('affect/') ?? 0,
+      affectPersonsEvicted: this.blackboard.familyEvictions('affect/'),
       ...this.tickStats,
     };
   }
@@ -187,6 +211,7 @@ export class Planner {
       this.server = await startMetricsServer(this.metrics.registry, { host: cfg.metrics.host, port: cfg.metrics.port, health: () => this.status() });
       this.log.info({ url: this.server.url }, 'metrics server listening');
     }
+    for (const w of this.warnings) this.log.warn({ warning: w }, 'insecure configuration');
     if (cfg.vlm.enabled && !process.env[cfg.vlm.apiKeyEnv]) {
       this.log.warn({ apiKeyEnv: cfg.vlm.apiKeyEnv }, 'vlm.enabled but the API key env variable is not set; affect stays on local estimates');
     }
@@ -201,7 +226,7 @@ export class Planner {
       } catch (e) {
         if (this.startAbort) throw new Error('planner stopped before the broker connection was up');
         const delay = backoff.next();
-        this.log.warn({ url: redact(cfg.broker.url), attempt: backoff.attempts, retryInMs: delay, err: (e as Error).message }, 'broker connection failed; retrying');
+        this.log.warn({ url: redactUrl(cfg.broker.url), attempt: backoff.attempts, retryInMs: delay, err: (e as Error).message }, 'broker connection failed; retrying');
         await new Promise((r) => setTimeout(r, delay));
         if (this.startAbort) throw new Error('planner stopped before the broker connection was up');
       }
@@ -213,7 +238,8 @@ export class Planner {
       throw new Error('planner stopped before the broker connection was up');
     }
     this.metrics.brokerConnected.set(1);
-    this.log.info({ url: redact(cfg.broker.url), mqtt5: link.mqtt5, robot: `${cfg.robot.manufacturer}/${cfg.robot.serialNumber}` }, 'planner ONLINE');
+    this.headers = new HeaderFactory(cfg.robot, link.session.sessionId);
+    this.log.info({ url: redactUrl(cfg.broker.url), mqtt5: link.mqtt5, robot: `${cfg.robot.manufacturer}/${cfg.robot.serialNumber}`, sessionId: link.session.sessionId }, 'planner ONLINE');
     this.driver = new ReconnectDriver(link.client, {
       minMs: cfg.broker.reconnectMinMs,
       maxMs: cfg.broker.reconnectMaxMs,
@@ -224,12 +250,12 @@ export class Planner {
       this.metrics.brokerConnected.set(0);
     });
     link.client.on('offline', () => {
-      if (this._phase !== 'stopping' && this._phase !== 'stopped') this.log.warn({ url: redact(cfg.broker.url) }, 'broker connection lost');
+      if (this._phase !== 'stopping' && this._phase !== 'stopped') this.log.warn({ url: redactUrl(cfg.broker.url) }, 'broker connection lost');
     });
     link.client.on('connect', () => {
       this.metrics.brokerConnected.set(1);
       this.metrics.reconnects.inc();
-      this.log.info({ url: redact(cfg.broker.url) }, 'broker reconnected');
+      this.log.info({ url: redactUrl(cfg.broker.url) }, 'broker reconnected');
     });
     this.metrics.setMessageSource(() => {
       const c = link.bridge.counters;
@@ -284,6 +310,12 @@ export class Planner {
 
   private readonly tickOnce = (): void => {
     const link = this.link!;
+    const refused = link.controller.refusedBecause;
+    if (refused !== undefined && this.refusal === undefined) {
+      this.refusal = refused;
+      this.log.fatal({ reason: refused, sessionId: link.session.sessionId }, 'planner refused: another planner holds this robot');
+      this.resolveFatal(`refused by the controller: ${refused}`);
+    }
     const reason = link.connected ? link.controller.safeReason : 'broker connection lost';
     if (reason !== undefined) {
       if (this._phase === 'running') this.enterSafe(reason);
@@ -441,14 +473,7 @@ export class Planner {
   private linkOptions(): PlannerLinkOptions {
     const cfg = this.cfg;
     const tls = cfg.broker.tls;
-    const read = (what: string, path: string | undefined) => {
-      if (!path) return undefined;
-      try {
-        return readFileSync(path);
-      } catch (e) {
-        throw new Error(`cannot read broker.tls.${what} '${path}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (check the path in the cell config)`);
-      }
-    };
+    const read = (what: string, path: string | undefined) => (path ? readPemFile(`broker.tls.${what}`, path) : undefined);
     return {
       mqtt: {
         url: cfg.broker.url,
@@ -467,11 +492,8 @@ export class Planner {
       blackboard: this.blackboard,
       clock: this.clock,
       logger: this.log,
+      bridge: { maxClockSkewMs: cfg.timeouts.maxClockSkewMs, maxAffectPerSecond: cfg.affect.maxMessagesPerSecond },
       controller: { speedRange: [cfg.speed.min, cfg.speed.max], stateTimeoutMs: cfg.timeouts.controllerSilenceMs, shortActionTimeoutMs: cfg.timeouts.actionTimeoutMs },
     };
   }
-}
-
-function redact(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
 }

@@ -10,6 +10,7 @@ import { McapIndexedReader } from '@mcap/core';
 import { describe, expect, it } from 'vitest';
 import { EXAMPLES } from '../mqtt/contract-doc.ts';
 import type { TopicName } from '../contract/schemas.ts';
+import { CONTRACT_VERSION } from '../contract/header.ts';
 import { McapReadError, McapRecorder, readRecording } from './mcap.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'affect-bt-mcap-'));
@@ -43,7 +44,7 @@ describe('McapRecorder + readRecording', () => {
     const sent = await writeSample(file);
     const r = await readRecording(file);
     expect(r.messages.map((m) => ({ topic: m.topic, payload: m.payload, t: m.t }))).toEqual(sent);
-    expect(r.meta).toMatchObject({ robot: 'acme/cell-1', contractVersion: '1.0.0', source: 'test' });
+    expect(r.meta).toMatchObject({ robot: 'acme/cell-1', contractVersion: CONTRACT_VERSION, source: 'test' });
     expect(r.start).toBe(sent[0]!.t);
     expect(r.end).toBe(sent[sent.length - 1]!.t);
     expect(r.invalid).toEqual({});

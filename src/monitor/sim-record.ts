@@ -56,7 +56,7 @@ export async function recordEpisode(o: RecordEpisodeOptions): Promise<{ metrics:
   const treeName = basename(o.doc.file).replace(/\.ya?ml$/, '');
   const robot: RobotId = { manufacturer: 'sim', serialNumber: `${o.scenario.name}.${treeName}`.replace(/[^A-Za-z0-9_.:-]/g, '_').slice(0, 64) };
   const rec = await McapRecorder.create({ file: o.file, robot, meta: { source: 'affect-bt sim', scenario: o.scenario.name, tree: o.doc.file, seed: o.seed, ...(o.meta ?? {}) }, maxQueue: Number.MAX_SAFE_INTEGER });
-  const headers = new HeaderFactory(robot);
+  const headers = new HeaderFactory(robot, 'sim-episode'); // one simulated session for planner and controller
   let count = 0;
   const emit = (t: number, topic: TopicName, body: object) => {
     rec.record(t, topic, JSON.stringify({ ...headers.next(topic, t), ...body }));
@@ -118,8 +118,8 @@ function episodeTap(o: RecordEpisodeOptions, env: { blackboard: Blackboard; cont
   const description = describeTree(o.doc, runner);
   const t0 = clock.now();
   emit(t0, 'tree', description);
-  emit(t0, 'connection/planner', { connectionState: 'ONLINE' });
-  emit(t0, 'connection/controller', { connectionState: 'ONLINE' });
+  emit(t0, 'connection/planner', { connectionState: 'ONLINE', sessionStartedAt: new Date(t0).toISOString() });
+  emit(t0, 'connection/controller', { connectionState: 'ONLINE', sessionStartedAt: new Date(t0).toISOString() });
   const nodes = new Map<string, RtNode>();
   const index = (n: RtNode) => {
     nodes.set(n.path, n);

@@ -15,6 +15,7 @@ import type { RobotId } from '../contract/header.ts';
 import { validateMessage } from '../contract/schemas.ts';
 import { robotTopics, topicName } from '../mqtt/topics.ts';
 import type { CellMessage, MonitorStatus } from './messages.ts';
+import { redactUrl } from '../mqtt/credentials.ts';
 
 /** Payloads larger than this are rejected unparsed. */
 const MAX_PAYLOAD = 512 * 1024;
@@ -54,17 +55,8 @@ export interface CellSubscriber {
   close(): Promise<void>;
 }
 
-/**
- * The URL without credentials (for the page and logs).
- *
- * @example
- * ```ts
- * redactUrl('mqtt://user:secret@broker:1883'); // 'mqtt://***@broker:1883'
- * ```
- */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
-}
+/** The URL without credentials (for the page and logs): the one redaction of src/mqtt/credentials.ts. */
+export { redactUrl };
 
 /**
  * Subscribes to one cell. Returns at once; the link comes up (and goes down) in the

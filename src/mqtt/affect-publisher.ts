@@ -1,12 +1,14 @@
 /**
  * Publishing affect estimates (estimator side of the `affect` topic): header with a
  * growing `headerId`, QoS 0, and on MQTT 5 brokers a message expiry derived from the
- * smallest `maxAgeMs` so brokers drop what would arrive stale anyway.
+ * smallest `maxAgeMs` so brokers drop what would arrive stale anyway. Each publisher is
+ * a new sender session (`sessionId` in the header), so the planner orders a restarted
+ * estimator's messages afresh.
  */
 import type { MqttClient } from 'mqtt';
 import { SystemClock, type Clock } from '../core/clock.ts';
 import type { AffectEstimate } from '../contract/affect.ts';
-import { HeaderFactory, type RobotId } from '../contract/header.ts';
+import { HeaderFactory, newSession, type RobotId } from '../contract/header.ts';
 import type { AffectMessage } from '../contract/schemas.ts';
 import { publishOptions } from './connection.ts';
 import { topicFor } from './topics.ts';
@@ -29,7 +31,7 @@ export class AffectPublisher {
   constructor(options: { client: MqttClient; robot: RobotId; clock?: Clock }) {
     this.client = options.client;
     this.clock = options.clock ?? new SystemClock();
-    this.headers = new HeaderFactory(options.robot);
+    this.headers = new HeaderFactory(options.robot, newSession(this.clock.now()).sessionId);
     this.topic = topicFor(options.robot, 'affect');
   }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Blackboard } from '../core/blackboard.ts';
 import { VirtualClock } from '../core/clock.ts';
-import { HeaderFactory } from '../contract/header.ts';
+import { HeaderFactory, newSession } from '../contract/header.ts';
 import { MqttBridge, CONTROLLER_CONNECTION_KEY, CONTROLLER_STATE_KEY } from './bridge.ts';
 import type { MqttLogger } from './rejections.ts';
 
@@ -19,6 +19,18 @@ function setup(opts: { maxPayloadBytes?: number } = {}) {
   const est = (over: Record<string, unknown> = {}) => ({ humanId: 'h1', expression: 'frustrated', valence: -0.5, arousal: 0.4, confidence: 0.8, frustration: 0.7, source: 'local', maxAgeMs: 1500, observedAt: new Date(clock.now() - 20).toISOString(), ...over });
   const affect = (estimates: object[] = [est()]) => JSON.stringify({ ...headers.next('affect', clock.now()), estimates });
   return { clock, bb, logs, bridge, headers, est, affect, topics: bridge.topics };
+}
+
+/** A controller sender: its session, connection and state payloads. */
+function controllerSession(startedAt: number) {
+  const session = newSession(startedAt);
+  const h = new HeaderFactory(robot, session.sessionId);
+  return {
+    session,
+    conn: (connectionState: string, at: number) => JSON.stringify({ ...h.next('connection/controller', at), sessionId: session.sessionId, sessionStartedAt: new Date(startedAt).toISOString(), connectionState }),
+    state: (at: number, headerId?: number) =>
+      JSON.stringify({ ...h.next('state', at), ...(headerId === undefined ? {} : { headerId }), actionStates: [{ actionId: 'a1', actionType: 'handover', actionStatus: 'RUNNING' }], speedScale: 0.5, safeState: false, errors: [] }),
+  };
 }
 
 describe('MqttBridge.handle', () => {
@@ -77,16 +89,67 @@ describe('MqttBridge.handle', () => {
 
   it('accepts a CONNECTION_BROKEN last will although its header is older than the ONLINE that followed', () => {
     const { bridge, bb, topics, clock } = setup();
-    const senderHeaders = new HeaderFactory(robot);
-    const will = JSON.stringify({ ...senderHeaders.next('connection/controller', clock.now()), connectionState: 'CONNECTION_BROKEN' });
+    const c = controllerSession(T0);
+    const will = c.conn('CONNECTION_BROKEN', clock.now());
     clock.advance(10);
-    expect(bridge.handle(topics['connection/controller'], JSON.stringify({ ...senderHeaders.next('connection/controller', clock.now()), connectionState: 'ONLINE' }))).toBe(true);
+    expect(bridge.handle(topics['connection/controller'], c.conn('ONLINE', clock.now()))).toBe(true);
     clock.advance(10_000);
     expect(bridge.handle(topics['connection/controller'], will)).toBe(true);
     expect(bb.get(CONTROLLER_CONNECTION_KEY)).toBe('CONNECTION_BROKEN');
-    // an old ONLINE is still out of order
-    expect(bridge.handle(topics['connection/controller'], JSON.stringify({ headerId: 0, timestamp: new Date(T0 - 1).toISOString(), version: '1.0.0', ...robot, connectionState: 'ONLINE' }))).toBe(false);
+    // an old ONLINE of the same session is still out of order
+    expect(bridge.handle(topics['connection/controller'], JSON.stringify({ ...JSON.parse(c.conn('ONLINE', T0 - 1)), headerId: 0 }))).toBe(false);
     expect(bridge.counters.rejected.out_of_order).toBe(1);
+  });
+
+  it('follows the newest controller session: its state only, and a late will of the old session is ignored', () => {
+    const { bridge, bb, topics, clock } = setup();
+    const old = controllerSession(T0 - 60_000);
+    const fresh = controllerSession(T0);
+    const oldWill = old.conn('CONNECTION_BROKEN', T0 - 60_000);
+    expect(bridge.handle(topics['connection/controller'], old.conn('ONLINE', clock.now()))).toBe(true);
+    expect(bridge.handle(topics.state, old.state(clock.now()))).toBe(true);
+    expect(bridge.handle(topics['connection/controller'], fresh.conn('ONLINE', clock.now()))).toBe(true);
+    expect(bridge.controllerSession).toBe(fresh.session.sessionId);
+    // the restarted controller is ONLINE; the old process's will arrives late: ignored
+    expect(bridge.handle(topics['connection/controller'], oldWill)).toBe(false);
+    expect(bb.get(CONTROLLER_CONNECTION_KEY)).toBe('ONLINE');
+    expect(bridge.handle(topics.state, old.state(clock.now()))).toBe(false);
+    expect(bridge.counters.rejected.session).toBe(2);
+    expect(bridge.handle(topics.state, fresh.state(clock.now()))).toBe(true);
+    // an ONLINE of an older session cannot take over again
+    expect(bridge.handle(topics['connection/controller'], old.conn('ONLINE', clock.now()))).toBe(false);
+    expect(bridge.counters.rejected.session).toBe(3);
+  });
+
+  it('rejects future-dated and ancient headers on every topic, and they do not block genuine messages', () => {
+    const { bridge, bb, topics, clock, est } = setup();
+    const c = controllerSession(T0);
+    expect(bridge.handle(topics['connection/controller'], c.conn('ONLINE', clock.now()))).toBe(true);
+    const affectAt = (at: number, headerId: number, frustration: number) => JSON.stringify({ ...new HeaderFactory(robot, 'est-1').next('affect', at), headerId, estimates: [est({ frustration, observedAt: new Date(clock.now() - 10).toISOString() })] });
+    const cases: Array<[string, string, 'clock_skew' | 'stale']> = [
+      [topics.affect, affectAt(Date.UTC(9999, 0, 1), 2 ** 53 - 1, 0.9), 'clock_skew'],
+      [topics.state, c.state(clock.now() + 3_600_000, 2 ** 53 - 1), 'clock_skew'],
+      [topics['connection/controller'], JSON.stringify({ ...JSON.parse(c.conn('OFFLINE', Date.UTC(9999, 0, 1))), headerId: 2 ** 53 - 1 }), 'clock_skew'],
+      [topics.state, c.state(0), 'stale'],
+      [topics.affect, affectAt(0, 5, 0.9), 'stale'],
+    ];
+    for (const [topic, payload, reason] of cases) {
+      const n = bridge.counters.rejected[reason];
+      expect(bridge.handle(topic, payload), `${reason} on ${topic}`).toBe(false);
+      expect(bridge.counters.rejected[reason]).toBe(n + 1);
+    }
+    // genuine traffic keeps flowing
+    expect(bridge.handle(topics.affect, affectAt(clock.now(), 0, 0.2))).toBe(true);
+    expect(bridge.handle(topics.state, c.state(clock.now()))).toBe(true);
+    expect(bb.get(CONTROLLER_CONNECTION_KEY)).toBe('ONLINE');
+    expect(bb.get<{ frustration: number }>('affect/h1')!.frustration).toBe(0.2);
+  });
+
+  it('refuses a retained copy of a topic the contract never retains', () => {
+    const { bridge, topics, affect } = setup();
+    expect(bridge.handle(topics.affect, affect(), true)).toBe(false);
+    expect(bridge.counters.rejected.retained).toBe(1);
+    expect(bridge.handle(topics.affect, affect(), false)).toBe(true);
   });
 
   it('logs once per reason per interval and reports how many were suppressed', () => {
@@ -102,16 +165,19 @@ describe('MqttBridge.handle', () => {
   });
 
   it('stores controller state and connection and notifies listeners', () => {
-    const { bridge, bb, topics, headers, clock } = setup();
+    const { bridge, bb, topics, clock } = setup();
+    const c = controllerSession(T0);
     const states: number[] = [];
     const conns: string[] = [];
     bridge.onState((m) => states.push(m.headerId));
     bridge.onConnection((m) => conns.push(m.connectionState));
-    const state = { ...headers.next('state', clock.now()), actionStates: [{ actionId: 'a1', actionType: 'handover', actionStatus: 'RUNNING' }], speedScale: 0.5, safeState: false, errors: [] };
-    expect(bridge.handle(topics.state, JSON.stringify(state))).toBe(true);
-    expect(bridge.handle(topics['connection/controller'], JSON.stringify({ ...headers.next('connection/controller', clock.now()), connectionState: 'CONNECTION_BROKEN' }))).toBe(true);
-    expect(states).toEqual([0]);
-    expect(conns).toEqual(['CONNECTION_BROKEN']);
+    expect(bridge.handle(topics.state, c.state(clock.now()))).toBe(false); // no controller session announced yet
+    expect(bridge.counters.rejected.session).toBe(1);
+    expect(bridge.handle(topics['connection/controller'], c.conn('ONLINE', clock.now()))).toBe(true);
+    expect(bridge.handle(topics.state, c.state(clock.now()))).toBe(true);
+    expect(bridge.handle(topics['connection/controller'], c.conn('CONNECTION_BROKEN', clock.now()))).toBe(true);
+    expect(states).toEqual([1]);
+    expect(conns).toEqual(['ONLINE', 'CONNECTION_BROKEN']);
     expect(bb.get(CONTROLLER_CONNECTION_KEY)).toBe('CONNECTION_BROKEN');
     expect(bb.get<{ speedScale: number }>(CONTROLLER_STATE_KEY)!.speedScale).toBe(0.5);
   });

@@ -1,25 +1,27 @@
 /**
- * The MQTT → blackboard bridge: the planner's only inbound path. It validates every
- * payload on the robot's `affect`, `state` and `connection/controller` topics and
- * writes what is valid into the {@link Blackboard}; the tick later reads a snapshot
- * (MQTT callbacks never run tree logic — principle 2).
+ * The MQTT → blackboard bridge: the planner's only inbound path. Every payload on the
+ * robot's `affect`, `state`, `connection/controller` and `connection/planner` topics
+ * goes through the shared receive-side checks ({@link InboundGuard}: size, JSON,
+ * schema, version, robot, retained copies, header clock skew/age, session, ordering
+ * per sender session — see src/mqtt/inbound.ts); what is valid is written into the
+ * {@link Blackboard}; the tick later reads a snapshot (MQTT callbacks never run tree
+ * logic — principle 2).
  *
- * Pipeline (first failure wins, each counted under its reason and logged at most once
- * per reason per interval, see {@link RejectionLog}): `wrong_topic` (not one of ours,
- * or header robot ≠ topic robot) → `too_large` (before parsing) → `bad_json` →
- * `schema` / `out_of_range` (Ajv) → `version` (other major) → ordering per topic:
- * `duplicate` (same headerId and timestamp) / `out_of_order` (older headerId and not
- * newer timestamp; a restarted sender whose headerId went back to 0 is accepted
- * because its timestamp is newer; a `CONNECTION_BROKEN` last will, whose header dates
- * from when the sender connected, is always accepted). Then per estimate: `stale` (older than its
- * `maxAgeMs` on arrival), `clock_skew` (observed in the future beyond
- * `maxClockSkewMs`), `out_of_order` (older than what the blackboard already holds for
- * that person). A rejected payload never touches the blackboard.
+ * Then per estimate: `stale` (older than its `maxAgeMs` on arrival), `clock_skew`
+ * (observed in the future beyond `maxClockSkewMs`), `out_of_order` (older than what the
+ * blackboard already holds for that person). A rejected payload never touches the
+ * blackboard.
+ *
+ * Controller sessions: a `connection/controller` ONLINE names the controller session
+ * the planner listens to from then on (a newer session replaces an older one, never
+ * the reverse); `state` of any other session is rejected as `session`, and a loss
+ * message (OFFLINE/CONNECTION_BROKEN) of an old session — a late last will of a
+ * controller that has already restarted — is ignored.
  *
  * Writes: `affect/<humanId>` ← the estimate (timestamp = `observedAt`, `maxAgeMs` from
  * the estimate, source `mqtt:<local|vlm>`); `controller/state` ← the state message;
  * `controller/connection` ← the controller's connection state. State and connection
- * messages are also handed to listeners (the {@link MqttController}).
+ * messages are also handed to listeners (the {@link MqttController}, the planner link).
  *
  * Design note: {@link MqttBridge.handle} is synchronous and transport-free, so it is
  * tested and fuzzed directly as well as over a real broker.
@@ -27,12 +29,13 @@
 import type { Blackboard } from '../core/blackboard.ts';
 import { SystemClock, type Clock } from '../core/clock.ts';
 import { affectKey, type AffectEstimate } from '../contract/affect.ts';
-import { isCompatibleVersion, type RobotId } from '../contract/header.ts';
+import type { RobotId } from '../contract/header.ts';
 import type { ConnectionMessage } from '../contract/connection.ts';
 import type { StateMessage } from '../contract/state.ts';
-import { validateMessage, type AffectMessage, type TopicName } from '../contract/schemas.ts';
-import { robotTopics, topicName, type RobotTopics } from './topics.ts';
-import { RejectionLog, stderrLogger, type MqttLogger, type RejectionCounts } from './rejections.ts';
+import type { AffectMessage } from '../contract/schemas.ts';
+import type { RobotTopics } from './topics.ts';
+import { InboundGuard } from './inbound.ts';
+import type { MqttLogger, RejectionCounts } from './rejections.ts';
 
 /**
  * Blackboard key of the controller's last `state` message.
@@ -72,8 +75,10 @@ export interface BridgeOptions {
   maxPayloadBytes?: number;
   /** One log line per reason per this interval (default 10 s). */
   logIntervalMs?: number;
-  /** Estimates observed further in the future than this are `clock_skew` (default 5 s). */
+  /** Headers and estimates further in the future than this are `clock_skew`; header ages get this allowance too (default 5 s). */
   maxClockSkewMs?: number;
+  /** Budget of `affect` messages per second; the excess is dropped unread as `rate_limited` (default 2000). */
+  maxAffectPerSecond?: number;
   /** `maxAgeMs` of the `controller/state` blackboard entry (default 3 s). */
   stateMaxAgeMs?: number;
 }
@@ -97,11 +102,6 @@ export interface BridgeCounters {
   rejected: RejectionCounts;
 }
 
-interface Last {
-  headerId: number;
-  ts: number;
-}
-
 /**
  * Validating MQTT → blackboard bridge for one robot.
  *
@@ -116,18 +116,19 @@ interface Last {
  */
 export class MqttBridge {
   readonly topics: RobotTopics;
-  /** Topics to subscribe to (affect, state, connection/controller). */
+  /** Topics to subscribe to (affect, state, connection/controller, connection/planner). */
   readonly subscriptions: readonly string[];
+  /** The shared receive-side checks (counts, sessions). */
+  readonly guard: InboundGuard;
   private readonly bb: Blackboard;
   private readonly clock: Clock;
-  private readonly rejections: RejectionLog;
-  private readonly maxBytes: number;
   private readonly maxSkew: number;
   private readonly stateMaxAge: number;
-  private readonly last = new Map<TopicName, Last>();
   private readonly stateListeners: Array<(m: StateMessage) => void> = [];
   private readonly connectionListeners: Array<(m: ConnectionMessage) => void> = [];
-  private readonly robot: RobotId;
+  private readonly plannerConnectionListeners: Array<(m: ConnectionMessage) => void> = [];
+  /** Start time (epoch ms) of the controller session listened to. */
+  private controllerSessionStart = -Infinity;
   /** humanId → blackboard key, so the hot path does not build strings. */
   private readonly keys = new Map<string, string>();
   /** Reused write options (the blackboard copies the fields). */
@@ -135,25 +136,37 @@ export class MqttBridge {
   private readonly _counters: Omit<BridgeCounters, 'rejected'> = { received: 0, accepted: { affect: 0, state: 0, connection: 0 }, estimatesWritten: 0 };
 
   constructor(options: BridgeOptions) {
-    this.robot = options.robot;
-    this.topics = robotTopics(options.robot);
-    this.subscriptions = [this.topics.affect, this.topics.state, this.topics['connection/controller']];
     this.bb = options.blackboard;
     this.clock = options.clock ?? options.blackboard.clock ?? new SystemClock();
-    this.rejections = new RejectionLog({ clock: this.clock, logger: options.logger ?? stderrLogger, intervalMs: options.logIntervalMs });
-    this.maxBytes = options.maxPayloadBytes ?? 65_536;
-    this.maxSkew = options.maxClockSkewMs ?? 5_000;
+    this.guard = new InboundGuard({
+      robot: options.robot,
+      clock: this.clock,
+      inbound: ['affect', 'state', 'connection/controller', 'connection/planner'],
+      logger: options.logger,
+      logIntervalMs: options.logIntervalMs,
+      maxPayloadBytes: options.maxPayloadBytes,
+      maxClockSkewMs: options.maxClockSkewMs,
+      maxPerSecond: { affect: options.maxAffectPerSecond ?? 2000 },
+    });
+    this.topics = this.guard.topics;
+    this.subscriptions = [this.topics.affect, this.topics.state, this.topics['connection/controller'], this.topics['connection/planner']];
+    this.maxSkew = this.guard.maxClockSkewMs;
     this.stateMaxAge = options.stateMaxAgeMs ?? 3_000;
   }
 
   /** Live counters (rejected counts included). */
   get counters(): BridgeCounters {
-    return { ...this._counters, rejected: this.rejections.counts };
+    return { ...this._counters, rejected: this.guard.rejections.counts };
   }
 
   /** Total rejections (all reasons). */
   get rejectedTotal(): number {
-    return this.rejections.total;
+    return this.guard.rejections.total;
+  }
+
+  /** The controller session listened to (from its last accepted ONLINE). */
+  get controllerSession(): string | undefined {
+    return this.guard.session('connection/controller');
   }
 
   /** Calls `listener` with every accepted `state` message. Returns an unsubscribe function. */
@@ -168,88 +181,64 @@ export class MqttBridge {
     return () => void this.connectionListeners.splice(this.connectionListeners.indexOf(listener) >>> 0, 1);
   }
 
+  /** Calls `listener` with every accepted `connection/planner` message (this planner's own included). */
+  onPlannerConnection(listener: (m: ConnectionMessage) => void): () => void {
+    this.plannerConnectionListeners.push(listener);
+    return () => void this.plannerConnectionListeners.splice(this.plannerConnectionListeners.indexOf(listener) >>> 0, 1);
+  }
+
   /**
    * Handles one inbound message. Never throws; returns true when accepted.
-   * (Call it from the MQTT client's `message` event.)
+   * (Call it from the MQTT client's `message` event; `retained` is the packet's retain flag.)
    */
-  handle(topic: string, payload: Uint8Array | string): boolean {
+  handle(topic: string, payload: Uint8Array | string, retained = false): boolean {
     this._counters.received++;
     try {
-      return this.process(topic, payload);
+      return this.process(topic, payload, retained);
     } catch (err) {
       // A listener or the blackboard threw: count it, never crash the process.
-      this.rejections.reject(topic, 'schema', `rejected while applying: ${(err as Error).message}`);
+      this.guard.reject(topic, 'schema', `rejected while applying: ${(err as Error).message}`);
       return false;
     }
   }
 
-  private process(topic: string, payload: Uint8Array | string): boolean {
-    const name = topicName(this.topics, topic);
-    if (name !== 'affect' && name !== 'state' && name !== 'connection/controller') {
-      this.rejections.reject(topic, 'wrong_topic', `not an inbound topic of ${this.robot.manufacturer}/${this.robot.serialNumber} (expected one of ${this.subscriptions.join(', ')})`);
-      return false;
-    }
-    const size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
-    if (size > this.maxBytes) {
-      this.rejections.reject(topic, 'too_large', `payload of ${size} bytes exceeds maxPayloadBytes ${this.maxBytes}`);
-      return false;
-    }
-    let value: unknown;
-    try {
-      const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8');
-      value = JSON.parse(text);
-    } catch (err) {
-      this.rejections.reject(topic, 'bad_json', (err as Error).message);
-      return false;
-    }
-    const result = validateMessage<AffectMessage | StateMessage | ConnectionMessage>(name, value);
-    if (!result.ok) {
-      this.rejections.reject(topic, result.reason, result.message);
-      return false;
-    }
-    const msg = result.value;
-    if (!isCompatibleVersion(msg.version)) {
-      this.rejections.reject(topic, 'version', `contract version ${msg.version} is not compatible with 1.x; upgrade the sender or the planner`);
-      return false;
-    }
-    if (msg.manufacturer !== this.robot.manufacturer || msg.serialNumber !== this.robot.serialNumber) {
-      this.rejections.reject(topic, 'wrong_topic', `header names ${msg.manufacturer}/${msg.serialNumber} but the topic belongs to ${this.robot.manufacturer}/${this.robot.serialNumber}`);
-      return false;
-    }
-    const ts = Date.parse(msg.timestamp);
-    const last = this.last.get(name);
-    if (last) {
-      if (msg.headerId === last.headerId && ts === last.ts) {
-        this.rejections.reject(topic, 'duplicate', `headerId ${msg.headerId} at ${msg.timestamp} was already received`);
-        return false;
-      }
-      // A last will is composed when the sender connected, so its header is older than
-      // what followed; CONNECTION_BROKEN is accepted regardless (it only makes us safer).
-      const isWill = name === 'connection/controller' && (msg as ConnectionMessage).connectionState === 'CONNECTION_BROKEN';
-      if (!isWill && msg.headerId <= last.headerId && ts <= last.ts) {
-        this.rejections.reject(topic, 'out_of_order', `headerId ${msg.headerId} at ${msg.timestamp} is older than the last accepted headerId ${last.headerId}`);
-        return false;
-      }
-      if (!isWill) {
-        last.headerId = msg.headerId;
-        last.ts = ts;
-      }
-    } else {
-      this.last.set(name, { headerId: msg.headerId, ts });
-    }
-    if (name === 'affect') return this.applyAffect(topic, msg as AffectMessage);
-    if (name === 'state') {
-      const m = msg as StateMessage;
+  private process(topic: string, payload: Uint8Array | string, retained: boolean): boolean {
+    const r = this.guard.check<AffectMessage | StateMessage | ConnectionMessage>(topic, payload, retained);
+    if (!r.ok) return false;
+    if (r.name === 'affect') return this.applyAffect(topic, r.msg as AffectMessage);
+    if (r.name === 'state') {
+      const m = r.msg as StateMessage;
       this.bb.set(CONTROLLER_STATE_KEY, m, { source: 'mqtt:state', timestamp: this.clock.now(), maxAgeMs: this.stateMaxAge });
       this._counters.accepted.state++;
       for (const l of this.stateListeners) l(m);
       return true;
     }
-    const c = msg as ConnectionMessage;
+    const c = r.msg as ConnectionMessage;
+    if (r.name === 'connection/planner') {
+      this._counters.accepted.connection++;
+      for (const l of this.plannerConnectionListeners) l(c);
+      return true;
+    }
+    if (!this.followControllerSession(topic, c)) return false;
     this.bb.set(CONTROLLER_CONNECTION_KEY, c.connectionState, { source: 'mqtt:connection', timestamp: this.clock.now(), maxAgeMs: Infinity });
     this._counters.accepted.connection++;
     for (const l of this.connectionListeners) l(c);
     return true;
+  }
+
+  /** Which controller session to listen to; false (counted as `session`) for messages of an old one. */
+  private followControllerSession(topic: string, c: ConnectionMessage): boolean {
+    const current = this.guard.session('connection/controller');
+    if (c.sessionId === current) return true;
+    const started = Date.parse(c.sessionStartedAt);
+    if (c.connectionState === 'ONLINE' && (current === undefined || started >= this.controllerSessionStart)) {
+      this.guard.setSession('connection/controller', c.sessionId);
+      this.controllerSessionStart = started;
+      return true;
+    }
+    if (current === undefined) return true; // a loss message before any ONLINE: safe either way
+    this.guard.reject(topic, 'session', `${c.connectionState} of controller session ${c.sessionId} ignored: listening to session ${current}${c.connectionState === 'ONLINE' ? ' (started later)' : ''}`);
+    return false;
   }
 
   private applyAffect(topic: string, msg: AffectMessage): boolean {
@@ -260,11 +249,11 @@ export class MqttBridge {
       const e: AffectEstimate = list[i]!;
       const observed = Date.parse(e.observedAt);
       if (observed - now > this.maxSkew) {
-        this.rejections.reject(topic, 'clock_skew', `estimate for ${e.humanId} observed ${observed - now} ms in the future (max ${this.maxSkew}); check the estimator's clock (NTP)`);
+        this.guard.reject(topic, 'clock_skew', `estimate for ${e.humanId} observed ${observed - now} ms in the future (max ${this.maxSkew}); check the estimator's clock (NTP)`);
         continue;
       }
       if (now - observed > e.maxAgeMs) {
-        this.rejections.reject(topic, 'stale', `estimate for ${e.humanId} is ${now - observed} ms old, older than its maxAgeMs ${e.maxAgeMs}`);
+        this.guard.reject(topic, 'stale', `estimate for ${e.humanId} is ${now - observed} ms old, older than its maxAgeMs ${e.maxAgeMs}`);
         continue;
       }
       let key = this.keys.get(e.humanId);
@@ -275,7 +264,7 @@ export class MqttBridge {
       }
       const prev = this.bb.entry(key);
       if (prev !== undefined && prev.timestamp > observed) {
-        this.rejections.reject(topic, 'out_of_order', `estimate for ${e.humanId} observed at ${e.observedAt} is older than the one held`);
+        this.guard.reject(topic, 'out_of_order', `estimate for ${e.humanId} observed at ${e.observedAt} is older than the one held`);
         continue;
       }
       const w = this.scratch;

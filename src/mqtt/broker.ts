@@ -4,13 +4,25 @@
  * needed), and `affect-bt broker` runs it standalone. It can be stopped and started
  * again on the same port, which the reconnect tests use.
  *
+ * Access control (least privilege, see src/mqtt/broker-auth.ts): with `auth` the broker
+ * admits only clients whose username/password is in the Mosquitto-format password file
+ * or who present a client certificate signed by `tls.ca` (the certificate's CN is the
+ * username, like Mosquitto's `use_identity_as_username`), and applies the `acl_file`
+ * rules to every publish, subscribe and delivery. A client of the wrong role that
+ * publishes where it may not is disconnected; a refused subscription gets a failure
+ * SUBACK; messages it may not read are never delivered. Without `auth`, anonymous
+ * clients are served only when `allowAnonymous` is set or the broker binds a loopback
+ * address (the in-process default for tests and the simulator); `affect-bt broker`
+ * always requires `--password-file`/`--ca` or an explicit `--allow-anonymous`.
+ *
  * Design note: aedes keeps sessions and retained messages in memory, so a restart
  * forgets them — exactly the harsh case the planner/controller must survive (they
  * republish their retained `connection` and re-send un-acknowledged actions).
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import { Aedes } from 'aedes';
+import { Aedes, type Client } from 'aedes';
+import { verifyPassword, type Acl, type PasswordTable } from './broker-auth.ts';
 
 /**
  * A running embedded broker.
@@ -46,26 +58,121 @@ export interface EmbeddedBrokerOptions {
   port?: number;
   /** Interface to bind; default 127.0.0.1 (never exposed by default). */
   host?: string;
-  /** When set, clients must present these credentials (else CONNACK 4, bad username or password). */
+  /** A single user that must present these credentials (else CONNACK 4, bad username or password); full access. */
   credentials?: { username: string; password: string };
-  /** When set, the broker speaks MQTT over TLS (`mqtts://`) with this key and certificate (PEM). */
-  tls?: { key: string | Buffer; cert: string | Buffer };
+  /** Users (Mosquitto password file) and topic ACLs (Mosquitto `acl_file`). */
+  auth?: BrokerAuth;
+  /** Serve clients without credentials (default: only on a loopback host when no `auth`/`credentials` is given). */
+  allowAnonymous?: boolean;
+  /**
+   * When set, the broker speaks MQTT over TLS (`mqtts://`) with this key and certificate
+   * (PEM); with `ca`, clients may present a certificate signed by it (mutual TLS; the
+   * certificate's CN is their username), and with `requireCertificate` they must.
+   */
+  tls?: { key: string | Buffer; cert: string | Buffer; ca?: string | Buffer; requireCertificate?: boolean };
+  /** Called for every refused connect, publish or subscribe (for logs). */
+  onDenied?: (event: DeniedEvent) => void;
 }
 
-type Credentials = EmbeddedBrokerOptions['credentials'];
+/**
+ * Who may connect and what they may do.
+ *
+ * @example
+ * ```ts
+ * const auth: BrokerAuth = { passwords: parsePasswordFile(pw, 'passwd'), acl: parseAclFile(acl, 'acl') };
+ * ```
+ */
+export interface BrokerAuth {
+  /** Username → `$7$`/`$6$` hash. */
+  passwords?: PasswordTable;
+  /** Topic rules; without it, authenticated clients may do anything. */
+  acl?: Acl;
+}
 
-async function listen(port: number, host: string, credentials: Credentials, tlsOptions: EmbeddedBrokerOptions['tls']): Promise<{ aedes: Aedes; server: net.Server; port: number }> {
-  const aedes = await Aedes.createBroker(
-    credentials
-      ? {
-          authenticate: (_client, username, password, done) => {
-            if (username === credentials.username && password !== undefined && password.toString('utf8') === credentials.password) return done(null, true);
-            done(Object.assign(new Error('bad username or password'), { returnCode: 4 as const }), false);
-          },
-        }
-      : {},
-  );
-  const server = tlsOptions ? tls.createServer({ key: tlsOptions.key, cert: tlsOptions.cert }, aedes.handle) : net.createServer(aedes.handle);
+/**
+ * A refused action.
+ *
+ * @example
+ * ```ts
+ * startEmbeddedBroker({ auth, onDenied: (e) => console.warn(`${e.action} refused for ${e.user}: ${e.reason}`) });
+ * ```
+ */
+export interface DeniedEvent {
+  action: 'connect' | 'publish' | 'subscribe';
+  clientId: string;
+  user: string | undefined;
+  topic?: string;
+  reason: string;
+}
+
+/** Who a connected client is (set at authentication). */
+const IDENTITY = Symbol('affect-bt identity');
+type WithIdentity = Client & { [IDENTITY]?: string };
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+async function listen(port: number, host: string, o: EmbeddedBrokerOptions): Promise<{ aedes: Aedes; server: net.Server; port: number }> {
+  const acl = o.auth?.acl;
+  const passwords = o.auth?.passwords;
+  const anonymous = o.allowAnonymous ?? (!o.auth && !o.credentials && isLoopback(host));
+  const denied = (e: DeniedEvent) => {
+    try {
+      o.onDenied?.(e);
+    } catch {
+      /* a broken logger must not break the broker */
+    }
+  };
+  const aedes = await Aedes.createBroker({
+    authenticate: (client, username, password, done) => {
+      const c = client as WithIdentity;
+      const sock = c.conn as unknown as tls.TLSSocket;
+      const cn = typeof sock.getPeerCertificate === 'function' && sock.authorized ? sock.getPeerCertificate()?.subject?.CN : undefined;
+      const pw = password?.toString('utf8');
+      let who: string | undefined;
+      let ok = false;
+      if (typeof cn === 'string' && cn !== '') {
+        who = cn; // a verified client certificate is the identity (use_identity_as_username)
+        ok = true;
+      } else if (username !== undefined && pw !== undefined) {
+        who = username;
+        const hash = passwords?.get(username);
+        ok = (hash !== undefined && verifyPassword(hash, pw)) || (o.credentials !== undefined && username === o.credentials.username && pw === o.credentials.password);
+      } else ok = anonymous;
+      if (!ok) {
+        denied({ action: 'connect', clientId: client.id, user: username, reason: username === undefined ? 'anonymous clients are not allowed' : 'bad username or password' });
+        return done(Object.assign(new Error(username === undefined ? 'not authorized' : 'bad username or password'), { returnCode: username === undefined ? (5 as const) : (4 as const) }), false);
+      }
+      c[IDENTITY] = who;
+      done(null, true);
+    },
+    authorizePublish: (client, packet, done) => {
+      if (packet.topic.startsWith('$SYS')) return done(new Error('$SYS topics are reserved'));
+      const who = client ? (client as WithIdentity)[IDENTITY] : undefined;
+      if (client && acl && !acl.canPublish(who, client.id, packet.topic)) {
+        denied({ action: 'publish', clientId: client.id, user: who, topic: packet.topic, reason: 'not allowed by the ACL' });
+        return done(new Error(`not authorized to publish on ${packet.topic}`));
+      }
+      done(null);
+    },
+    authorizeSubscribe: (client, sub, done) => {
+      const who = (client as WithIdentity)[IDENTITY];
+      if (acl && !acl.canSubscribe(who, client.id, sub.topic)) {
+        denied({ action: 'subscribe', clientId: client.id, user: who, topic: sub.topic, reason: 'not allowed by the ACL' });
+        return done(null, null); // failure SUBACK
+      }
+      done(null, sub);
+    },
+    authorizeForward: (client, packet) => {
+      if (!acl) return packet;
+      return acl.canRead((client as WithIdentity)[IDENTITY], client.id, packet.topic) ? packet : null;
+    },
+  });
+  const t = o.tls;
+  const server = t
+    ? tls.createServer({ key: t.key, cert: t.cert, ca: t.ca, requestCert: t.ca !== undefined, rejectUnauthorized: t.ca !== undefined && t.requireCertificate === true }, aedes.handle)
+    : net.createServer(aedes.handle);
   await new Promise<void>((resolve, reject) => {
     const onError = (err: Error) => {
       aedes.close();
@@ -92,7 +199,11 @@ async function listen(port: number, host: string, credentials: Credentials, tlsO
  */
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): Promise<EmbeddedBroker> {
   const host = options.host ?? '127.0.0.1';
-  let cur: { aedes: Aedes; server: net.Server; port: number } | undefined = await listen(options.port ?? 0, host, options.credentials, options.tls);
+  if (!options.auth && !options.credentials && options.allowAnonymous !== true && !isLoopback(host)) {
+    throw new Error(`embedded broker: refusing to serve anonymous clients on ${host}; give users (a password file or a client CA) or allow anonymous clients explicitly`);
+  }
+  if (options.tls?.requireCertificate && !options.tls.ca) throw new Error('embedded broker: requireCertificate needs the CA that signs client certificates (tls.ca)');
+  let cur: { aedes: Aedes; server: net.Server; port: number } | undefined = await listen(options.port ?? 0, host, options);
   const port = cur.port;
   const sockets = new Set<net.Socket>();
   const track = (s: net.Server) => s.on('connection', (sock: net.Socket) => {
@@ -119,7 +230,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
     },
     async restart() {
       if (cur) return;
-      cur = await listen(port, host, options.credentials, options.tls);
+      cur = await listen(port, host, options);
       track(cur.server);
     },
   };

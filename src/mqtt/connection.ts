@@ -10,6 +10,7 @@
  * disconnected are queued by mqtt.js and sent on reconnect.
  */
 import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
+import { redactUrl } from './credentials.ts';
 
 /**
  * A last-will message.
@@ -87,10 +88,6 @@ export function publishOptions(client: MqttClient, qos: 0 | 1, retain: boolean, 
   return { qos, retain, properties };
 }
 
-function redact(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
-}
-
 function attempt(url: string, version: 4 | 5, o: MqttConnectOptions): Promise<MqttClient> {
   const timeoutMs = o.connectTimeoutMs ?? 5000;
   const opts: IClientOptions = {
@@ -115,7 +112,7 @@ function attempt(url: string, version: 4 | 5, o: MqttConnectOptions): Promise<Mq
     const timer = setTimeout(() => {
       cleanup();
       client.end(true);
-      reject(new Error(`MQTT: no connection to ${redact(url)} within ${timeoutMs} ms; is the broker running? (start one with 'affect-bt broker' or set --mqtt/MQTT_URL)`));
+      reject(new Error(`MQTT: no connection to ${redactUrl(url)} within ${timeoutMs} ms; is the broker running? (start one with 'affect-bt broker' or set --mqtt/MQTT_URL)`));
     }, timeoutMs);
     const onConnect = () => {
       cleanup();
@@ -125,14 +122,14 @@ function attempt(url: string, version: 4 | 5, o: MqttConnectOptions): Promise<Mq
       if (typeof err.code === 'string' && /CERT|TLS|SSL/.test(err.code)) {
         cleanup();
         client.end(true);
-        reject(new Error(`MQTT: TLS to ${redact(url)} failed: ${err.message} (${err.code}); give the broker's CA certificate (ca option) or check its name`));
+        reject(new Error(`MQTT: TLS to ${redactUrl(url)} failed: ${err.message} (${err.code}); give the broker's CA certificate (ca option) or check its name`));
         return;
       }
       const refusedVersion = err.code === 1 || err.code === 132 || /protocol version/i.test(err.message);
       if (!refusedVersion && !/Not authorized|Bad User Name|Connection refused/i.test(err.message)) return; // transient: keep retrying until the timeout
       cleanup();
       client.end(true);
-      reject(Object.assign(new Error(`MQTT: ${redact(url)} refused the connection: ${err.message}`), { refusedVersion }));
+      reject(Object.assign(new Error(`MQTT: ${redactUrl(url)} refused the connection: ${err.message}`), { refusedVersion }));
     };
     const cleanup = () => {
       clearTimeout(timer);

@@ -10,8 +10,12 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CONTRACT_VERSION } from '../contract/header.ts';
 import { REJECT_REASONS, TOPIC_SPECS, jsonSchemaOf, type TopicName } from '../contract/schemas.ts';
+import { ROLES, roleGrants } from '../contract/roles.ts';
 
 const H = { timestamp: '2026-11-21T10:15:30.123Z', version: CONTRACT_VERSION, manufacturer: 'acme', serialNumber: 'cell-1' };
+const PLANNER = { sessionId: 'mfz0a1-9c41d2e07b3a' };
+const CONTROLLER = { sessionId: 'mfyzq8-07d1c3b2a9e4' };
+const ESTIMATOR = { sessionId: 'mfz0a3-5e2b7c1d0f98' };
 
 /**
  * One valid example payload per topic (checked against the schemas in tests).
@@ -25,6 +29,7 @@ export const EXAMPLES: Readonly<Record<TopicName, object>> = {
   affect: {
     headerId: 42,
     ...H,
+    ...ESTIMATOR,
     estimates: [
       {
         humanId: 'h1',
@@ -43,6 +48,7 @@ export const EXAMPLES: Readonly<Record<TopicName, object>> = {
   instantActions: {
     headerId: 7,
     ...H,
+    ...PLANNER,
     actions: [
       { actionId: 'mfz1k2-12', actionType: 'handover', actionParameters: { objectId: 'screwdriver', target: 'h1', speedScale: 0.6, approachWaitMs: 500, timeoutMs: 8000 } },
       { actionId: 'mfz1k2-13', actionType: 'say', actionParameters: { text: 'Sorry, I dropped it. Let me try again, more slowly.', kind: 'apology', failureKind: 'drop', tone: 'empathic' } },
@@ -51,19 +57,29 @@ export const EXAMPLES: Readonly<Record<TopicName, object>> = {
   state: {
     headerId: 311,
     ...H,
+    ...CONTROLLER,
     actionStates: [
       { actionId: 'mfz1k2-12', actionType: 'handover', actionStatus: 'FAILED', failureKind: 'drop', resultDescription: 'dropped screwdriver' },
       { actionId: 'mfz1k2-13', actionType: 'say', actionStatus: 'RUNNING' },
     ],
     speedScale: 0.6,
     safeState: false,
-    errors: [],
+    plannerSessionId: PLANNER.sessionId,
+    errors: [
+      {
+        errorType: 'plannerSessionRefused',
+        errorDescription: 'planner session mfz0b7-1a2b3c4d5e6f refused: the cell is held by planner session mfz0a1-9c41d2e07b3a (ONLINE, started 2026-11-21T10:02:11.512Z); run one planner per robot',
+        errorLevel: 'WARNING',
+        errorReferences: [{ referenceKey: 'sessionId', referenceValue: 'mfz0b7-1a2b3c4d5e6f' }],
+      },
+    ],
   },
-  'connection/controller': { headerId: 0, ...H, connectionState: 'ONLINE' },
-  'connection/planner': { headerId: 1, ...H, connectionState: 'CONNECTION_BROKEN' },
+  'connection/controller': { headerId: 0, ...H, ...CONTROLLER, connectionState: 'ONLINE', sessionStartedAt: '2026-11-21T09:58:40.002Z' },
+  'connection/planner': { headerId: 1, ...H, ...PLANNER, connectionState: 'CONNECTION_BROKEN', sessionStartedAt: '2026-11-21T10:02:11.512Z' },
   trace: {
     headerId: 9,
     ...H,
+    ...PLANNER,
     treeId: '3f9c2a71b0d4',
     records: [
       { kind: 'planner', phase: 'running', tick: 1520, speedScale: 0.6 },
@@ -78,6 +94,7 @@ export const EXAMPLES: Readonly<Record<TopicName, object>> = {
   tree: {
     headerId: 0,
     ...H,
+    ...PLANNER,
     treeId: '3f9c2a71b0d4',
     treeName: 'HandoverWithAffect',
     nodes: [
@@ -104,32 +121,46 @@ export function renderContractDoc(): string {
   out.push('# affect-bt MQTT contract');
   out.push('');
   out.push(`Contract version \`${CONTRACT_VERSION}\`. Topics: \`affectbt/v1/{manufacturer}/{serialNumber}/{topic}\`. Every payload is JSON with a VDA 5050-style header:`);
-  out.push('`headerId` (per topic and sender, +1 each message), `timestamp` (ISO 8601 UTC, ms), `version`, `manufacturer`, `serialNumber` (must match the topic).');
+  out.push('`headerId` (per topic and sender, +1 each message), `timestamp` (ISO 8601 UTC, ms), `version`, `manufacturer`, `serialNumber` (must match the topic), and `sessionId` (the sender\'s session; required on `connection/*` and `instantActions`).');
   out.push('Receivers accept the same major version only. On MQTT 5 brokers, publishers set `contentType: application/json` and (for `affect` and `state`) a message expiry;');
   out.push('on MQTT 3.1.1 brokers (e.g. the embedded aedes) staleness still works from the payload timestamps and `maxAgeMs`.');
   out.push('');
-  out.push('| topic | direction | QoS | retained |');
-  out.push('|---|---|---|---|');
-  for (const s of Object.values(TOPIC_SPECS)) out.push(`| \`${s.name}\` | ${s.direction} | ${s.qos} | ${s.retain ? 'yes' : 'no'} |`);
+  out.push('| topic | direction | QoS | retained | header older than → `stale` | obeyed session from |');
+  out.push('|---|---|---|---|---|---|');
+  for (const s of Object.values(TOPIC_SPECS)) out.push(`| \`${s.name}\` | ${s.direction} | ${s.qos} | ${s.retain ? 'yes' : 'no'} | ${Number.isFinite(s.maxAgeMs) ? `${s.maxAgeMs / 1000} s` : '—'} | ${s.sessionFrom ? `\`${s.sessionFrom}\`` : '—'} |`);
+  out.push('');
+  out.push('## Roles (least privilege, enforced by the broker)');
+  out.push('');
+  out.push('Each process connects with the credentials (or client certificate) of one role; the broker\'s ACL lets it publish and subscribe to these topics of its cell only. The shipped Mosquitto `acl_file` (`cells/mosquitto/acl`, which `affect-bt broker --acl-file` reads too) is generated from this table by `renderMosquittoAcl()`.');
+  out.push('');
+  out.push('| role | publishes | subscribes |');
+  out.push('|---|---|---|');
+  const list = (names: string[]) => (names.length === 0 ? '—' : names.map((n) => `\`${n}\``).join(', '));
+  for (const r of ROLES) {
+    const g = roleGrants(r);
+    out.push(`| \`${r}\` | ${list(g.publish)} | ${list(g.subscribe)} |`);
+  }
   out.push('');
   out.push('## Rejections');
   out.push('');
-  out.push('The planner\'s bridge drops an invalid inbound payload without touching the blackboard, counts it under one reason and logs at most one line per reason per interval (topic, reason, detail):');
+  out.push('Every receiver (the planner\'s bridge, a controller) runs the same checks on every inbound message (`InboundGuard`, src/mqtt/inbound.ts) and drops what fails without acting on it, counts it under one reason and logs at most one line per reason per interval (topic, reason, detail):');
   out.push(REJECT_REASONS.map((r) => `\`${r}\``).join(', ') + '.');
+  out.push('In order: size, JSON, schema (`schema`/`out_of_range`), `version`, robot (`wrong_topic`), `retained` (a retained copy of a never-retained topic), header clock — `clock_skew` when the `timestamp` is further in the future than the receiver\'s allowed skew (default 5 s), `stale` when it is older than the topic\'s bound above plus the skew — then `session` (not the session obeyed) and ordering **per sender session** (`duplicate`, `out_of_order`). A restarted sender has a new session and starts afresh; a forged header from another session, or one dated far in the future, cannot block genuine messages.');
   out.push('');
   out.push('## Exactly-once commands');
   out.push('');
-  out.push('`instantActions` are QoS 1 (at least once). The planner re-sends every action whose `actionId` has not yet appeared in `state.actionStates` (periodically and after each reconnect); the controller executes each `actionId` at most once and re-announces duplicates in `state`. Together: exactly once, also across broker restarts.');
+  out.push('`instantActions` are QoS 1 (at least once). The planner re-sends every action whose `actionId` has not yet appeared in `state.actionStates` (periodically and after each reconnect); the controller executes each `actionId` at most once — recording it durably *before* it runs, so also across its own restarts — and re-announces duplicates in `state`. Together: exactly once, also across broker and controller restarts. Commands are never retained; a retained copy, a command older than its bound, or one from another session is refused.');
   out.push('');
-  out.push('## Safe state');
+  out.push('## Sessions and the safe state');
   out.push('');
-  out.push('Planner: while `connection/controller` is `OFFLINE`/`CONNECTION_BROKEN` or `state` is silent past `stateTimeoutMs`, no handovers are started, running ones are failed (`controller_lost`) and cancelled, and the reason is reported; it resumes on `ONLINE` plus a fresh `state`.');
-  out.push('Controller: while `connection/planner` is `OFFLINE`/`CONNECTION_BROKEN`, it holds a safe stop (running and queued actions cancelled, speed scale at its minimum, `safeState: true`).');
+  out.push('Every process start is a new session (`sessionId`, `sessionStartedAt`), announced in its `connection` message and stamped on each message it sends.');
+  out.push('Controller: starts in a safe stop and holds it (running and queued actions cancelled, speed scale at its minimum, `safeState: true`, pacing increases ignored) while no planner session is ONLINE. It obeys the first planner session that announces ONLINE (`state.plannerSessionId`), executes commands only from that session while it is ONLINE, refuses a second session (`state.errors`: `plannerSessionRefused`, `errorReferences` naming it) and ignores loss messages of other sessions; after the holder went OFFLINE/CONNECTION_BROKEN, a session at least as new may take over. Schema-valid but implausible commands (speed outside the cell\'s range, waits/timeouts outside its bounds, too many queued handovers) fail with `error` and an `implausibleAction` error.');
+  out.push('Planner: available only while `connection/controller` is ONLINE, `state` is fresh (`stateTimeoutMs`) and `state.plannerSessionId` is its own session; otherwise no handovers are started, running ones are failed (`controller_lost`) and cancelled, and the reason is reported. It ignores reported action states for actions it never sent, of another type, or going backwards (final is final). A refused planner exits with an error.');
   out.push('');
   out.push('## Running it');
   out.push('');
   out.push('```sh');
-  out.push('npx affect-bt broker --port 1883                                   # embedded broker (aedes, MQTT 3.1.1) on 127.0.0.1');
+  out.push('npx affect-bt broker --port 1883 --allow-anonymous               # embedded broker (aedes, MQTT 3.1.1), loopback demo without users');
   out.push('npx affect-bt controller-sim --mqtt mqtt://127.0.0.1:1883 --robot acme/cell-1 --p-drop 0.1 --seed 7');
   out.push('MQTT_URL=mqtt://127.0.0.1:1883 npm run bench -- mqtt                # publish → blackboard latency vs raw mqtt.js');
   out.push('```');

@@ -16,7 +16,14 @@
  *   `available` is false, running actions are failed with `controller_lost` and
  *   cancelled, new handovers and utterances fail at once (`controller_lost`), a
  *   speed change is kept and sent when the controller is back, and {@link MqttController.safeReason} says
- *   why; it resumes when the controller is back (ONLINE and a fresh state).
+ *   why; it resumes when the controller is back (ONLINE and a fresh state);
+ * - sessions: every command carries this planner's `sessionId`; the controller is
+ *   available only while its `state` reports `plannerSessionId` = this session. A
+ *   `plannerSessionRefused` error naming this session (another planner holds the cell)
+ *   is sticky: {@link MqttController.refusedBecause};
+ * - reported action states are checked: a state for an `actionId` this planner never
+ *   sent, of another action type, or going backwards (e.g. RUNNING after FINISHED,
+ *   WAITING after RUNNING) is ignored and counted — final statuses are final.
  *
  * Design note: the internal check timer only compares numbers; no allocation unless
  * something changes. All times come from the injected clock.
@@ -24,7 +31,7 @@
 import type { MqttClient } from 'mqtt';
 import { SystemClock, type Clock } from '../core/clock.ts';
 import { clampSpeedScale, type ActionState, type ActionType, type Controller, type FailureKind, type HandoverParams, type SayParams } from '../core/controller.ts';
-import { HeaderFactory, type RobotId } from '../contract/header.ts';
+import { HeaderFactory, newSession, type RobotId } from '../contract/header.ts';
 import type { InstantAction, InstantActionsMessage } from '../contract/instant-actions.ts';
 import type { StateMessage } from '../contract/state.ts';
 import { validateMessage } from '../contract/schemas.ts';
@@ -62,6 +69,8 @@ export interface MqttControllerOptions {
   checkIntervalMs?: number;
   /** Finished actions are forgotten after this (default 60 s). */
   retainFinishedMs?: number;
+  /** This planner's session id, stamped on every command (default: a new session). */
+  sessionId?: string;
 }
 
 /**
@@ -79,17 +88,25 @@ export interface ControllerCounters {
   resends: number;
   timeouts: number;
   safeStateEntered: number;
+  /** Reported states that went backwards or changed the action type (ignored). */
+  illegalTransitions: number;
 }
 
 interface Tracked {
   state: ActionState;
   action: InstantAction;
+  /** Published (false: failed locally before sending). */
+  sent: boolean;
+  /** Last status the controller reported. */
+  reported: ActionState['status'] | undefined;
   acked: boolean;
   sentAt: number;
   deadline: number;
 }
 
 const FINAL = (s: ActionState['status']) => s === 'FINISHED' || s === 'FAILED';
+/** Order of action statuses: a reported status may only move forward. */
+const RANK: Readonly<Record<ActionState['status'], number>> = { WAITING: 0, INITIALIZING: 1, RUNNING: 2, FINISHED: 3, FAILED: 3 };
 
 /**
  * The cobot controller as the tree sees it, over MQTT.
@@ -108,7 +125,9 @@ const FINAL = (s: ActionState['status']) => s === 'FINISHED' || s === 'FAILED';
  */
 export class MqttController implements Controller {
   readonly speedRange: readonly [number, number];
-  readonly counters: ControllerCounters = { actionsSent: 0, rejectedActions: 0, resends: 0, timeouts: 0, safeStateEntered: 0 };
+  readonly counters: ControllerCounters = { actionsSent: 0, rejectedActions: 0, resends: 0, timeouts: 0, safeStateEntered: 0, illegalTransitions: 0 };
+  /** The session stamped on every command. */
+  readonly sessionId: string;
   /** Last state message from the controller. */
   lastState: StateMessage | undefined;
   private readonly client: MqttClient;
@@ -140,9 +159,10 @@ export class MqttController implements Controller {
     if (!(lo > 0 && lo <= hi && hi <= 1)) throw new RangeError(`speedRange must satisfy 0 < min ≤ max ≤ 1, got [${lo}, ${hi}]`);
     this.speedRange = [lo, hi];
     this._speed = lo;
-    this.headers = new HeaderFactory(options.robot);
+    this.sessionId = options.sessionId ?? newSession(this.clock.now()).sessionId;
+    this.headers = new HeaderFactory(options.robot, this.sessionId);
     this.topic = topicFor(options.robot, 'instantActions');
-    this.monitor = new SafeStateMonitor({ clock: this.clock, stateTimeoutMs: options.stateTimeoutMs ?? 3000 });
+    this.monitor = new SafeStateMonitor({ clock: this.clock, stateTimeoutMs: options.stateTimeoutMs ?? 3000, ownSession: this.sessionId });
     this.resendMs = options.resendIntervalMs ?? 1000;
     this.marginMs = options.actionTimeoutMarginMs ?? 2000;
     this.shortMs = options.shortActionTimeoutMs ?? 30_000;
@@ -181,6 +201,16 @@ export class MqttController implements Controller {
   /** Last connection state the controller announced. */
   get controllerConnection(): string | undefined {
     return this.monitor.connectionState;
+  }
+
+  /** True while the controller reports that it obeys this planner's session. */
+  get holdsCell(): boolean {
+    return this.monitor.holdsCell;
+  }
+
+  /** Why the controller refused this planner (another planner holds the cell), if it did. */
+  get refusedBecause(): string | undefined {
+    return this.monitor.refusedBecause;
   }
 
   /** Calls `listener(available, reason)` on every safe-state transition. */
@@ -306,13 +336,25 @@ export class MqttController implements Controller {
 
   private onState(m: StateMessage): void {
     this.lastState = m;
-    this.monitor.stateSeen();
+    this.monitor.stateSeen(m.plannerSessionId);
+    const errors = m.errors;
+    for (let i = 0; i < errors.length; i++) {
+      const e = errors[i]!;
+      if (e.errorType === 'plannerSessionRefused' && e.errorReferences?.some((r) => r.referenceKey === 'sessionId' && r.referenceValue === this.sessionId)) this.monitor.refused(e.errorDescription);
+    }
     const now = this.clock.now();
     const list = m.actionStates;
     for (let i = 0; i < list.length; i++) {
       const w = list[i]!;
       const t = this.tracked.get(w.actionId);
-      if (!t) continue;
+      // not sent by this planner (or long forgotten: the controller lists recent actions of every session): ignored
+      if (!t || !t.sent) continue;
+      const was = t.reported;
+      if (t.action.actionType !== w.actionType || (was !== undefined && (RANK[w.actionStatus] < RANK[was] || (FINAL(was) && w.actionStatus !== was)))) {
+        this.counters.illegalTransitions++;
+        continue;
+      }
+      t.reported = w.actionStatus;
       t.acked = true;
       if (FINAL(t.state.status) || t.state.status === w.actionStatus) continue;
       t.state.status = w.actionStatus;
@@ -337,6 +379,8 @@ export class MqttController implements Controller {
     const t: Tracked = {
       state: { actionId: action.actionId, actionType: action.actionType as ActionType, status: 'WAITING', updatedAt: now },
       action,
+      sent: false,
+      reported: undefined,
       acked: false,
       sentAt: now,
       deadline: now + budgetMs,
@@ -346,22 +390,23 @@ export class MqttController implements Controller {
   }
 
   private send(action: InstantAction, budgetMs: number): void {
-    this.track(action, budgetMs);
+    const t = this.track(action, budgetMs);
     // Outgoing commands are checked against the contract too: a bad parameter (empty
     // objectId, over-long text …) fails the action here with the reason, instead of
     // being rejected by the controller and re-sent until it times out.
-    const check = validateMessage('instantActions', { ...this.headers.peek(this.clock.now()), actions: [action] });
+    const check = validateMessage('instantActions', { ...this.headers.peek(this.clock.now()), sessionId: this.sessionId, actions: [action] });
     if (!check.ok) {
       this.counters.rejectedActions++;
       this.finish(action.actionId, 'FAILED', 'error', `not sent: ${action.actionType} violates the contract: ${check.message.replace('/actions/0', '')}`);
       return;
     }
     this.counters.actionsSent++;
+    t.sent = true;
     this.publish([action]);
   }
 
   private publish(actions: InstantAction[]): void {
-    const msg: InstantActionsMessage = { ...this.headers.next('instantActions', this.clock.now()), actions };
+    const msg: InstantActionsMessage = { ...this.headers.next('instantActions', this.clock.now()), sessionId: this.sessionId, actions };
     this.client.publish(this.topic, JSON.stringify(msg), publishOptions(this.client, 1, false));
   }
 

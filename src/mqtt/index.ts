@@ -15,6 +15,10 @@
  *   `onAvailabilityChange`, `counters`.
  * - {@link AffectPublisher} — estimator side of the `affect` topic.
  * - {@link topicFor}, {@link robotTopics}, {@link parseRobotId} — topic names.
+ * - {@link InboundGuard} — the receive-side checks every receiver and topic shares
+ *   (schema, retained copies, header clock skew/age, sessions, per-session ordering).
+ * - {@link credentialsFromEnv}, {@link redactUrl}, {@link readPemFile} — secrets from
+ *   env/files only, never printed.
  * - {@link RejectionLog}, {@link MqttLogger}, {@link stderrLogger}, {@link silentLogger}.
  * - {@link renderContractDoc} — `docs/mqtt-contract.md` generator (see contract-doc.ts).
  *
@@ -34,6 +38,8 @@ export * from './topics.ts';
 export * from './broker.ts';
 export * from './connection.ts';
 export * from './rejections.ts';
+export * from './credentials.ts';
+export * from './inbound.ts';
 export * from './bridge.ts';
 export * from './safe-state.ts';
 export * from './controller-client.ts';

@@ -5,12 +5,18 @@
  * (re)connect (a restarted broker forgets subscriptions), feed the {@link MqttBridge},
  * and drive an {@link MqttController}. `close()` publishes `OFFLINE` and disconnects.
  *
+ * Session: the link starts a new planner session (id + start time), announced in every
+ * `connection/planner` message and stamped on every command. While the controller
+ * obeys this session, another session writing `connection/planner` (a second planner
+ * starting, or its last will) makes the link re-publish its own ONLINE, so the
+ * retained slot — what a restarting controller reads first — names the holder.
+ *
  * This is what `affect-bt run` and the simulator's MQTT mode use.
  */
 import type { MqttClient } from 'mqtt';
 import type { Blackboard } from '../core/blackboard.ts';
 import { SystemClock, type Clock } from '../core/clock.ts';
-import { HeaderFactory, type RobotId } from '../contract/header.ts';
+import { HeaderFactory, newSession, type RobotId, type Session } from '../contract/header.ts';
 import { TOPIC_SPECS } from '../contract/schemas.ts';
 import type { ConnectionMessage, ConnectionState } from '../contract/connection.ts';
 import { MqttBridge, type BridgeCounters, type BridgeOptions } from './bridge.ts';
@@ -72,6 +78,8 @@ export interface PlannerLink {
   readonly controller: MqttController;
   /** True when the broker speaks MQTT 5 to us. */
   readonly mqtt5: boolean;
+  /** This planner's session (announced in `connection/planner`, stamped on commands). */
+  readonly session: Session;
   readonly connected: boolean;
   counters(): PlannerCounters;
   /** Publishes `OFFLINE` (retained), stops the controller client and disconnects. */
@@ -92,22 +100,26 @@ export interface PlannerLink {
 export async function connectPlanner(options: PlannerLinkOptions): Promise<PlannerLink> {
   const clock = options.clock ?? options.blackboard.clock ?? new SystemClock();
   const logger = options.logger ?? stderrLogger;
-  const headers = new HeaderFactory(options.robot);
+  const session = newSession(clock.now());
+  const headers = new HeaderFactory(options.robot, session.sessionId);
   const connTopic = topicFor(options.robot, 'connection/planner');
+  const startedAt = new Date(session.startedAt).toISOString();
   const connection = (state: ConnectionState): string => {
-    const m: ConnectionMessage = { ...headers.next('connection/planner', clock.now()), connectionState: state };
+    const m: ConnectionMessage = { ...headers.next('connection/planner', clock.now()), sessionId: session.sessionId, sessionStartedAt: startedAt, connectionState: state };
     return JSON.stringify(m);
   };
   const client = await connectMqtt({ ...options.mqtt, will: { topic: connTopic, payload: connection('CONNECTION_BROKEN'), qos: 1, retain: true } });
   const bridge = new MqttBridge({ ...options.bridge, robot: options.robot, blackboard: options.blackboard, clock, logger });
   let reconnects = 0;
-  const onMessage = (topic: string, payload: Buffer) => void bridge.handle(topic, payload);
+  const onMessage = (topic: string, payload: Buffer, packet: { retain?: boolean }) => void bridge.handle(topic, payload, packet.retain === true);
   const onConnect = () => {
     // subscription QoS as in the contract table: affect/state 0, connection 1
     const subs: Record<string, { qos: 0 | 1 }> = {
       [bridge.topics.affect]: { qos: TOPIC_SPECS.affect.qos },
       [bridge.topics.state]: { qos: TOPIC_SPECS.state.qos },
       [bridge.topics['connection/controller']]: { qos: TOPIC_SPECS['connection/controller'].qos },
+      // our own slot, only to notice another planner: QoS 0, so our own OFFLINE coming back while we disconnect needs no PUBACK
+      [bridge.topics['connection/planner']]: { qos: 0 },
     };
     client.subscribe(subs, (err) => {
       if (err) logger.warn({ topic: bridge.subscriptions.join(','), reason: 'subscribe', detail: err.message }, 'mqtt subscribe failed');
@@ -130,11 +142,20 @@ export async function connectPlanner(options: PlannerLinkOptions): Promise<Plann
     logger.warn({ reason: 'mqtt_error', detail: err.message }, 'mqtt client error');
   });
   onConnect();
-  const controller = new MqttController({ ...options.controller, client, robot: options.robot, bridge, clock });
+  const controller = new MqttController({ ...options.controller, client, robot: options.robot, bridge, clock, sessionId: session.sessionId });
+  let closing = false;
+  bridge.onPlannerConnection((m) => {
+    // another planner session wrote our retained slot: while we hold the cell, put our ONLINE back
+    if (m.sessionId !== session.sessionId && controller.holdsCell && !closing && client.connected) {
+      logger.warn({ reason: 'second_planner', detail: `planner session ${m.sessionId} announced ${m.connectionState} for this robot; this planner (session ${session.sessionId}) holds the cell` }, 'another planner on this robot');
+      client.publish(connTopic, connection('ONLINE'), publishOptions(client, 1, true));
+    }
+  });
   return {
     client,
     bridge,
     controller,
+    session,
     mqtt5: isMqtt5(client),
     get connected() {
       return client.connected;
@@ -151,6 +172,7 @@ export async function connectPlanner(options: PlannerLinkOptions): Promise<Plann
       };
     },
     async close() {
+      closing = true;
       controller.close();
       if (client.connected) {
         await Promise.race([

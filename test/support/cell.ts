@@ -106,6 +106,8 @@ export interface Cell {
   publisher: Child | undefined;
   /** Starts the planner again (after it was stopped/killed). */
   restartPlanner(): Child;
+  /** Starts one more planner process for the same robot (a second planner), not replacing `planner`. */
+  extraPlanner(): Child;
   /** Starts the controller-sim again (after it was stopped/killed); resolves when ready. */
   restartController(): Promise<Child>;
   /** Instant actions the planner sent (flattened, first sighting of each actionId). */
@@ -113,7 +115,7 @@ export interface Cell {
   /** Controller state messages. */
   states(): Seen[];
   /** The current controller-sim's execution record (`--log-executions` lines), in order. */
-  executions(): { at: number; event: 'execute' | 'duplicate'; actionId: string; actionType: string; count: number }[];
+  executions(): { at: number; event: 'execute' | 'duplicate' | 'rejected'; actionId: string; actionType: string; count: number; reason?: string }[];
   /** Ends every process and the monitor. */
   close(): Promise<void>;
 }
@@ -194,6 +196,7 @@ export async function startCell(o: CellOptions): Promise<Cell> {
       cell.planner = startPlanner();
       return cell.planner;
     },
+    extraPlanner: () => startPlanner(),
     actions() {
       const out: ReturnType<Cell['actions']> = [];
       const ids = new Set<string>();
@@ -214,7 +217,7 @@ export async function startCell(o: CellOptions): Promise<Cell> {
       const out: ReturnType<Cell['executions']> = [];
       for (const l of cell.controller.lines) {
         const j = l.json;
-        if (l.stream === 'stdout' && (j?.event === 'execute' || j?.event === 'duplicate')) out.push({ at: l.at, event: j.event, actionId: j.actionId, actionType: j.actionType, count: j.count });
+        if (l.stream === 'stdout' && (j?.event === 'execute' || j?.event === 'duplicate' || j?.event === 'rejected')) out.push({ at: l.at, event: j.event, actionId: j.actionId, actionType: j.actionType, count: j.count, ...(j.reason ? { reason: j.reason } : {}) });
       }
       return out;
     },

@@ -169,7 +169,8 @@ export async function run(argv: string[]): Promise<number> {
     try {
       const mqtt = await import('../../mqtt/index.ts');
       const robot = mqtt.parseRobotId(v.robot!);
-      const client = await mqtt.connectMqtt({ url: v.mqtt, clientId: `affect-bt-estimator-${robot.serialNumber}-${process.pid}` });
+      // estimator role: credentials from AFFECT_BT_MQTT_USERNAME / AFFECT_BT_MQTT_PASSWORD(_FILE), never argv
+      const client = await mqtt.connectMqtt({ url: v.mqtt, clientId: `affect-bt-estimator-${robot.serialNumber}-${process.pid}`, ...mqtt.credentialsFromEnv(process.env) });
       const publisher = new mqtt.AffectPublisher({ client, robot });
       publish = (e) => void publisher.publish([e]);
       closeMqtt = async () => void (await client.endAsync());

@@ -102,7 +102,14 @@ export async function run(argv: string[]): Promise<number> {
     const page = await assets();
     if (!page) return 1;
     const hub = new StreamHub();
-    const credentials = { username: process.env['AFFECT_BT_MQTT_USERNAME'] || undefined, password: process.env['AFFECT_BT_MQTT_PASSWORD'] || undefined };
+    // monitor role: AFFECT_BT_MQTT_USERNAME / AFFECT_BT_MQTT_PASSWORD (or _FILE), like every process
+    const { credentialsFromEnv } = await import('../../mqtt/credentials.ts');
+    let credentials;
+    try {
+      credentials = credentialsFromEnv(process.env);
+    } catch (e) {
+      return a.usage((e as Error).message);
+    }
     let sub: { subscriber: { counters: object; connected: boolean }; close(): Promise<void> };
     if (v.record !== undefined) {
       try {

@@ -17,6 +17,7 @@ import type { LevelWithSilent } from 'pino';
 import { loadCellConfig, ConfigError, type ConfigOverrides, type CellConfig } from '../../deploy/config.ts';
 import { createLogger } from '../../deploy/logger.ts';
 import { Planner, type TreeFactory } from '../../deploy/planner.ts';
+import { redactUrl } from '../../mqtt/credentials.ts';
 
 const HELP = `usage: affect-bt run --config CELL.yaml [options]
 
@@ -38,7 +39,9 @@ ${NODES_HELP.replace('--nodes FILE      ', '--nodes FILE               ')}
   -h, --help
 
 Credentials: set the env variables named by broker.usernameEnv / broker.passwordEnv
-(default AFFECT_BT_MQTT_USERNAME / AFFECT_BT_MQTT_PASSWORD). There is no --password flag.
+(default AFFECT_BT_MQTT_USERNAME / AFFECT_BT_MQTT_PASSWORD), or put the password in a
+file named by AFFECT_BT_MQTT_PASSWORD_FILE. There is no --password flag.
+Exit 1 also when the controller refuses this planner (another planner holds the robot).
 Signals: SIGINT/SIGTERM stop ticking, cancel running actions, publish OFFLINE, exit 0.`;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -143,7 +146,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (check) {
     const { credentials, ...shown } = config;
-    process.stdout.write(JSON.stringify({ ok: true, config: { ...shown, credentials: { username: credentials.username ? '(set)' : '(unset)', password: credentials.password ? '(set)' : '(unset)' } } }, null, 2) + '\n');
+    const broker = { ...shown.broker, url: redactUrl(shown.broker.url) };
+    process.stdout.write(JSON.stringify({ ok: true, config: { ...shown, broker, credentials: { username: credentials.username ? '(set)' : '(unset)', password: credentials.password ? '(set)' : '(unset)' } } }, null, 2) + '\n');
     return 0;
   }
 
@@ -197,7 +201,13 @@ export async function run(argv: string[]): Promise<number> {
       return 1;
     }
   }
-  const sig = await stopped;
+  const end = await Promise.race([stopped, planner.fatal.then((reason) => ({ fatal: reason }))]);
+  if (typeof end === 'object') {
+    await planner.stop(end.fatal);
+    setTimeout(() => process.exit(1), 200).unref();
+    return 1;
+  }
+  const sig = end;
   // hard bound: whatever happens, do not hang a systemd stop
   const hard = setTimeout(() => {
     logger.error({ shutdownMs: config.timeouts.shutdownMs }, 'shutdown took too long; exiting');
