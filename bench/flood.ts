@@ -32,6 +32,7 @@ import { parseRobotId, topicFor } from '../src/mqtt/topics.ts';
 import { parseCellConfig } from '../src/deploy/config.ts';
 import { createLogger } from '../src/deploy/logger.ts';
 import { Planner } from '../src/deploy/planner.ts';
+import '../src/builtins.ts';
 import { loadTreeFile } from '../src/tree/loader.ts';
 import { buildTree } from '../src/tree/build.ts';
 import { spawnCli, spawnTs, freePort, killAll, REPO_ROOT, type Child } from '../test/support/processes.ts';

@@ -12,6 +12,7 @@ import { parseDocument, LineCounter } from 'yaml';
 import { Blackboard } from '../src/core/blackboard.ts';
 import { VirtualClock } from '../src/core/clock.ts';
 import { InMemoryController } from '../src/core/in-memory-controller.ts';
+import '../src/builtins.ts';
 import { buildTree, loadTreeText } from '../src/tree/index.ts';
 import { generateTree } from './gen-tree.ts';
 

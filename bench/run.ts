@@ -3,7 +3,7 @@
  * prints human-readable numbers and ends with one JSON line `{"bench":"<name>",…}`.
  * Budgets live here, never in timed unit tests.
  */
-const BENCHES = ['tick', 'load', 'mqtt', 'estimator', 'faces', 'sim', 'soak', 'vlm', 'flood'] as const;
+const BENCHES = ['tick', 'load', 'mqtt', 'estimator', 'faces', 'sim', 'soak', 'vlm', 'flood', 'package'] as const;
 
 const name = process.argv[2];
 if (!name || !(BENCHES as readonly string[]).includes(name)) {

@@ -26,6 +26,7 @@ import { Writable } from 'node:stream';
 import { parseCellConfig } from '../src/deploy/config.ts';
 import { createLogger } from '../src/deploy/logger.ts';
 import { Planner } from '../src/deploy/planner.ts';
+import '../src/builtins.ts';
 import { loadTreeFile } from '../src/tree/loader.ts';
 import { buildTree } from '../src/tree/build.ts';
 import { describeTree } from '../src/tree/describe.ts';

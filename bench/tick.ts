@@ -26,6 +26,7 @@ import { Blackboard } from '../src/core/blackboard.ts';
 import { VirtualClock } from '../src/core/clock.ts';
 import { InMemoryController } from '../src/core/in-memory-controller.ts';
 import { affectKey, type AffectEstimate } from '../src/contract/affect.ts';
+import '../src/builtins.ts';
 import { buildTree, loadTreeFile, loadTreeText, type TreeRunner } from '../src/tree/index.ts';
 import { GEN_KEYS, generateTree } from './gen-tree.ts';
 

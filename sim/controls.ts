@@ -17,7 +17,6 @@
  * that would not load fails before any episode runs.
  */
 import type { TreeDocument, TreeNodeSpec } from '../src/tree/index.ts';
-import { nodeRegistry } from '../src/tree/index.ts';
 
 /**
  * The kinds of derived controls, in table order.
@@ -110,8 +109,9 @@ function reachableKinds(doc: TreeDocument): Set<string> {
 }
 
 /**
- * True when the tree (from its main tree) contains an affect node: it is a candidate
- * for the sensing claims and gets controls.
+ * True when the tree (from its main tree) contains an affect node (by the role its
+ * registry gives the kind, so a plugin's affect nodes count): it is a candidate for the
+ * sensing claims and gets controls.
  *
  * @example
  * ```ts
@@ -119,7 +119,7 @@ function reachableKinds(doc: TreeDocument): Set<string> {
  * ```
  */
 export function isAffectTree(doc: TreeDocument): boolean {
-  for (const k of reachableKinds(doc)) if (nodeRegistry.get(k)?.role === 'affect') return true;
+  for (const k of reachableKinds(doc)) if (doc.registry.get(k)?.role === 'affect') return true;
   return false;
 }
 

@@ -17,7 +17,8 @@ import type { Controller, HandoverParams, SayParams } from '../src/core/controll
 import type { AffectEstimate } from '../src/contract/affect.ts';
 import { AffectPublisher, connectMqtt, connectPlanner, silentLogger, startEmbeddedBroker } from '../src/mqtt/index.ts';
 import { startControllerSim } from '../src/controller-sim/index.ts';
-import { buildTree, loadTreeFile } from '../src/tree/index.ts';
+import '../src/builtins.ts';
+import { buildTree, loadTreeFile, type NodeRegistry } from '../src/tree/index.ts';
 import type { Scenario } from './params.ts';
 
 /** Options of {@link runMqttEpisode}. */
@@ -25,6 +26,8 @@ export interface MqttEpisodeOptions {
   /** Broker URL (`mqtt://host:port`) or `embedded` to start aedes in-process. */
   url: string;
   treePath: string;
+  /** Node kinds for the tree (default: the built-in nodes); `nodes:` in the tree file adds its own. */
+  registry?: NodeRegistry;
   scenario: Scenario;
   seed: string;
   /** Tasks to run (default min(3, scenario.handovers)). */
@@ -72,7 +75,7 @@ export async function runMqttEpisode(o: MqttEpisodeOptions): Promise<MqttEpisode
   const seedNum = [...o.seed].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0, 7) || 1;
   const closers: (() => Promise<unknown>)[] = [];
   try {
-    const doc = await loadTreeFile(o.treePath);
+    const doc = await loadTreeFile(o.treePath, { registry: o.registry });
     const sim = await startControllerSim({
       mqtt: { url },
       robot,

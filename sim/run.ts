@@ -24,6 +24,8 @@ export interface SimRunOptions {
   margin?: number;
   /** Worker threads (default 1: in-process). */
   workers?: number;
+  /** Plugin node modules (absolute paths) the trees need beyond their `nodes:` headers; worker threads load them. */
+  nodeModules?: readonly string[];
   /** Run only this slice of the episodes (records, no reduction). */
   shard?: ShardSpec;
   /** Record episode-0 timelines for plots (in-process runs only). */
@@ -77,7 +79,7 @@ export async function runSimulation(o: SimRunOptions): Promise<SimRun> {
     const progress = o.onProgress ? (d: number) => o.onProgress!(i * perSeed + d, seedsTotal * perSeed) : undefined;
     const records =
       workers > 1
-        ? await runEpisodesInWorkers({ sources: treeSources(trees), nodeModules: [], scenarios: [...o.scenarios], seed, mode }, { workers, episodes: o.episodes, range, local: trees, onProgress: progress })
+        ? await runEpisodesInWorkers({ sources: treeSources(trees), nodeModules: [...(o.nodeModules ?? [])], scenarios: [...o.scenarios], seed, mode }, { workers, episodes: o.episodes, range, local: trees, onProgress: progress })
         : runEpisodes({ trees, scenarios: o.scenarios, episodes: o.episodes, seed, mode, timelines: o.timelines && i === 0, onProgress: progress }, range);
     if (o.shard) {
       shardRecords = records;

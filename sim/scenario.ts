@@ -5,11 +5,11 @@
  * `file:line:col: message` with a hint, before anything runs (principle 4).
  */
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
-import { dirname, join, resolve, basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve, basename } from 'node:path';
 import { parseDocument, LineCounter, isNode } from 'yaml';
 import { Value } from '@sinclair/typebox/value';
 import { ScenarioSchema, type Scenario } from './params.ts';
+import { packagePath } from '../src/core/package-files.ts';
 
 /**
  * Directory of the shipped scenarios.
@@ -19,7 +19,7 @@ import { ScenarioSchema, type Scenario } from './params.ts';
  * readdirSync(SCENARIO_DIR); // ['calm_expert.yaml', …]
  * ```
  */
-export const SCENARIO_DIR = join(dirname(fileURLToPath(import.meta.url)), 'scenarios');
+export const SCENARIO_DIR = packagePath('sim', 'scenarios');
 
 /**
  * Raised when a scenario cannot be loaded; `problems` lists every `file:line:col: message`.

@@ -127,11 +127,14 @@ export function mergeShards(files: readonly (readonly [string, string])[]): { re
     return [name, doc as ShardDoc];
   });
   const [firstName, first] = docs[0]!;
-  const runKey = JSON.stringify(first.run);
+  // one run: same seed, episodes, mode, margin, scenarios and trees (by name and control;
+  // the paths may differ between the machines that ran the slices)
+  const identity = (r: ShardDoc['run']) => JSON.stringify({ ...r, trees: r.trees.map((t) => ({ name: t.name, control: t.control })) });
+  const runKey = identity(first.run);
   const count = first.shard.count;
   const seen = new Map<number, string>();
   for (const [name, d] of docs) {
-    if (JSON.stringify(d.run) !== runKey) throw new MergeError(`${name}: belongs to another run than ${firstName} (seed, episodes, mode, margin, trees or scenarios differ)`);
+    if (identity(d.run) !== runKey) throw new MergeError(`${name}: belongs to another run than ${firstName} (seed, episodes, mode, margin, trees or scenarios differ)`);
     if (d.shard.count !== count) throw new MergeError(`${name}: is shard ${d.shard.index}/${d.shard.count}, but ${firstName} is one of ${count}`);
     const prev = seen.get(d.shard.index);
     if (prev) throw new MergeError(`${name}: shard ${d.shard.index}/${count} given twice (also ${prev})`);

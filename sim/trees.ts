@@ -9,7 +9,8 @@
  * the same trees from it.
  */
 import { basename } from 'node:path';
-import { loadTreeFile, buildTree, type TreeDocument } from '../src/tree/index.ts';
+import '../src/builtins.ts';
+import { loadTreeFile, buildTree, type NodeRegistry, type TreeDocument } from '../src/tree/index.ts';
 import { Blackboard } from '../src/core/blackboard.ts';
 import { VirtualClock } from '../src/core/clock.ts';
 import { InMemoryController } from '../src/core/in-memory-controller.ts';
@@ -53,7 +54,9 @@ function factoryOf(doc: TreeDocument): TreeFactory {
 
 /**
  * Loads a tree file (validation errors throw the loader's `TreeLoadError` with
- * `file:line:col` diagnostics) and builds it once, before any episode runs.
+ * `file:line:col` diagnostics) and builds it once, before any episode runs. Node kinds
+ * come from `registry` (default: the built-in nodes) plus the tree file's own `nodes:`
+ * modules.
  *
  * @example
  * ```ts
@@ -61,8 +64,8 @@ function factoryOf(doc: TreeDocument): TreeFactory {
  * runEpisode({ scenario, tree: tree.factory, seed: '1/x/0' });
  * ```
  */
-export async function loadSimTree(path: string): Promise<SimTree> {
-  const doc = await loadTreeFile(path);
+export async function loadSimTree(path: string, registry?: NodeRegistry): Promise<SimTree> {
+  const doc = await loadTreeFile(path, { registry });
   return { name: basename(path).replace(/\.ya?ml$/, ''), path, doc, factory: factoryOf(doc) };
 }
 
@@ -92,11 +95,11 @@ export function controlOf(tree: SimTree, kind: ControlKind, name: string): SimTr
  * trees.map((t) => t.name); // ['handover_baseline', 'handover_affect', 'blind', 'scripted', 'always_slow', 'no_apology']
  * ```
  */
-export async function loadSimTrees(paths: readonly string[], opts: { controls?: boolean } = {}): Promise<SimTree[]> {
+export async function loadSimTrees(paths: readonly string[], opts: { controls?: boolean; registry?: NodeRegistry } = {}): Promise<SimTree[]> {
   const trees: SimTree[] = [];
   for (const p of paths) {
     try {
-      trees.push(await loadSimTree(p));
+      trees.push(await loadSimTree(p, opts.registry));
     } catch (err) {
       throw new Error(`cannot load tree ${p}:\n${(err as Error).message}`, { cause: err });
     }
@@ -121,20 +124,21 @@ export function treeSources(trees: readonly SimTree[]): TreeSource[] {
 }
 
 /**
- * Rebuilds trees from their plain-data description (each file loaded once).
+ * Rebuilds trees from their plain-data description (each file loaded once), with node
+ * kinds from `registry` (default: the built-in nodes).
  *
  * @example
  * ```ts
- * const trees = await loadTreeSources(sources);
+ * const trees = await loadTreeSources(sources, registry);
  * ```
  */
-export async function loadTreeSources(sources: readonly TreeSource[]): Promise<SimTree[]> {
+export async function loadTreeSources(sources: readonly TreeSource[], registry?: NodeRegistry): Promise<SimTree[]> {
   const byPath = new Map<string, SimTree>();
   const out: SimTree[] = [];
   for (const s of sources) {
     let base = byPath.get(s.path);
     if (!base) {
-      base = await loadSimTree(s.path);
+      base = await loadSimTree(s.path, registry);
       byPath.set(s.path, base);
     }
     out.push(s.control ? controlOf(base, s.control, s.name) : { ...base, name: s.name });

@@ -1,11 +1,14 @@
 /**
  * The worker-thread side of `sim --workers N` (see `sim/workers.ts`): builds its own
- * trees from the job's plain data, announces `ready`, then runs each chunk of episodes
+ * node registry (built-in nodes + the job's plugin modules, loaded by path) and trees
+ * (with their `nodes:` headers and controls) from the job's plain data, announces `ready`, then runs each chunk of episodes
  * it is sent and posts their records back (buffers transferred, not copied).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { runEpisodes, type ComparedTree } from './compare.ts';
 import { loadTreeSources } from './trees.ts';
+import { createNodeRegistry } from '../src/builtins.ts';
+import { loadNodeModules } from '../src/tree/plugins.ts';
 import type { WorkerJob, WorkerMessage, WorkerTask } from './workers.ts';
 
 /**
@@ -20,8 +23,10 @@ import type { WorkerJob, WorkerMessage, WorkerTask } from './workers.ts';
 export async function serve(job: WorkerJob, port: NonNullable<typeof parentPort>): Promise<void> {
   const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
   try {
-    if (job.nodeModules.length > 0) throw new Error('plugin node modules are not supported by this version of the simulator');
-    const trees: ComparedTree[] = await loadTreeSources(job.sources);
+    // this thread's own registry: the built-in nodes plus the plugin modules, by path
+    const registry = createNodeRegistry();
+    await loadNodeModules(job.nodeModules, registry);
+    const trees: ComparedTree[] = await loadTreeSources(job.sources, registry);
     port.on('message', (task: WorkerTask) => {
       try {
         const recs = runEpisodes({ trees: [trees[task.tree]!], scenarios: [job.scenarios[task.scenario]!], episodes: task.to, seed: job.seed, mode: job.mode }, [task.from, task.to]);

@@ -22,7 +22,7 @@ import type { TreeSource } from './trees.ts';
 /** Everything a worker needs, as plain data. */
 export interface WorkerJob {
   sources: TreeSource[];
-  /** Plugin node modules to load before the trees (paths). */
+  /** Plugin node modules to load before the trees (absolute paths; `nodes:` headers of the tree files load themselves). */
   nodeModules: string[];
   scenarios: Scenario[];
   seed: number | string;

@@ -1,9 +1,10 @@
 /**
- * affect-bt's one entry point. The core (clock, blackboard, controller interface,
- * affect contract), the tree runtime and the nodes are exported flat; the larger
- * subsystems are exported as namespaces (`mqtt`, `estimator`, `vlm`, `sim`, `deploy`)
- * and also as their own subpath (`affect-bt/mqtt`, …) so a planner that only ticks
- * trees never loads onnxruntime or the MQTT client.
+ * affect-bt's root entry: the light part — core (clock, blackboard, controller
+ * interface), the MQTT contract's types and schemas, the tree runtime, the node
+ * registry and plugin loading, and the built-in nodes, which this entry registers into
+ * the default registry exactly as a plugin registers its own. It loads none of
+ * onnxruntime-node, sharp, mqtt, aedes or @google/genai (a test checks this); the
+ * heavy parts are subpaths: `affect-bt/mqtt`, `/estimator`, `/vlm`, `/sim`, `/deploy`.
  *
  * @example
  * ```ts
@@ -22,12 +23,9 @@ export type { Entry, EntryType, KeySpec, WriteOptions, WriteRecord, BlackboardOp
 export { clampSpeedScale, FAILURE_KINDS } from './core/controller.ts';
 export type { Controller, ActionState, ActionStatus, ActionType, FailureKind, HandoverParams, SayParams } from './core/controller.ts';
 export { InMemoryController } from './core/in-memory-controller.ts';
+export type { InMemoryControllerOptions, ScriptedOutcome, HandoverOutcome } from './core/in-memory-controller.ts';
+export { packagePath, packageVersion } from './core/package-files.ts';
 export * from './contract/index.ts';
 export * from './tree/index.ts';
 export * from '../nodes/index.ts';
-
-export * as mqtt from './mqtt/index.ts';
-export * as estimator from './estimator/index.ts';
-export * as vlm from './vlm/index.ts';
-export * as sim from '../sim/index.ts';
-export * as deploy from './deploy/index.ts';
+export { createNodeRegistry, BUILTIN_ORIGIN } from './builtins.ts';

@@ -1,16 +1,17 @@
 // End-to-end tests of `affect-bt estimate` and `affect-bt eval-faces` through the real
-// bin (tsx), the shipped ONNX models and the real face photographs.
+// CLI (from the sources), the shipped ONNX models and the real face photographs.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync, copyFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cliArgv } from './support/processes.ts';
 
 const SCENES = '../shared/data/faces/scenes/';
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/affect-bt.js', ...args], { timeout: 120_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+    execFile(process.execPath, cliArgv(args), { timeout: 120_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });

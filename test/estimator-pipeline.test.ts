@@ -11,6 +11,7 @@ import { collectLogits, metricsFor, readLabels, type CollectedLogits } from '../
 import { loadCalibration, IDENTITY_CALIBRATION } from '../src/estimator/calibration.ts';
 import { listFrames, runEstimator, type EstimatorEvent } from '../src/estimator/run.ts';
 import { startEmbeddedBroker } from '../src/mqtt/index.ts';
+import { cliArgv } from './support/processes.ts';
 
 const LABELLED = '../shared/data/faces/labelled';
 const SCENES = '../shared/data/faces/scenes/';
@@ -103,7 +104,7 @@ describe('estimate --mqtt', () => {
     const dir = mkdtempSync(join(tmpdir(), 'affect-bt-mq-'));
     for (const [i, f] of ['happy.jpg', 'happy.jpg', 'white.png'].entries()) copyFileSync(SCENES + f, join(dir, `frame${i}.${f.split('.')[1]}`));
     const code = await new Promise<number>((resolve) =>
-      execFile(process.execPath, ['bin/affect-bt.js', 'estimate', dir, '--mqtt', broker.url, '--robot', 'acme/cell-1', '--fps', '20'], { timeout: 60_000 }, (err) =>
+      execFile(process.execPath, cliArgv(['estimate', dir, '--mqtt', broker.url, '--robot', 'acme/cell-1', '--fps', '20']), { timeout: 60_000 }, (err) =>
         resolve(err ? ((err as { code?: number }).code ?? 1) : 0),
       ),
     );

@@ -6,6 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { run as brokerRun } from '../src/cli/commands/broker.ts';
 import { run as simRun } from '../src/cli/commands/controller-sim.ts';
 import { connectMqtt } from '../src/mqtt/index.ts';
+import { cliArgv } from './support/processes.ts';
 
 function capture() {
   const out: string[] = [];
@@ -29,14 +30,16 @@ describe('affect-bt broker / controller-sim arguments', () => {
   });
 
   it.each([
-    [brokerRun, ['--port', 'abc'], "--port must be an integer 0..65535, got 'abc'"],
+    [brokerRun, ['--port', 'abc'], "--port must be an integer, got 'abc'"],
+    [brokerRun, ['--port', '70000'], '--port must be ≤ 65535, got 70000'],
     [brokerRun, ['--bogus'], "Unknown option '--bogus'"],
     [brokerRun, ['--port', '0'], 'give users (--password-file FILE and/or --ca FILE for client certificates) or, for a loopback demo, --allow-anonymous'],
     [brokerRun, ['--password', 'x'], '(users come from --password-file, made with mosquitto_passwd; no secret on the command line)'],
     [simRun, ['--mqtt', 'mqtt://127.0.0.1:1', '--robot', 'a/b', '--password', 'x'], '(credentials come from the environment only, see --help)'],
     [simRun, ['--mqtt', 'mqtt://127.0.0.1:1'], '--robot MANUFACTURER/SERIAL is required'],
     [simRun, ['--mqtt', 'mqtt://127.0.0.1:1', '--robot', 'acme'], "robot id 'acme' must be MANUFACTURER/SERIAL"],
-    [simRun, ['--mqtt', 'mqtt://127.0.0.1:1', '--robot', 'a/b', '--p-drop', '1.5'], "--p-drop must be a number in [0, 1], got '1.5'"],
+    [simRun, ['--mqtt', 'mqtt://127.0.0.1:1', '--robot', 'a/b', '--p-drop', '1.5'], '--p-drop must be ≤ 1, got 1.5'],
+    [simRun, ['--mqtt', '127.0.0.1:1883', '--robot', 'a/b'], "--mqtt must be a broker URL such as mqtt://host:1883 (or mqtts://, ws://, wss://), got '127.0.0.1:1883' (did you mean mqtt://127.0.0.1:1883?)"],
   ] as const)('usage error → exit 2 with the reason (%#)', async (run, args, message) => {
     const c = capture();
     const saved = process.env['MQTT_URL'];
@@ -60,7 +63,7 @@ describe('affect-bt broker / controller-sim arguments', () => {
   }, 15_000);
 
   it('broker process: prints its URL, accepts clients, exits 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['bin/affect-bt.js', 'broker', '--port', '0', '--allow-anonymous'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, cliArgv(['broker', '--port', '0', '--allow-anonymous']), { stdio: ['ignore', 'pipe', 'pipe'] });
     const url = await new Promise<string>((resolve, reject) => {
       createInterface({ input: child.stdout! }).once('line', resolve);
       child.once('exit', (code) => reject(new Error(`broker exited with ${code}`)));

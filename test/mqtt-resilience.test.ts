@@ -10,6 +10,7 @@ import { SystemClock } from '../src/core/clock.ts';
 import { connectPlanner, silentLogger } from '../src/mqtt/index.ts';
 import { startControllerSim } from '../src/controller-sim/index.ts';
 import { startEmbeddedTestBroker, testBrokers, uniqueRobot, waitFor } from './support/broker.ts';
+import { cliArgv } from './support/processes.ts';
 
 describe('broker stop/restart mid-run (embedded aedes on the same port)', () => {
   it('reconnects, resubscribes and executes every command exactly once', { timeout: 30_000 }, async () => {
@@ -80,7 +81,7 @@ describe('shutdown while the broker is down', () => {
 const cases = await testBrokers();
 
 function spawnControllerSim(url: string, robot: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['bin/affect-bt.js', 'controller-sim', '--mqtt', url, '--robot', robot, '--handover-ms', '5000', '--state-interval-ms', '100', '--keepalive', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, cliArgv(['controller-sim', '--mqtt', url, '--robot', robot, '--handover-ms', '5000', '--state-interval-ms', '100', '--keepalive', '2']), { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`controller-sim did not print 'ready' within 20 s`)), 20_000);
     createInterface({ input: child.stdout! }).on('line', (line) => {

@@ -17,7 +17,18 @@ describe('affect-bt sim', () => {
     expect((await capture(['--help'])).code).toBe(0);
     const bad = await capture(['--episodes', 'lots']);
     expect(bad.code).toBe(2);
-    expect(bad.err).toMatch(/--episodes must be an integer between 1 and 1000000, got 'lots'/);
+    expect(bad.err).toMatch(/--episodes must be an integer, got 'lots'/);
+    for (const [args, message] of [
+      [['--episodes', '-3'], '--episodes must be ≥ 1, got -3'],
+      [['--seed', 'abc'], "--seed must be an integer, got 'abc'"],
+      [['--mqtt', '127.0.0.1:1883'], 'did you mean mqtt://127.0.0.1:1883?'],
+      [['--json', 'trees'], '--json: cannot write trees: it is a directory'],
+      [['--plots', 'package.json'], '--plots: cannot write package.json: it is a file, not a directory'],
+    ] as const) {
+      const r = await capture([...args]);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(message);
+    }
     const noScenario = await capture(['--scenario', 'nope', '--episodes', '1']);
     expect(noScenario.code).toBe(2);
     expect(noScenario.err).toMatch(/no such scenario/);

@@ -5,9 +5,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cliArgv } from './support/processes.ts';
 
 function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/affect-bt.js', ...args], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, cliArgv(args), { encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

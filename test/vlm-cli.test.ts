@@ -11,6 +11,7 @@ const T0 = Date.UTC(2026, 0, 1);
 import type { AffectEstimate } from '../src/contract/affect.ts';
 import { startFakeGeminiServer, type FakeGeminiServer } from './support/fake-gemini-server.ts';
 import { ambiguousFrames } from './support/vlm-fixtures.ts';
+import { cliArgv } from './support/processes.ts';
 
 let srv: FakeGeminiServer;
 beforeAll(async () => {
@@ -103,7 +104,7 @@ describe('affect-bt estimate --vlm (child process, real models)', () => {
   const run = async (args: string[], env: NodeJS.ProcessEnv) => {
     const { execFile } = await import('node:child_process');
     return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, ['bin/affect-bt.js', 'estimate', ...args], { env: { ...process.env, GEMINI_API_KEY: '', GOOGLE_API_KEY: '', ...env }, maxBuffer: 32 << 20 }, (err, stdout, stderr) =>
+      execFile(process.execPath, cliArgv(['estimate', ...args]), { env: { ...process.env, GEMINI_API_KEY: '', GOOGLE_API_KEY: '', ...env }, maxBuffer: 32 << 20 }, (err, stdout, stderr) =>
         resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
     });

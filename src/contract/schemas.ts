@@ -313,9 +313,22 @@ function discriminatorOf(branches: unknown[]): string | undefined {
   return undefined;
 }
 
-const ajv = makeAjv();
+let ajv: Ajv | undefined;
 const validators = new Map<TopicName, ValidateFunction>();
-for (const spec of Object.values(TOPIC_SPECS)) validators.set(spec.name, ajv.compile(enumerateLiteralUnions(JSON.parse(JSON.stringify(spec.schema))) as object));
+
+/**
+ * A topic's validator, compiled on first use: compiling every topic's schema at import
+ * would make `import … from 'affect-bt'` pay for it even where no message is validated.
+ */
+function validatorOf(topic: TopicName): ValidateFunction {
+  let v = validators.get(topic);
+  if (v === undefined) {
+    ajv ??= makeAjv();
+    v = ajv.compile(enumerateLiteralUnions(JSON.parse(JSON.stringify(TOPIC_SPECS[topic].schema))) as object);
+    validators.set(topic, v);
+  }
+  return v;
+}
 
 const RANGE_KEYWORDS = new Set(['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum']);
 
@@ -335,7 +348,7 @@ function describe(err: ErrorObject): string {
  * ```
  */
 export function validateMessage<T = unknown>(topic: TopicName, value: unknown): ValidationResult<T> {
-  const v = validators.get(topic)!;
+  const v = validatorOf(topic);
   if (v(value)) return { ok: true, value: value as T };
   const err = v.errors?.[0];
   if (!err) return { ok: false, reason: 'schema', message: 'invalid' };

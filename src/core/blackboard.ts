@@ -384,16 +384,24 @@ export class BlackboardAccess {
     return this.board.isFresh(key);
   }
 
+  private denyWrite(key: string): never {
+    throw new BlackboardError(
+      `${this.owner} writes blackboard key '${key}' but did not declare it as an output (declared outputs: ${[...this.writable].join(', ') || 'none'})`,
+      key,
+      this.owner,
+    );
+  }
+
   /** Writes with `source` defaulting to `node:<owner>`. */
   set<T>(key: string, value: T, options?: Partial<WriteOptions>): void {
-    if (!this.writable.has(key)) {
-      throw new BlackboardError(
-        `${this.owner} writes blackboard key '${key}' but did not declare it as an output (declared outputs: ${[...this.writable].join(', ') || 'none'})`,
-        key,
-        this.owner,
-      );
-    }
+    if (!this.writable.has(key)) this.denyWrite(key);
     this.board.set(key, value, { source: options?.source ?? `node:${this.owner}`, timestamp: options?.timestamp, maxAgeMs: options?.maxAgeMs });
+  }
+
+  /** Removes a declared output's value (its declaration stays); true when there was one. */
+  delete(key: string): boolean {
+    if (!this.writable.has(key)) this.denyWrite(key);
+    return this.board.delete(key);
   }
 
   now(): number {

@@ -11,8 +11,8 @@
  * password are read from environment variables whose *names* the config may choose
  * (`broker.usernameEnv`, `broker.passwordEnv`; the password may instead be in the file
  * named by `<passwordEnv>_FILE`), and a literal `password:` key — or a password inside
- * `broker.url` from the file or `--mqtt` — is rejected with a hint. Relative paths (tree, TLS files) resolve against the config
- * file's directory.
+ * `broker.url` from the file or `--mqtt` — is rejected with a hint. Relative paths (tree, node modules,
+ * TLS files) resolve against the config file's directory.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -52,6 +52,7 @@ export const TlsSchema = Type.Object(
 export const CellConfigSchema = Type.Object(
   {
     tree: Type.String({ minLength: 1, description: 'YAML tree file to run (relative to the config file)' }),
+    nodes: Type.Array(Type.String({ minLength: 1 }), { default: [], description: 'node modules (JS/TS) with the cell\'s own nodes, relative to the config file' }),
     humanId: Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_.:-]+$', default: 'h1', description: 'the person the cell works with (affect/<humanId>)' }),
     humanReady: Type.Union([Type.Literal('assume'), Type.Literal('affect')], {
       default: 'assume',
@@ -287,6 +288,7 @@ export function parseCellConfig(file: string, text: string, overrides: ConfigOve
   const base = dirname(resolve(file));
   const rel = (p: string) => resolve(base, p);
   cfg.tree = fromFlag.has('tree') ? resolve(cfg.tree) : rel(cfg.tree);
+  cfg.nodes = cfg.nodes.map(rel);
   for (const k of ['ca', 'cert', 'key'] as const) if (cfg.broker.tls[k]) cfg.broker.tls[k] = rel(cfg.broker.tls[k]!);
   let credentials: CellConfig['credentials'];
   try {

@@ -10,7 +10,7 @@
  * split is by person (no identity in both). Parameters ship in `models/calibration.json`.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../core/package-files.ts';
 import { FACE_EXPRESSIONS } from '../contract/affect.ts';
 
 const K = FACE_EXPRESSIONS.length;
@@ -29,7 +29,7 @@ export interface Calibration {
 export const IDENTITY_CALIBRATION: Readonly<Calibration> = Object.freeze({ temperature: 1, bias: [0, 0, 0, 0, 0, 0, 0] });
 
 /** Path of the shipped calibration file. */
-export const CALIBRATION_PATH = fileURLToPath(new URL('../../models/calibration.json', import.meta.url));
+export const CALIBRATION_PATH = packagePath('models', 'calibration.json');
 
 /**
  * Loads and validates a calibration file.
@@ -44,7 +44,7 @@ export function loadCalibration(path = CALIBRATION_PATH): Calibration {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new Error(`${path}: cannot read calibration: ${(err as Error).message}. Re-create it with 'npx tsx scripts/convert/fit-calibration.ts'.`);
+    throw new Error(`${path}: cannot read calibration: ${(err as Error).message}. Re-create it with 'affect-bt eval-faces DIR --fit-calibration ${path}' on a labelled face set (DIR/labels.csv).`);
   }
   const c = raw as Partial<Calibration>;
   if (typeof c.temperature !== 'number' || !(c.temperature > 0) || !Number.isFinite(c.temperature)) {

@@ -7,7 +7,7 @@
  * images are allocated per frame.
  */
 import { statSync } from 'node:fs';
-import sharp from 'sharp';
+import { loadSharp } from './peers.ts';
 
 /** A decoded 8-bit image, interleaved, 1 (grey) or 3 (RGB) channels. */
 export interface RgbImage {
@@ -62,6 +62,7 @@ export async function decodeImage(input: string | Uint8Array, frameId = typeof i
     }
     if (size === 0) throw new FrameDecodeError(frameId, 'empty file (0 bytes)');
   }
+  const sharp = await loadSharp();
   try {
     const { data, info } = await sharp(input, { failOn: 'error' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
     if ((info.channels === 3 || info.channels === 1) && data.length === info.width * info.height * info.channels) {

@@ -11,7 +11,7 @@
  * happy, neutral, sad, surprised`, returned here in FACE_EXPRESSIONS order so
  * calibration is shared with the face-api.js net.
  */
-import * as ort from 'onnxruntime-node';
+import { loadOnnxRuntime } from './peers.ts';
 import type { FaceBox } from './types.ts';
 import type { RgbImage } from './image.ts';
 import { FACE_TEMPLATE_112, similarityTransform, warpAffineInto } from './align.ts';
@@ -59,6 +59,7 @@ export interface AlignedExpressionNet {
  * ```
  */
 export async function loadMobileFaceNet(path: string): Promise<AlignedExpressionNet> {
+  const ort = await loadOnnxRuntime();
   const session = await ort.InferenceSession.create(path, SESSION_OPTIONS);
   const input = new Float32Array(3 * 112 * 112);
   const feeds = { data: new ort.Tensor('float32', input, [1, 3, 112, 112]) };

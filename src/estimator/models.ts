@@ -7,13 +7,22 @@
  * The detector decoder follows face-api.js TinyFaceDetector: sigmoid(x,y,score),
  * exp(w,h)·anchor, score threshold, greedy NMS at IoU 0.4.
  */
-import { fileURLToPath } from 'node:url';
-import * as ort from 'onnxruntime-node';
+import { sep } from 'node:path';
+import type * as Ort from 'onnxruntime-node';
+import { packagePath } from '../core/package-files.ts';
+import { loadOnnxRuntime } from './peers.ts';
 import type { FaceBox } from './types.ts';
 import { resizePaddedSquare, type Region, type RgbImage } from './image.ts';
 
-/** Default location of the shipped models (repo `models/`). */
-export const MODELS_DIR = fileURLToPath(new URL('../../models/', import.meta.url));
+/**
+ * Default location of the shipped models (the package's `models/`, wherever it is installed).
+ *
+ * @example
+ * ```ts
+ * await loadExpressionModel(MODELS_DIR + 'face_expression.onnx');
+ * ```
+ */
+export const MODELS_DIR = packagePath('models') + sep;
 
 /** Anchors of the tiny face detector (face-api.js `tinyFaceDetector/const`). */
 export const DETECTOR_ANCHORS: ReadonlyArray<readonly [number, number]> = [
@@ -32,7 +41,7 @@ export const DETECTOR_ANCHORS: ReadonlyArray<readonly [number, number]> = [
  * const session = await ort.InferenceSession.create(path, SESSION_OPTIONS);
  * ```
  */
-export const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
+export const SESSION_OPTIONS: Ort.InferenceSession.SessionOptions = {
   intraOpNumThreads: 1,
   interOpNumThreads: 1,
   executionMode: 'sequential',
@@ -65,6 +74,7 @@ export interface ExpressionClassifier {
  * ```
  */
 export async function loadExpressionModel(path = MODELS_DIR + 'face_expression.onnx'): Promise<ExpressionClassifier> {
+  const ort = await loadOnnxRuntime();
   const session = await ort.InferenceSession.create(path, SESSION_OPTIONS);
   const input = new Float32Array(112 * 112 * 3);
   const feeds = { image: new ort.Tensor('float32', input, [1, 112, 112, 3]) };
@@ -129,6 +139,7 @@ export async function loadFaceDetector(size = 224, path = MODELS_DIR + 'tiny_fac
   if (!Number.isInteger(size) || size < 64 || size % 32 !== 0 || size > 1024) {
     throw new RangeError(`detector size must be a multiple of 32 between 64 and 1024 (e.g. 224 or 320), got ${size}`);
   }
+  const ort = await loadOnnxRuntime();
   const session = await ort.InferenceSession.create(path, SESSION_OPTIONS);
   const input = new Float32Array(size * size * 3);
   const feeds = { image: new ort.Tensor('float32', input, [1, size, size, 3]) };

@@ -12,7 +12,8 @@
  * is the same graph with symbolic height/width (see `scripts/convert/yunet.ts`), so
  * it runs at 320 (faster; faces ≥ ~20 px in a 640-wide frame) or 640.
  */
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
+import { loadOnnxRuntime } from './peers.ts';
 import type { FaceBox } from './types.ts';
 import { resizePaddedSquare, type Region, type RgbImage } from './image.ts';
 import { boxIoU, MODELS_DIR, SESSION_OPTIONS, type DetectOptions, type FaceDetector } from './models.ts';
@@ -42,12 +43,13 @@ export async function loadYuNet(size = 320, path = MODELS_DIR + YUNET_FILE): Pro
   if (!Number.isInteger(size) || size < 64 || size % 32 !== 0 || size > 1280) {
     throw new RangeError(`YuNet input size must be a multiple of 32 between 64 and 1280 (e.g. 320 or 640), got ${size}`);
   }
+  const ort = await loadOnnxRuntime();
   const session = await ort.InferenceSession.create(path, SESSION_OPTIONS);
   const input = new Float32Array(3 * size * size);
   const feeds = { input: new ort.Tensor('float32', input, [1, 3, size, size]) };
   // outputs written into buffers allocated once (no per-frame allocation)
   const outputs: Record<string, { data: Float32Array }> = {};
-  const fetches: Record<string, ort.Tensor> = {};
+  const fetches: Record<string, Ort.Tensor> = {};
   for (const s of STRIDES) {
     const cells = (size / s) * (size / s);
     for (const [name, k] of [['cls', 1], ['obj', 1], ['bbox', 4], ['kps', 10]] as const) {

@@ -10,7 +10,6 @@
 import type { Blackboard, BlackboardAccess, EntryType } from '../core/blackboard.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Controller } from '../core/controller.ts';
-import { KEY_SPECS } from '../../nodes/keys.ts';
 import { expandTree, type Instance } from './expand.ts';
 import { CONDITION_KEYS, TreeLoadError, type TreeDocument } from './loader.ts';
 import { BehaviourLogic, EngineLogic, type LeafContext, type NodeConditions, type NodeInfo, type RtNode } from './node.ts';
@@ -93,9 +92,11 @@ export function buildTree(doc: TreeDocument, ctx: BuildContext): TreeRunner {
   const x = expandTree(doc, name);
   if (x.diagnostics.length > 0) throw new TreeLoadError(x.diagnostics);
   const bb = ctx.blackboard;
-  for (const [k, spec] of Object.entries(KEY_SPECS)) bb.declare(k, spec);
+  // the fixed keys the registry's nodes declare (built-in and plugins), then the tree's own
+  const fixed = new Map(doc.registry.keySpecs());
+  for (const [k, spec] of fixed) bb.declare(k, spec);
   for (const [k, t] of x.keyTypes) {
-    if (KEY_SPECS[k] === undefined) bb.declare(k, { type: t as EntryType, description: 'declared by the tree' });
+    if (!fixed.has(k)) bb.declare(k, { type: t as EntryType, description: 'declared by the tree' });
   }
   // every key a port or remapping uses exists (untyped if need be), as BehaviorTree.CPP creates those entries
   for (const k of x.keys) if (bb.spec(k) === undefined) bb.declare(k, { type: 'any', description: 'used by the tree' });
@@ -146,7 +147,7 @@ export function buildTree(doc: TreeDocument, ctx: BuildContext): TreeRunner {
       const leafCtx: LeafContext = {
         ports: inst.ports,
         access: (declared) => bb.access(path, declared),
-        controller: def.role === 'affect' ? affectControllerView(ctx.controller, path) : ctx.controller,
+        controller: def.role === 'task' ? ctx.controller : affectControllerView(ctx.controller, path),
         clock: ctx.clock,
         name: spec.name,
         path,

@@ -15,7 +15,6 @@ import { createHash } from 'node:crypto';
 import type { TreeMessage } from '../contract/tree.ts';
 import type { TreeDocument, TreeNodeSpec } from './loader.ts';
 import type { NodeDef, RtNode } from './node.ts';
-import { nodeRegistry } from './registry.ts';
 
 /**
  * The body of a `tree` message (everything but the header).
@@ -41,7 +40,7 @@ export type TreeDescription = Pick<TreeMessage, 'treeId' | 'treeName' | 'nodes'>
 export function describeTree(
   doc: TreeDocument,
   runner: { readonly root: RtNode; readonly treeName: string },
-  defs: { get(kind: string): NodeDef | undefined } = nodeRegistry,
+  defs: { get(kind: string): NodeDef | undefined } = doc.registry,
 ): TreeDescription {
   const spec = doc.trees.get(runner.treeName);
   if (spec === undefined) throw new Error(`describeTree: tree '${runner.treeName}' is not in ${doc.file}`);

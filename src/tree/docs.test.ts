@@ -1,4 +1,4 @@
-// docs/trees.md's node reference must match nodeRegistry (types as data → docs).
+// docs/trees.md's node reference must match the built-in registry (types as data → docs).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BEGIN, renderNodeReference, spliceReference } from './docs.ts';
@@ -6,7 +6,7 @@ import { nodeRegistry } from './registry.ts';
 import { loadTreeText } from './loader.ts';
 
 describe('docs/trees.md', () => {
-  it('has an up-to-date node reference (regenerate: npx tsx src/tree/docs.ts --write docs/trees.md)', () => {
+  it('has an up-to-date node reference (regenerate: npx tsx scripts/generate-node-docs.ts)', () => {
     const md = readFileSync('docs/trees.md', 'utf8');
     expect(spliceReference(md)).toBe(md);
     for (const def of new Set(nodeRegistry.values())) {

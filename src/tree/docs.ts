@@ -1,12 +1,10 @@
 /**
- * Generates the node reference of docs/trees.md from `nodeRegistry` (types as data:
+ * Generates the node reference of docs/trees.md from a node registry (types as data:
  * the same port declarations drive validation and the docs). A test fails when the
- * committed docs drift from the registry; regenerate with
- * `npx tsx src/tree/docs.ts --write docs/trees.md`.
+ * committed docs drift from the built-in registry; regenerate with
+ * `npx tsx scripts/node-reference.ts --write docs/trees.md`.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
-import { nodeRegistry } from './registry.ts';
+import { nodeRegistry, type NodeRegistry } from './registry.ts';
 import type { NodeDef } from './node.ts';
 
 /**
@@ -40,11 +38,11 @@ function portRows(def: NodeDef): string[] {
  * renderNodeReference().includes('### Handover'); // true
  * ```
  */
-export function renderNodeReference(): string {
+export function renderNodeReference(registry: NodeRegistry = nodeRegistry): string {
   const out = [BEGIN, ''];
   const order: NodeDef['category'][] = ['composite', 'decorator', 'condition', 'action'];
   for (const cat of order) {
-    for (const def of [...new Set(nodeRegistry.values())].filter((d) => d.category === cat)) {
+    for (const def of registry.definitions().filter((d) => d.category === cat)) {
       const also = def.aliases?.length ? `, also written ${def.aliases.map((a) => `\`${a}\``).join(', ')}` : '';
       out.push(`### ${def.kind}`, '', `*${def.category}, role: ${def.role}, children: ${def.children.min === def.children.max ? def.children.min : `${def.children.min}..${def.children.max}`}${also}* — ${def.description}`, '');
       out.push(...portRows(def), '', '```yaml', def.example, '```', '');
@@ -62,18 +60,9 @@ export function renderNodeReference(): string {
  * spliceReference(readFileSync('docs/trees.md', 'utf8'));
  * ```
  */
-export function spliceReference(markdown: string): string {
+export function spliceReference(markdown: string, registry: NodeRegistry = nodeRegistry): string {
   const a = markdown.indexOf(BEGIN);
   const b = markdown.indexOf(END);
   if (a < 0 || b < a) throw new Error(`docs: markers ${BEGIN} … ${END} not found; add them where the node reference should go`);
-  return markdown.slice(0, a) + renderNodeReference() + markdown.slice(b + END.length);
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const i = process.argv.indexOf('--write');
-  if (i > 0 && process.argv[i + 1]) {
-    const file = process.argv[i + 1]!;
-    writeFileSync(file, spliceReference(readFileSync(file, 'utf8')));
-    process.stdout.write(`updated ${file}\n`);
-  } else process.stdout.write(renderNodeReference() + '\n');
+  return markdown.slice(0, a) + renderNodeReference(registry) + markdown.slice(b + END.length);
 }

@@ -6,7 +6,7 @@
  * symbol.
  */
 import { createRequire } from 'node:module';
-import type engineType from 'behaviortree';
+import type { Engine } from './engine-types.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -19,5 +19,5 @@ const require = createRequire(import.meta.url);
  * const task = new engine.Task({ run: () => engine.SUCCESS });
  * ```
  */
-const engine = require('behaviortree') as typeof engineType;
+const engine = require('behaviortree') as Engine;
 export default engine;

@@ -26,7 +26,6 @@ import { KEY_SPECS } from '../../nodes/keys.ts';
 import type { Diagnostic, ScriptSource, SourcePos, TreeDocument, TreeNodeSpec } from './loader.ts';
 import type { NodeDef } from './node.ts';
 import { checkLiteral, checkPort, didYouMean, parseKeyRef, type SubtreePortDecl } from './ports.ts';
-import { nodeRegistry } from './registry.ts';
 import { checkScript, type KeyRef, type ValueType } from './script/index.ts';
 
 /** One node of an expanded tree. */
@@ -210,7 +209,7 @@ class Expander {
       this.depthReported = true;
       return undefined;
     }
-    const def = nodeRegistry.get(spec.kind) as NodeDef;
+    const def = this.doc.registry.get(spec.kind) as NodeDef;
     if (def.role === 'affect' && !inAffect) {
       this.push(spec.pos, `affect node ${spec.kind} must be inside an AffectBranch (task-first rule)`, 'wrap the affect nodes in `AffectBranch: { child: … }` so they can never fail the task');
     }
@@ -373,7 +372,7 @@ class Expander {
     if (spec === undefined || visiting.has(tree)) return out;
     visiting.add(tree);
     const visit = (s: TreeNodeSpec): void => {
-      const def = nodeRegistry.get(s.kind);
+      const def = this.doc.registry.get(s.kind);
       for (const p of def?.ports ?? []) {
         const v = s.ports[p.name];
         if (p.type === 'key' && typeof v === 'string') {

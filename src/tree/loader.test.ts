@@ -97,7 +97,7 @@ describe('loadTreeText: bad trees are reported as file:line:col with hints', () 
 
   it('8. mistyped port', () => {
     const l = linesOf('trees:\n  Main:\n    Handover: { objectId: a, target: b, timeoutMs: soon }\n');
-    expect(l[0]).toMatch(/^bad\.yaml:3:52: port 'timeoutMs' expects a integer, got string "soon" on Handover/);
+    expect(l[0]).toMatch(/^bad\.yaml:3:52: port 'timeoutMs' expects an integer, got string "soon" on Handover/);
   });
 
   it('9. port value out of range', () => {

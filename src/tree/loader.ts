@@ -14,12 +14,19 @@
  * Every problem becomes a {@link Diagnostic} (`file:line:col: message` + hint); all of
  * them are reported together in one {@link TreeLoadError}, before anything is built.
  * The loader never throws anything else (a property test feeds it random text).
+ *
+ * Node kinds come from a {@link NodeRegistry} (`LoadOptions.registry`, default the
+ * package's `nodeRegistry`). A file's `nodes:` header lists node modules (paths relative
+ * to the file); {@link loadTreeFile} loads them into a copy of that registry, which the
+ * returned document carries so that expanding and building use exactly the kinds it was
+ * validated with.
  */
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { checkLiteral, checkPort, didYouMean, parseKeyRef, type PortSpec, type SubtreePortDecl, type SubtreePortType } from './ports.ts';
-import { nodeRegistry } from './registry.ts';
+import { nodeRegistry, type NodeRegistry } from './registry.ts';
+import { loadNodeModules, NodeModuleError } from './plugins.ts';
 import { parseScript, type Program } from './script/index.ts';
 import { LineIndex, readYaml, type YMap, type YNode, type YScalar } from './yaml/index.ts';
 import type { NodeDef } from './node.ts';
@@ -126,6 +133,8 @@ export interface TreeDocument {
   treePorts: Map<string, SubtreePortDecl[]>;
   /** Files read (this one first). */
   files: string[];
+  /** The node kinds the document was validated with (and is expanded and built with). */
+  registry: NodeRegistry;
 }
 
 /** Loader options. */
@@ -134,6 +143,8 @@ export interface LoadOptions {
   maxDepth?: number;
   /** Whether `imports:` may read other files (default true). */
   allowImports?: boolean;
+  /** Node kinds to validate against (default: `nodeRegistry`, the built-in nodes). */
+  registry?: NodeRegistry;
 }
 
 /**
@@ -149,7 +160,7 @@ export const CONDITION_KEYS = ['_failureIf', '_successIf', '_skipIf', '_while', 
 /** A pre- or post-condition attribute. */
 export type ConditionKey = (typeof CONDITION_KEYS)[number];
 
-const TOP_KEYS = ['main', 'imports', 'trees', 'version', 'description'];
+const TOP_KEYS = ['main', 'imports', 'nodes', 'trees', 'version', 'description'];
 const RESERVED = ['name', 'children', 'child'];
 const TREE_KEYS = ['ports', 'description'];
 const PORT_DECL_KEYS = ['type', 'default', 'required', 'min', 'max', 'description'];
@@ -233,6 +244,7 @@ interface LoadState {
   files: string[];
   diags: Diagnostic[];
   opts: LoadOptions;
+  registry: NodeRegistry;
   nodes: number;
   depthReported: boolean;
 }
@@ -300,10 +312,10 @@ function convertNode(fc: FileCtx, st: LoadState, n: YNode | null, names: Map<str
     report(fc, n, `expected a node (a mapping like \`Handover: {…}\`), got ${n === null ? 'nothing' : n.t === 'seq' ? 'a list' : `${typeof n.value} ${String(n.value)}`}`, 'each node is `Type: { port: value, … }`', fallbackOff);
     return undefined;
   }
-  const def = nodeRegistry.get(written);
+  const def = st.registry.get(written);
   if (def === undefined) {
-    const guess = didYouMean(written, nodeRegistry.keys());
-    report(fc, kindNode, `unknown node type '${written}'`, guess ? `did you mean '${guess}'?` : `known types: ${[...nodeRegistry.keys()].join(', ')}`);
+    const guess = didYouMean(written, st.registry.keys());
+    report(fc, kindNode, `unknown node type '${written}'`, guess ? `did you mean '${guess}'?` : `known types: ${[...st.registry.keys()].join(', ')}`);
     return undefined;
   }
   const kind = def.kind;
@@ -560,11 +572,39 @@ function portDecls(fc: FileCtx, n: YNode | null, fallback: YNode): SubtreePortDe
   return out;
 }
 
+/** Index of the first NUL or undecodable byte (read as U+FFFD), or -1 for text. */
+function binaryOffset(text: string): number {
+  const nul = text.indexOf('\u0000');
+  const bad = text.indexOf('\uFFFD');
+  return nul < 0 ? bad : bad < 0 ? nul : Math.min(nul, bad);
+}
+
+/** `nodes:` entries must be paths of node modules already loaded into the registry. */
+function checkNodeModules(fc: FileCtx, st: LoadState, val: YNode | null, keyNode: YNode): void {
+  if (val === null || val.t !== 'seq') {
+    report(fc, val ?? keyNode, 'nodes must be a list of node module paths', 'e.g. `nodes: [../nodes/index.js]` (relative to this file)');
+    return;
+  }
+  for (const item of val.items) {
+    if (item === null || item.t !== 'scalar' || typeof item.value !== 'string' || item.value.length === 0) {
+      report(fc, item ?? keyNode, 'a nodes entry must be a file path', 'paths are relative to this file');
+    } else if (!st.registry.hasModule(resolve(dirname(fc.file), item.value))) {
+      report(fc, item, `node module '${item.value}' is not loaded`, 'loadTreeFile loads the `nodes:` modules; before loadTreeText, call loadNodeModules');
+    }
+  }
+}
+
 function loadFile(text: string, file: string, st: LoadState): string | undefined {
   st.files.push(file);
   const fc: FileCtx = { file, text, lines: new LineIndex(text), diags: st.diags };
   if (text.trim().length === 0) {
     fc.diags.push({ file, line: 1, col: 1, message: 'file is empty', hint: 'a tree file starts with `trees:`; see docs/trees.md' });
+    return undefined;
+  }
+  const binary = binaryOffset(text);
+  if (binary >= 0) {
+    // One error, not twenty YAML syntax errors about control characters.
+    fc.diags.push({ file, line: 1, col: 1, message: `not a text file (binary data at character ${binary + 1})`, hint: 'a tree file is UTF-8 YAML text; check the path' });
     return undefined;
   }
   const read = readYaml(text);
@@ -599,6 +639,8 @@ function loadFile(text: string, file: string, st: LoadState): string | undefined
     } else if (key === 'trees') {
       treesNode = val;
       treesKey = pair.key;
+    } else if (key === 'nodes') {
+      checkNodeModules(fc, st, val, pair.key);
     } else if (key === 'imports') {
       if (val === null || val.t !== 'seq') {
         report(fc, val ?? pair.key, 'imports must be a list of file paths', 'e.g. `imports: [affect_branch.yaml]`');
@@ -672,7 +714,8 @@ function loadFile(text: string, file: string, st: LoadState): string | undefined
  * ```
  */
 export function loadTreeText(text: string, file: string, opts: LoadOptions = {}): TreeDocument {
-  const st: LoadState = { trees: new Map(), treePorts: new Map(), treePos: new Map(), files: [], diags: [], opts, nodes: 0, depthReported: false };
+  const registry = opts.registry ?? nodeRegistry;
+  const st: LoadState = { trees: new Map(), treePorts: new Map(), treePos: new Map(), files: [], diags: [], opts, registry, nodes: 0, depthReported: false };
   let main: string | undefined;
   let doc: TreeDocument | undefined;
   try {
@@ -682,7 +725,7 @@ export function loadTreeText(text: string, file: string, opts: LoadOptions = {})
     main = loadFile(text, file, st);
     if (main !== undefined) {
       const mainPos = st.treePos.get(main) ?? { file, line: 1, col: 1 };
-      doc = { file, main, trees: st.trees, treePorts: st.treePorts, files: st.files };
+      doc = { file, main, trees: st.trees, treePorts: st.treePorts, files: st.files, registry };
       if (!st.treePos.has(main)) {
         const guess = didYouMean(main, st.treePos.keys());
         st.diags.push({ ...mainPos, message: `main tree '${main}' is not defined`, hint: guess ? `did you mean '${guess}'?` : `trees: ${[...st.treePos.keys()].join(', ') || 'none'}` });
@@ -710,9 +753,75 @@ export function loadTreeText(text: string, file: string, opts: LoadOptions = {})
   return doc!;
 }
 
+/** A `nodes:` entry and where it was written. */
+interface ModuleRef {
+  file: string;
+  line: number;
+  col: number;
+  path: string;
+}
+
+/** Collects the `nodes:` entries of a file and of the files it imports (problems are left to the loader). */
+function collectModuleRefs(text: string, file: string, out: ModuleRef[], seen: Set<string>, allowImports: boolean): void {
+  seen.add(file);
+  const hasImports = allowImports && /^imports\s*:/m.test(text);
+  if (!/^nodes\s*:/m.test(text) && !hasImports) return;
+  const read = readYaml(text);
+  if (!read.ok || read.root === null || read.root.t !== 'map') return;
+  const lines = new LineIndex(text);
+  for (const pair of read.root.items) {
+    const key = keyText(pair.key);
+    const val = pair.value;
+    if ((key !== 'nodes' && !(key === 'imports' && hasImports)) || val === null || val.t !== 'seq') continue;
+    for (const item of val.items) {
+      if (item === null || item.t !== 'scalar' || typeof item.value !== 'string') continue;
+      if (key === 'nodes') {
+        const p = lines.pos(item.off);
+        out.push({ file, line: p.line, col: p.col, path: item.value });
+        continue;
+      }
+      const imported = join(dirname(file), item.value);
+      if (seen.has(imported)) continue;
+      let t: string;
+      try {
+        t = readFileSync(imported, 'utf8');
+      } catch {
+        continue;
+      }
+      collectModuleRefs(t, imported, out, seen, allowImports);
+    }
+  }
+}
+
+/** The registry a file is validated with: `opts.registry` plus its (and its imports') `nodes:` modules. */
+async function registryFor(text: string, file: string, opts: LoadOptions): Promise<NodeRegistry> {
+  const base = opts.registry ?? nodeRegistry;
+  const refs: ModuleRef[] = [];
+  try {
+    collectModuleRefs(text, file, refs, new Set(), opts.allowImports !== false);
+  } catch {
+    return base; // unreadable YAML: the loader reports it
+  }
+  if (refs.length === 0) return base;
+  const registry = base.clone();
+  const diags: Diagnostic[] = [];
+  for (const r of refs) {
+    try {
+      await loadNodeModules([r.path], registry, { base: dirname(r.file) });
+    } catch (err) {
+      const message = err instanceof NodeModuleError ? err.message : `${r.path}: ${err instanceof Error ? err.message : String(err)}`;
+      diags.push({ file: r.file, line: r.line, col: r.col, message });
+    }
+  }
+  if (diags.length > 0) throw new TreeLoadError(diags);
+  return registry;
+}
+
 /**
- * Reads, parses and validates a tree file. Throws {@link TreeLoadError} (also when the
- * file cannot be read).
+ * Reads, parses and validates a tree file. The node modules its `nodes:` header lists
+ * (and those of its imports) are loaded into a copy of `opts.registry` first; a module
+ * that fails to load is a diagnostic at its `nodes:` entry. Throws {@link TreeLoadError}
+ * (also when the file cannot be read).
  *
  * @example
  * ```ts
@@ -726,7 +835,7 @@ export async function loadTreeFile(path: string, opts: LoadOptions = {}): Promis
   } catch (err) {
     throw new TreeLoadError([{ file: path, line: 1, col: 1, message: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, hint: 'check the path' }]);
   }
-  return loadTreeText(text, path, opts);
+  return loadTreeText(text, path, { ...opts, registry: await registryFor(text, path, opts) });
 }
 
 /**
@@ -738,11 +847,11 @@ export async function loadTreeFile(path: string, opts: LoadOptions = {}): Promis
  * diags.length; // 0
  * ```
  */
-export async function validateTreeFiles(paths: string[]): Promise<Diagnostic[]> {
+export async function validateTreeFiles(paths: string[], opts: LoadOptions = {}): Promise<Diagnostic[]> {
   const out: Diagnostic[] = [];
   for (const p of paths) {
     try {
-      await loadTreeFile(p);
+      await loadTreeFile(p, opts);
     } catch (err) {
       if (err instanceof TreeLoadError) out.push(...err.diagnostics);
       else out.push({ file: p, line: 1, col: 1, message: String(err) });

@@ -7,7 +7,7 @@
  * (drives a Behaviour) and {@link EngineLogic} (mounts a raw BehaviorTree.js node).
  * The runtime protocol itself (statuses, {@link RuntimeNode}, trace) is in runtime.ts.
  */
-import type { RunOptions, RunResult, EngineNode } from 'behaviortree';
+import type { RunOptions, RunResult, EngineNode } from './engine-types.ts';
 import type { CompiledScript } from './script/index.ts';
 import type { BlackboardAccess } from '../core/blackboard.ts';
 import type { Clock } from '../core/clock.ts';
@@ -18,10 +18,13 @@ import { NodeLogic, RUNNING, type NodeInfo, type RtNode, type RuntimeNode, type 
 export { RUNNING, SKIPPED, statusOf, TickShared, NodeError, RuntimeNode, NodeLogic } from './runtime.ts';
 export type { Status, TickStatus, NodeStatus, TraceRecord, RtNode, NodeInfo, NodeConditions } from './runtime.ts';
 
-/** Everything a leaf gets at build time. */
-export interface LeafContext {
+/**
+ * Everything a leaf gets at build time. `P` types the port values (`defineNode` infers
+ * it from the port declarations).
+ */
+export interface LeafContext<P = Readonly<Record<string, string | number | boolean>>> {
   /** Port values with defaults applied; `key` ports hold the resolved blackboard key (no braces). */
-  ports: Readonly<Record<string, string | number | boolean>>;
+  ports: P;
   /** Declares the node's blackboard reads/writes and returns its access window (owner = node path). */
   access(declared: { reads?: readonly string[]; writes?: readonly string[] }): BlackboardAccess;
   /** The controller (affect nodes get a restricted view: say only). */
@@ -60,7 +63,11 @@ export abstract class Behaviour {
 
 /** Category of a node kind. */
 export type NodeCategory = 'action' | 'condition' | 'composite' | 'decorator';
-/** Role for the task-first rule: affect nodes only under AffectBranch, task nodes never there. */
+/**
+ * Role for the task-first rule: affect nodes only under AffectBranch, task nodes never
+ * there; control nodes (and helper leaves such as CheckBlackboard) on both sides. Only
+ * task leaves get a controller that can start or cancel handovers.
+ */
 export type NodeRole = 'task' | 'affect' | 'control';
 
 /** Everything a control node (composite or decorator) gets at build time. */

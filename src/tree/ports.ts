@@ -87,7 +87,7 @@ export function checkPort(spec: PortSpec, value: unknown): PortCheck {
     case 'number':
     case 'integer': {
       if (typeof value !== 'number' || !Number.isFinite(value)) {
-        return { ok: false, message: `${what} expects a ${spec.type}, got ${describeValue(value)}`, hint: spec.description };
+        return { ok: false, message: `${what} expects ${spec.type === 'integer' ? 'an integer' : 'a number'}, got ${describeValue(value)}`, hint: spec.description };
       }
       if (spec.type === 'integer' && !Number.isInteger(value)) {
         return { ok: false, message: `${what} expects an integer, got ${value}`, hint: `round it, e.g. ${Math.round(value)}` };
@@ -109,6 +109,11 @@ export function checkPort(spec: PortSpec, value: unknown): PortCheck {
     case 'boolean':
       if (typeof value !== 'boolean') {
         return { ok: false, message: `${what} expects true or false, got ${describeValue(value)}`, hint: spec.description };
+      }
+      return { ok: true, value };
+    case 'scalar':
+      if (!(typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)) || typeof value === 'string')) {
+        return { ok: false, message: `${what} expects a string, number or boolean, got ${describeValue(value)}`, hint: spec.description };
       }
       return { ok: true, value };
     case 'enum':

@@ -13,7 +13,7 @@
  * is halted (controller actions cancelled) — and the error, a {@link NodeError} naming
  * the node's path and kind, is kept in `lastError` and counted in `counters.errors`.
  */
-import type { RunResult } from 'behaviortree';
+import type { RunResult } from './engine-types.ts';
 import type { Blackboard } from '../core/blackboard.ts';
 import { NodeError, statusOf, type RtNode, type TickShared, type TickStatus, type TraceRecord } from './runtime.ts';
 import { renderDot, renderMermaid, renderText } from './render.ts';

@@ -22,7 +22,7 @@
  * composites step over it).
  */
 import engine from './engine.ts';
-import type { RunResult, EngineNode } from 'behaviortree';
+import type { RunResult, EngineNode } from './engine-types.ts';
 
 /** A tick result as strings. */
 export type Status = 'SUCCESS' | 'FAILURE' | 'RUNNING';

@@ -7,7 +7,7 @@
  * to JPEG with sharp, off the per-frame loop.
  */
 import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
+import { loadSharp } from '../estimator/peers.ts';
 import type { FusedEstimate } from '../estimator/types.ts';
 import type { VlmKeyframe } from './types.ts';
 
@@ -92,6 +92,7 @@ export async function encodeKeyframe(
   } catch (e) {
     throw new Error(`keyframe ${frame.frameId}: cannot load (${(e as Error).message}); check the frame source`);
   }
+  const sharp = await loadSharp();
   const img = () => (Buffer.isBuffer(loaded) ? sharp(loaded) : sharp(loaded.raw, { raw: { width: loaded.width, height: loaded.height, channels: loaded.channels } }));
   const { data, info } = await img()
     .rotate()

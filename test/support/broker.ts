@@ -6,11 +6,13 @@
  * `MQTT_URL` when reachable) for `describe.each`.
  *
  * Tests sharing an external broker must use unique robot ids ({@link uniqueRobot}):
- * retained messages there outlive the test.
+ * retained messages there outlive the test, so each id's topics are cleared after the
+ * test file (see retained.ts).
  */
 import net from 'node:net';
 import { startEmbeddedBroker } from '../../src/mqtt/broker.ts';
 import type { RobotId } from '../../src/contract/header.ts';
+import { trackRetained } from './retained.ts';
 
 /**
  * A broker for a test.
@@ -137,7 +139,9 @@ let seq = 0;
  * ```
  */
 export function uniqueRobot(prefix = 'r'): RobotId {
-  return { manufacturer: 'test', serialNumber: `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}-${seq++}` };
+  const robot = { manufacturer: 'test', serialNumber: `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}-${seq++}` };
+  trackRetained(`affectbt/v1/${robot.manufacturer}/${robot.serialNumber}/`);
+  return robot;
 }
 
 /**

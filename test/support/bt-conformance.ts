@@ -13,7 +13,8 @@
 import { Blackboard } from '../../src/core/blackboard.ts';
 import { VirtualClock } from '../../src/core/clock.ts';
 import { InMemoryController } from '../../src/core/in-memory-controller.ts';
-import { Behaviour, buildTree, loadTreeText, nodeRegistry, registerNode, type LeafContext, type NodeDef, type RtNode, type Status, type TickStatus, type TreeRunner } from '../../src/tree/index.ts';
+import { Behaviour, buildTree, loadTreeText, NodeRegistry, type LeafContext, type NodeDef, type RtNode, type Status, type TickStatus, type TreeRunner } from '../../src/tree/index.ts';
+import { WAIT } from '../../nodes/Wait.ts';
 import type { BlackboardAccess } from '../../src/core/blackboard.ts';
 
 /**
@@ -174,25 +175,34 @@ const leaf = (kind: string, ports: NodeDef['ports'], create: (ctx: LeafContext) 
 
 const ID = { name: 'id', type: 'string', required: true, description: 'test id' } as const;
 
+let registry: NodeRegistry | undefined;
+
 /**
- * Registers the test node kinds (once).
+ * The registry of the conformance trees (built once): control nodes and the test node kinds.
  *
  * @example
  * ```ts
- * registerConformanceNodes(); // TestA…TestD, Action, Cond, KeepRunning, Say, CopyPorts, Thrower
+ * conformanceRegistry().has('TestA'); // true: TestA…TestD, Action, Cond, KeepRunning, Say, CopyPorts, Thrower
  * ```
  */
-export function registerConformanceNodes(): void {
-  if (nodeRegistry.has('TestA')) return;
-  for (const l of ['A', 'B', 'C', 'D']) registerNode(leaf(`Test${l}`, [], () => new Counter(l)));
-  registerNode(leaf('Action', [ID, { name: 'ms', type: 'integer', default: 100, min: 0, description: 'time RUNNING' }], (ctx) => new Action(ctx)));
-  registerNode(leaf('Cond', [ID], (ctx) => new Cond(String(ctx.ports.id))));
-  registerNode(leaf('KeepRunning', [{ name: 'id', type: 'string', default: 'keep', description: 'test id' }], (ctx) => new KeepRunning(String(ctx.ports.id))));
-  registerNode(leaf('Say', [{ name: 'message', type: 'key', required: true, valueType: 'any', description: 'key whose value is said' }], (ctx) => new Say(ctx)));
-  registerNode(leaf('CopyPorts', [{ name: 'in', type: 'key', required: true, valueType: 'any', description: 'input' }, { name: 'out', type: 'key', required: true, valueType: 'any', description: 'output' }], (ctx) => new CopyPorts(ctx)));
-  registerNode(leaf('Thrower', [], () => new Thrower()));
-  if (!nodeRegistry.has('AlwaysSuccess')) registerNode(leaf('AlwaysSuccess', [], () => new Fixed('SUCCESS')));
-  if (!nodeRegistry.has('AlwaysFailure')) registerNode(leaf('AlwaysFailure', [], () => new Fixed('FAILURE')));
+export function conformanceRegistry(): NodeRegistry {
+  if (registry !== undefined) return registry;
+  // its own registry: BT.CPP's test nodes (e.g. its `Say`) next to the control nodes, not
+  // mixed with affect-bt's built-in leaves of the same names
+  const r = new NodeRegistry();
+  const add = (def: NodeDef) => r.register(def, 'bt-conformance');
+  for (const l of ['A', 'B', 'C', 'D']) add(leaf(`Test${l}`, [], () => new Counter(l)));
+  add(leaf('Action', [ID, { name: 'ms', type: 'integer', default: 100, min: 0, description: 'time RUNNING' }], (ctx) => new Action(ctx)));
+  add(leaf('Cond', [ID], (ctx) => new Cond(String(ctx.ports.id))));
+  add(leaf('KeepRunning', [{ name: 'id', type: 'string', default: 'keep', description: 'test id' }], (ctx) => new KeepRunning(String(ctx.ports.id))));
+  add(leaf('Say', [{ name: 'message', type: 'key', required: true, valueType: 'any', description: 'key whose value is said' }], (ctx) => new Say(ctx)));
+  add(leaf('CopyPorts', [{ name: 'in', type: 'key', required: true, valueType: 'any', description: 'input' }, { name: 'out', type: 'key', required: true, valueType: 'any', description: 'output' }], (ctx) => new CopyPorts(ctx)));
+  add(leaf('Thrower', [], () => new Thrower()));
+  add(leaf('AlwaysSuccess', [], () => new Fixed('SUCCESS')));
+  add(leaf('AlwaysFailure', [], () => new Fixed('FAILURE')));
+  r.register(WAIT, 'affect-bt');
+  registry = r;
+  return r;
 }
 
 /** A built conformance tree on a virtual clock. */
@@ -220,11 +230,10 @@ export interface BtTree {
  * ```
  */
 export function btTree(yaml: string, setup?: (bb: Blackboard) => void): BtTree {
-  registerConformanceNodes();
   const clock = new VirtualClock(Date.UTC(2026, 0, 1));
   const blackboard = new Blackboard({ clock });
   setup?.(blackboard);
-  const runner = buildTree(loadTreeText(yaml, 'conformance.yaml'), { blackboard, controller: new InMemoryController({ clock }), clock });
+  const runner = buildTree(loadTreeText(yaml, 'conformance.yaml', { registry: conformanceRegistry() }), { blackboard, controller: new InMemoryController({ clock }), clock });
   const find = (n: RtNode, name: string): RtNode | undefined => (n.name === name ? n : n.children.map((c) => find(c, name)).find((x) => x !== undefined));
   return {
     runner,

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/mqtt/broker.ts';
 import { Child, freePort, spawnCli, spawnProcess, spawnTs, REPO_ROOT } from './processes.ts';
+import { trackRetained } from './retained.ts';
 import { isReachable } from './broker.ts';
 
 /** One message seen by the monitor. */
@@ -133,6 +134,7 @@ export async function startCell(o: CellOptions): Promise<Cell> {
   const serial = `t${process.pid}-${Date.now().toString(36)}`;
   const robot = `acme/${serial}`;
   const prefix = `affectbt/v1/acme/${serial}/`;
+  trackRetained(prefix);
   const dir = mkdtempSync(join(tmpdir(), 'affect-bt-cell-'));
   const treeText = readFileSync(join(REPO_ROOT, 'trees/handover_affect.yaml'), 'utf8').replace(/minIntervalMs: \d+/, `minIntervalMs: ${o.apologyIntervalMs ?? 1500}`);
   const treePath = join(dir, 'tree.yaml');

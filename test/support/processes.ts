@@ -1,16 +1,23 @@
 /**
- * Child processes for end-to-end and fault tests: spawn `node bin/affect-bt.js …`
- * (or any executable), collect its output lines, wait for a line matching a pattern,
- * send signals, and await the exit code. Every spawned child is tracked so a test's
+ * Child processes for end-to-end and fault tests: spawn the `affect-bt` CLI (or any
+ * executable), collect its output lines, wait for a line matching a pattern, send
+ * signals, and await the exit code. Every spawned child is tracked so a test's
  * `afterEach` can kill whatever is left (no orphan planners eating the 2 cores).
+ *
+ * This is the one way tests start the CLI: from the TypeScript sources
+ * (`node --import tsx src/cli/bin.ts`), never from `bin/affect-bt.js`, which runs the
+ * build in dist/ and could be stale. Only the package test (test/package.test.ts) runs
+ * the built, installed command.
  *
  * Design notes: lines are kept (bounded) so a failed wait can print the tail of the
  * child's output — the first thing anyone needs when an e2e test fails. JSON lines
  * (pino logs) are parsed once on arrival, so waits can match on fields.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 /**
  * Repository root (tests run from it; paths in commands are relative to it).
@@ -21,6 +28,9 @@ import { resolve } from 'node:path';
  * ```
  */
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+
+/** tsx's loader as a file URL, so `--import` works whatever the child's working directory. */
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 /** One output line of a child. */
 export interface OutputLine {
@@ -165,7 +175,20 @@ function matches(m: LineMatcher, l: OutputLine): boolean {
 }
 
 /**
- * Spawns `node bin/affect-bt.js <args>` from the repo root.
+ * The Node arguments that run `affect-bt <args>` from the sources (for `spawnSync` /
+ * `execFile` with `process.execPath`).
+ *
+ * @example
+ * ```ts
+ * const r = spawnSync(process.execPath, cliArgv(['validate', 'trees/handover_affect.yaml']), { encoding: 'utf8' });
+ * ```
+ */
+export function cliArgv(args: readonly string[]): string[] {
+  return ['--import', TSX, resolve(REPO_ROOT, 'src/cli/bin.ts'), ...args];
+}
+
+/**
+ * Spawns `affect-bt <args>` (from the sources) in the repo root.
  *
  * @example
  * ```ts
@@ -175,7 +198,7 @@ function matches(m: LineMatcher, l: OutputLine): boolean {
  * ```
  */
 export function spawnCli(name: string, args: string[], env: Record<string, string | undefined> = {}): Child {
-  return spawnProcess(name, process.execPath, [resolve(REPO_ROOT, 'bin/affect-bt.js'), ...args], env);
+  return spawnProcess(name, process.execPath, cliArgv(args), env);
 }
 
 /**
@@ -188,7 +211,7 @@ export function spawnCli(name: string, args: string[], env: Record<string, strin
  * ```
  */
 export function spawnTs(name: string, file: string, args: string[], env: Record<string, string | undefined> = {}): Child {
-  return spawnProcess(name, process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, file), ...args], env);
+  return spawnProcess(name, process.execPath, ['--import', TSX, resolve(REPO_ROOT, file), ...args], env);
 }
 
 /**
@@ -202,6 +225,52 @@ export function spawnTs(name: string, file: string, args: string[], env: Record<
 export function spawnProcess(name: string, command: string, args: string[], env: Record<string, string | undefined> = {}): Child {
   const proc = spawn(command, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   return new Child(name, proc);
+}
+
+/** Output of a finished child ({@link runProcess}). */
+export interface Finished {
+  code: number | null;
+  out: string;
+  err: string;
+  /** Wall time, ms. */
+  ms: number;
+}
+
+/**
+ * Runs a command to completion and collects its output (SIGKILL after `timeoutMs`).
+ * `env` replaces the environment when given.
+ *
+ * @example
+ * ```ts
+ * const r = await runProcess('npm', ['--version'], { cwd: '/tmp' });
+ * ```
+ */
+export function runProcess(command: string, args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Finished> {
+  const t0 = Date.now();
+  return new Promise((res) => {
+    const child = spawn(command, args, { cwd: opts.cwd ?? REPO_ROOT, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 300_000);
+    child.stdout!.on('data', (d: Buffer) => (out += d));
+    child.stderr!.on('data', (d: Buffer) => (err += d));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      res({ code, out, err, ms: Date.now() - t0 });
+    });
+  });
+}
+
+/**
+ * Runs `affect-bt <args>` from the sources to completion (in `cwd`, default the repo root).
+ *
+ * @example
+ * ```ts
+ * const r = await runCli(['validate', 'trees/handover_affect.yaml']); // r.code === 0
+ * ```
+ */
+export function runCli(args: readonly string[], cwd = REPO_ROOT): Promise<Finished> {
+  return runProcess(process.execPath, cliArgv(args), { cwd });
 }
 
 /**

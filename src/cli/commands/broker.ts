@@ -45,7 +45,7 @@ export async function run(argv: string[]): Promise<number> {
     HELP,
     argv,
     {
-      port: { type: 'string' },
+      port: { type: 'string', default: '1883' },
       host: { type: 'string' },
       'password-file': { type: 'string' },
       'acl-file': { type: 'string' },
@@ -55,12 +55,14 @@ export async function run(argv: string[]): Promise<number> {
       ca: { type: 'string' },
       'require-certificate': { type: 'boolean' },
     },
-    { hint: (m) => (/password|username/i.test(m) ? ' (users come from --password-file, made with mosquitto_passwd; no secret on the command line)' : '') },
+    {
+      hint: (m) => (/password|username/i.test(m) ? ' (users come from --password-file, made with mosquitto_passwd; no secret on the command line)' : ''),
+      numbers: { port: { integer: true, min: 0, max: 65_535 } },
+    },
   );
   if (typeof parsed === 'number') return parsed;
   const { values } = parsed;
-  const port = values.port === undefined ? 1883 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) return parsed.usage(`--port must be an integer 0..65535, got '${values.port}'`);
+  const port = parsed.numbers.port!;
   const anonymous = values['allow-anonymous'] === true;
   const users = values['password-file'] !== undefined || values.ca !== undefined;
   if (!anonymous && !users) return parsed.usage('give users (--password-file FILE and/or --ca FILE for client certificates) or, for a loopback demo, --allow-anonymous');

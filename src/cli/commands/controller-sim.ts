@@ -8,7 +8,7 @@
  * Credentials come from the environment only (`AFFECT_BT_MQTT_USERNAME`,
  * `AFFECT_BT_MQTT_PASSWORD` or `AFFECT_BT_MQTT_PASSWORD_FILE`); TLS files by path.
  */
-import { parseCommandArgs } from '../args.ts';
+import { checkBrokerUrl, parseCommandArgs } from '../args.ts';
 import { startControllerSim } from '../../controller-sim/controller-sim.ts';
 import { FileExecutedStore, type ExecutedStore } from '../../controller-sim/executed-store.ts';
 import { parseRobotId } from '../../mqtt/topics.ts';
@@ -41,13 +41,6 @@ Reference cobot controller speaking the affect-bt MQTT contract.
 Credentials come from the environment only: AFFECT_BT_MQTT_USERNAME and
 AFFECT_BT_MQTT_PASSWORD (or AFFECT_BT_MQTT_PASSWORD_FILE naming a file).`;
 
-function num(name: string, text: string | undefined, def: number, lo: number, hi: number): number {
-  if (text === undefined) return def;
-  const v = Number(text);
-  if (!Number.isFinite(v) || v < lo || v > hi) throw new Error(`--${name} must be a number in [${lo}, ${hi}], got '${text}'`);
-  return v;
-}
-
 /**
  * Runs the command.
  *
@@ -57,45 +50,68 @@ function num(name: string, text: string | undefined, def: number, lo: number, hi
  * ```
  */
 export async function run(argv: string[]): Promise<number> {
-  const parsed = parseCommandArgs('controller-sim', HELP, argv, {
-    mqtt: { type: 'string' },
-    robot: { type: 'string' },
-    seed: { type: 'string' },
-    'p-drop': { type: 'string' },
-    'p-human-not-ready': { type: 'string' },
-    'p-timeout': { type: 'string' },
-    'handover-ms': { type: 'string' },
-    'min-speed': { type: 'string' },
-    'state-interval-ms': { type: 'string' },
-    keepalive: { type: 'string' },
-    'max-speed': { type: 'string' },
-    'max-queued': { type: 'string' },
-    'executed-ids': { type: 'string' },
-    'log-executions': { type: 'boolean' },
-    ca: { type: 'string' },
-    cert: { type: 'string' },
-    key: { type: 'string' },
-  }, { hint: (m) => (/password|username/i.test(m) ? ' (credentials come from the environment only, see --help)' : '') });
+  const parsed = parseCommandArgs(
+    'controller-sim',
+    HELP,
+    argv,
+    {
+      mqtt: { type: 'string' },
+      robot: { type: 'string' },
+      seed: { type: 'string', default: '1' },
+      'p-drop': { type: 'string', default: '0' },
+      'p-human-not-ready': { type: 'string', default: '0' },
+      'p-timeout': { type: 'string', default: '0' },
+      'handover-ms': { type: 'string', default: '1500' },
+      'min-speed': { type: 'string', default: '0.3' },
+      'state-interval-ms': { type: 'string', default: '500' },
+      keepalive: { type: 'string', default: '5' },
+      'max-speed': { type: 'string', default: '1' },
+      'max-queued': { type: 'string', default: '8' },
+      'executed-ids': { type: 'string' },
+      'log-executions': { type: 'boolean' },
+      ca: { type: 'string' },
+      cert: { type: 'string' },
+      key: { type: 'string' },
+    },
+    {
+      hint: (m) => (/password|username/i.test(m) ? ' (credentials come from the environment only, see --help)' : ''),
+      numbers: {
+        seed: { integer: true, min: 0, max: 2 ** 32 - 1 },
+        'p-drop': { min: 0, max: 1 },
+        'p-human-not-ready': { min: 0, max: 1 },
+        'p-timeout': { min: 0, max: 1 },
+        'handover-ms': { min: 1, max: 600_000 },
+        'min-speed': { min: 0.01, max: 1 },
+        'max-speed': { min: 0.01, max: 1 },
+        'max-queued': { min: 0, max: 1000 },
+        'state-interval-ms': { min: 10, max: 60_000 },
+        keepalive: { min: 1, max: 3600 },
+      },
+      brokerUrls: { mqtt: 'url' },
+    },
+  );
   if (typeof parsed === 'number') return parsed;
-  const { values } = parsed;
+  const { values, numbers } = parsed;
   let opts;
   try {
     const url = values.mqtt ?? process.env['MQTT_URL'];
     if (!url) throw new Error('--mqtt URL is required (or set MQTT_URL)');
+    const badUrl = values.mqtt === undefined ? checkBrokerUrl('MQTT_URL', url) : undefined;
+    if (badUrl) throw new Error(badUrl);
     if (!values.robot) throw new Error('--robot MANUFACTURER/SERIAL is required');
     opts = {
       url,
       robot: parseRobotId(values.robot),
-      seed: num('seed', values.seed, 1, 0, 2 ** 32 - 1),
-      pDrop: num('p-drop', values['p-drop'], 0, 0, 1),
-      pHumanNotReady: num('p-human-not-ready', values['p-human-not-ready'], 0, 0, 1),
-      pTimeout: num('p-timeout', values['p-timeout'], 0, 0, 1),
-      baseHandoverMs: num('handover-ms', values['handover-ms'], 1500, 1, 600_000),
-      minSpeed: num('min-speed', values['min-speed'], 0.3, 0.01, 1),
-      maxSpeed: num('max-speed', values['max-speed'], 1, 0.01, 1),
-      maxQueued: num('max-queued', values['max-queued'], 8, 0, 1000),
-      stateIntervalMs: num('state-interval-ms', values['state-interval-ms'], 500, 10, 60_000),
-      keepaliveS: num('keepalive', values.keepalive, 5, 1, 3600),
+      seed: numbers.seed!,
+      pDrop: numbers['p-drop']!,
+      pHumanNotReady: numbers['p-human-not-ready']!,
+      pTimeout: numbers['p-timeout']!,
+      baseHandoverMs: numbers['handover-ms']!,
+      minSpeed: numbers['min-speed']!,
+      maxSpeed: numbers['max-speed']!,
+      maxQueued: numbers['max-queued']!,
+      stateIntervalMs: numbers['state-interval-ms']!,
+      keepaliveS: numbers.keepalive!,
       logExecutions: values['log-executions'] === true,
     };
     if (opts.minSpeed > opts.maxSpeed) throw new Error(`--min-speed ${opts.minSpeed} is above --max-speed ${opts.maxSpeed}`);

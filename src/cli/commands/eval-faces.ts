@@ -55,7 +55,7 @@ export async function run(argv: string[]): Promise<number> {
       'fit-calibration': { type: 'string' },
       json: { type: 'boolean', default: false },
     },
-    { positionals: true },
+    { positionals: true, outputs: { 'fit-calibration': 'file' } },
   );
   if (typeof parsed === 'number') return parsed;
   const v = parsed.values;

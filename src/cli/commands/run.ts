@@ -5,11 +5,14 @@
  * would show up in `ps` and shell history).
  *
  * Exit codes: 0 after a graceful SIGINT/SIGTERM shutdown (or a successful `--check`),
- * 1 when the config or tree is invalid or the planner fails, 2 on usage errors.
+ * 1 when the config, a node module or the tree is invalid or the planner fails, 2 on
+ * usage errors (including a flag value the config rejects: the error names the flag).
  * Logs are JSON lines on stdout (pino); `--check` validates config and tree and exits.
+ * Node modules come from `--nodes`, the config's `nodes:` and the tree's `nodes:`.
  */
 import { readFileSync } from 'node:fs';
 import { parseCommandArgs } from '../args.ts';
+import { commandRegistry, NODES_HELP } from '../nodes.ts';
 import type { LevelWithSilent } from 'pino';
 import { loadCellConfig, ConfigError, type ConfigOverrides, type CellConfig } from '../../deploy/config.ts';
 import { createLogger } from '../../deploy/logger.ts';
@@ -30,6 +33,7 @@ Runs the planner of one robot cell against its MQTT-connected cobot controller.
   --metrics-port N            serve Prometheus /metrics on this port (0 = any free port)
   --log-level L               fatal|error|warn|info|debug|trace|silent
   --check                     validate config and tree, print the resolved config, exit
+${NODES_HELP.replace('--nodes FILE      ', '--nodes FILE               ')}
   --record FILE.mcap          record every message of the cell into an MCAP file (own MQTT
                               client; replay with 'affect-bt monitor --replay', or Foxglove)
   -h, --help
@@ -40,14 +44,7 @@ file named by AFFECT_BT_MQTT_PASSWORD_FILE. There is no --password flag.
 Exit 1 also when the controller refuses this planner (another planner holds the robot).
 Signals: SIGINT/SIGTERM stop ticking, cancel running actions, publish OFFLINE, exit 0.`;
 
-function num(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${flag} must be a number, got '${v}'`);
-  return n;
-}
-
-class UsageError extends Error {}
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Points a `--password`/`--username` attempt at the environment variables. */
 function credentialsHint(message: string): string {
@@ -80,52 +77,66 @@ export async function run(argv: string[]): Promise<number> {
       'metrics-port': { type: 'string' },
       'log-level': { type: 'string' },
       check: { type: 'boolean' },
+      nodes: { type: 'string', multiple: true },
       record: { type: 'string' },
     },
-    { hint: credentialsHint },
+    {
+      hint: credentialsHint,
+      numbers: {
+        'tick-hz': { above: 0, max: 1000 },
+        'min-speed': { above: 0, max: 1 },
+        'max-speed': { above: 0, max: 1 },
+        'controller-silence-ms': { integer: true, min: 100, max: 600_000 },
+        'metrics-port': { integer: true, min: 0, max: 65_535 },
+      },
+      brokerUrls: { mqtt: 'url' },
+      outputs: { record: 'file' },
+    },
   );
   if (typeof parsed === 'number') return parsed;
-  const { values } = parsed;
+  const { values, numbers } = parsed;
   if (!values.config) return parsed.usage('--config FILE is required (start from cells/example.yaml)');
+  if (values.robot !== undefined && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(values.robot)) return parsed.usage(`--robot must be MANUFACTURER/SERIAL (letters, digits, _ . -), got '${values.robot}'`);
+  if (values['log-level'] !== undefined && !LOG_LEVELS.includes(values['log-level'])) return parsed.usage(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${values['log-level']}'`);
   const configPath = values.config;
   const check = values.check === true;
-  let overrides: ConfigOverrides;
-  try {
-    overrides = {
-      tree: values.tree,
-      brokerUrl: values.mqtt,
-      robot: values.robot,
-      humanId: values.human,
-      tickHz: num('--tick-hz', values['tick-hz']),
-      minSpeed: num('--min-speed', values['min-speed']),
-      maxSpeed: num('--max-speed', values['max-speed']),
-      controllerSilenceMs: num('--controller-silence-ms', values['controller-silence-ms']),
-      metricsPort: num('--metrics-port', values['metrics-port']),
-      logLevel: values['log-level'],
-    };
-  } catch (e) {
-    if (e instanceof UsageError) return parsed.usage(e.message);
-    throw e;
-  }
+  const overrides: ConfigOverrides = {
+    tree: values.tree,
+    brokerUrl: values.mqtt,
+    robot: values.robot,
+    humanId: values.human,
+    tickHz: numbers['tick-hz'],
+    minSpeed: numbers['min-speed'],
+    maxSpeed: numbers['max-speed'],
+    controllerSilenceMs: numbers['controller-silence-ms'],
+    metricsPort: numbers['metrics-port'],
+    logLevel: values['log-level'],
+  };
 
   let config: CellConfig;
   try {
     config = loadCellConfig(configPath, overrides);
   } catch (e) {
     if (e instanceof ConfigError) {
+      // A flag value the schema rejects is a usage error that names the flag.
+      const fromFlag = e.diagnostics.find((d) => d.file.startsWith('--'));
+      if (fromFlag) return parsed.usage(`${fromFlag.message}${fromFlag.hint ? ` (hint: ${fromFlag.hint})` : ''}`);
       process.stderr.write(`${e.message}\naffect-bt run: ${e.diagnostics.length} problem(s) in the configuration\n`);
       return 1;
     }
     throw e;
   }
 
-  // Tree: load and validate before anything connects (file:line:col errors, exit 1).
+  // Node modules (--nodes relative to the current directory, the config's nodes: already
+  // resolved against the config file), then the tree: all validated before anything connects.
+  const registry = await commandRegistry('run', [...(values.nodes ?? []), ...config.nodes]);
+  if (typeof registry === 'number') return registry;
   const { loadTreeFile, TreeLoadError } = await import('../../tree/loader.ts');
   const { buildTree } = await import('../../tree/build.ts');
   const { describeTree } = await import('../../tree/describe.ts');
   let doc: Awaited<ReturnType<typeof loadTreeFile>>;
   try {
-    doc = await loadTreeFile(config.tree);
+    doc = await loadTreeFile(config.tree, { registry });
   } catch (e) {
     if (e instanceof TreeLoadError) {
       process.stderr.write(`${e.message}\naffect-bt run: the tree named by ${config.source} is invalid\n`);

@@ -4,6 +4,7 @@
  * One place, so a merged sweep prints exactly what the unsharded run prints.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { ScenarioResult } from '../../../sim/compare.ts';
 import type { ReportMeta, SeedSpread } from '../../../sim/report.ts';
 
@@ -23,7 +24,10 @@ export async function output(
 ): Promise<number> {
   const { toJson, toTable } = await import('../../../sim/report.ts');
   process.stdout.write(toTable(results, meta, o.spread));
-  if (o.json !== undefined) writeFileSync(o.json, toJson(results, meta, o.spread));
+  if (o.json !== undefined) {
+    mkdirSync(dirname(o.json), { recursive: true });
+    writeFileSync(o.json, toJson(results, meta, o.spread));
+  }
   if (o.plots !== undefined) {
     const { scenarioPlots } = await import('../../../sim/plots.ts');
     mkdirSync(o.plots, { recursive: true });

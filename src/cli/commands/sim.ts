@@ -13,13 +13,17 @@
  * options, checks them, and prints.
  */
 import { parseCommandArgs } from '../args.ts';
-import { writeFileSync } from 'node:fs';
+import { commandRegistry, NODES_HELP, NODES_OPTION } from '../nodes.ts';
+import { packagePath } from '../../core/package-files.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Scenario } from '../../../sim/params.ts';
 import type { SimTree } from '../../../sim/trees.ts';
 
 const USAGE = `usage: affect-bt sim [--tree FILE]... [--scenario NAME|FILE|all] [--episodes N] [--seed S | --seeds A..B]
                     [--controls] [--margin M] [--workers N] [--shard K/N] [--json OUT] [--plots DIR]
                     [--quiet] [--mode skip|fixed] [--check] [--mqtt URL] [--record DIR [--record-episodes LIST]]
+                    [--nodes FILE]...
        affect-bt sim merge SHARD.json... [--json OUT] [--plots DIR] [--check]
 
 Runs trees through the real tree runtime against a simulated person and robot on a
@@ -27,10 +31,11 @@ virtual clock, and compares them on the same seeds (paired).
 
 options:
   --tree FILE        tree to evaluate; repeat to compare (the first is the baseline)
-                     (default: trees/handover_baseline.yaml and trees/handover_affect.yaml)
+                     (default: trees/handover_baseline.yaml and trees/handover_affect.yaml
+                     shipped with affect-bt)
   --scenario S       shipped scenario name, a scenario .yaml file, or 'all' (default impatient_novice)
-  --episodes N       episodes per tree and scenario (default 200)
-  --seed S           seed (default 1); same seed → byte-identical --json
+  --episodes N       episodes per tree and scenario, 1..1000000 (default 200)
+  --seed S           integer seed ≥ 0 (default 1); same seed → byte-identical --json
   --seeds A..B       run every seed A..B (or a list 1,4,9) and report each claim's spread
   --controls         add the controls derived from each affect tree (blind, scripted
                      apology, always-slow, no apology) and the claims that need them
@@ -46,28 +51,29 @@ options:
   --record DIR       write one MCAP file per selected episode, tree and scenario
                      (replay: affect-bt monitor --replay FILE; opens in Foxglove)
   --record-episodes LIST  episodes to record, e.g. 0,3,10-12 (default 0; first seed)
+${NODES_HELP}
   -h, --help         this text`;
 
 /**
- * Parses `--seeds`: `A..B` (inclusive, integers) or a comma list.
+ * Parses `--seeds`: `A..B` (inclusive) or a comma list, integers ≥ 0.
  *
  * @example
  * ```ts
  * parseSeeds('1..5'); // [1, 2, 3, 4, 5]
- * parseSeeds('3,x'); // [3, 'x']
+ * parseSeeds('3,9'); // [3, 9]
  * ```
  */
-export function parseSeeds(text: string): (number | string)[] | string {
-  const range = /^(-?\d+)\.\.(-?\d+)$/.exec(text.trim());
+export function parseSeeds(text: string): number[] | string {
+  const range = /^(\d+)\.\.(\d+)$/.exec(text.trim());
   if (range) {
     const a = Number(range[1]);
     const b = Number(range[2]);
     if (b < a || b - a > 999) return `--seeds A..B needs A ≤ B and at most 1000 seeds, got ${text}`;
     return Array.from({ length: b - a + 1 }, (_, i) => a + i);
   }
-  const list = text.split(',').map((s) => s.trim());
-  if (list.some((s) => s === '')) return `--seeds must be A..B or a comma-separated list, got '${text}'`;
-  return list.map((s) => (/^-?\d+$/.test(s) ? Number(s) : s));
+  const list = text.split(',').map((x) => x.trim());
+  if (list.some((x) => !/^\d+$/.test(x))) return `--seeds must be A..B or a comma-separated list of integers ≥ 0, got '${text}'`;
+  return list.map(Number);
 }
 
 /**
@@ -80,38 +86,51 @@ export function parseSeeds(text: string): (number | string)[] | string {
  */
 export async function run(argv: string[]): Promise<number> {
   if (argv[0] === 'merge') return (await import('./sim-merge.ts')).run(argv.slice(1));
-  const a = parseCommandArgs('sim', USAGE, argv, {
-    tree: { type: 'string', multiple: true },
-    scenario: { type: 'string', default: 'impatient_novice' },
-    episodes: { type: 'string', default: '200' },
-    seed: { type: 'string' },
-    seeds: { type: 'string' },
-    controls: { type: 'boolean', default: false },
-    margin: { type: 'string', default: '0.01' },
-    workers: { type: 'string', default: '1' },
-    shard: { type: 'string' },
-    json: { type: 'string' },
-    plots: { type: 'string' },
-    quiet: { type: 'boolean', default: false },
-    mode: { type: 'string', default: 'skip' },
-    check: { type: 'boolean', default: false },
-    mqtt: { type: 'string' },
-    record: { type: 'string' },
-    'record-episodes': { type: 'string', default: '0' },
-  });
+  const a = parseCommandArgs(
+    'sim',
+    USAGE,
+    argv,
+    {
+      tree: { type: 'string', multiple: true },
+      scenario: { type: 'string', default: 'impatient_novice' },
+      episodes: { type: 'string', default: '200' },
+      seed: { type: 'string' },
+      seeds: { type: 'string' },
+      controls: { type: 'boolean', default: false },
+      margin: { type: 'string', default: '0.01' },
+      workers: { type: 'string', default: '1' },
+      shard: { type: 'string' },
+      json: { type: 'string' },
+      plots: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      mode: { type: 'string', default: 'skip' },
+      check: { type: 'boolean', default: false },
+      mqtt: { type: 'string' },
+      record: { type: 'string' },
+      'record-episodes': { type: 'string', default: '0' },
+      ...NODES_OPTION,
+    },
+    {
+      numbers: {
+        episodes: { integer: true, min: 1, max: 1_000_000 },
+        seed: { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER },
+        margin: { min: 0, max: 0.5 },
+        workers: { integer: true, min: 1, max: 256 },
+      },
+      brokerUrls: { mqtt: 'url-or-embedded' },
+      outputs: { json: 'file', plots: 'dir', record: 'dir' },
+    },
+  );
   if (typeof a === 'number') return a;
   const v = a.values;
 
   // ---- option checks (usage errors: exit 2) ----
-  const episodes = Number(v.episodes);
-  if (!Number.isInteger(episodes) || episodes < 1 || episodes > 1_000_000) return a.usage(`--episodes must be an integer between 1 and 1000000, got '${v.episodes}'`);
+  const episodes = a.numbers.episodes!;
+  const margin = a.numbers.margin!;
+  const workers = a.numbers.workers!;
   if (v.mode !== 'skip' && v.mode !== 'fixed') return a.usage(`--mode must be 'skip' or 'fixed', got '${v.mode}'`);
-  const margin = Number(v.margin);
-  if (!(margin >= 0 && margin < 1)) return a.usage(`--margin must be a number in [0, 1), got '${v.margin}'`);
-  const workers = Number(v.workers);
-  if (!Number.isInteger(workers) || workers < 1 || workers > 256) return a.usage(`--workers must be an integer between 1 and 256, got '${v.workers}'`);
   if (v.seed !== undefined && v.seeds !== undefined) return a.usage('give --seed or --seeds, not both');
-  const seeds = v.seeds !== undefined ? parseSeeds(v.seeds) : [/^-?\d+$/.test(v.seed ?? '1') ? Number(v.seed ?? '1') : v.seed!];
+  const seeds = v.seeds !== undefined ? parseSeeds(v.seeds) : [a.numbers.seed ?? 1];
   if (typeof seeds === 'string') return a.usage(seeds);
   const { parseShard } = await import('../../../sim/shard.ts');
   const shard = v.shard === undefined ? undefined : parseShard(v.shard);
@@ -120,7 +139,9 @@ export async function run(argv: string[]): Promise<number> {
   if (shard && v.plots !== undefined) return a.usage('--plots needs the whole run: give it to `affect-bt sim merge`');
   const recordEpisodes = v.record !== undefined ? parseEpisodeList(v['record-episodes']!, episodes) : [];
   if (typeof recordEpisodes === 'string') return a.usage(`--record-episodes ${recordEpisodes}`);
-  const treePaths = v.tree && v.tree.length > 0 ? v.tree : ['trees/handover_baseline.yaml', 'trees/handover_affect.yaml'];
+  const treePaths = v.tree && v.tree.length > 0 ? v.tree : [packagePath('trees', 'handover_baseline.yaml'), packagePath('trees', 'handover_affect.yaml')];
+  const registry = await commandRegistry('sim', v.nodes);
+  if (typeof registry === 'number') return registry;
 
   const { loadScenarios, ScenarioError } = await import('../../../sim/scenario.ts');
   let scenarios;
@@ -137,7 +158,7 @@ export async function run(argv: string[]): Promise<number> {
   if (v.mqtt !== undefined) {
     const { runMqttEpisode } = await import('../../../sim/mqtt.ts');
     try {
-      const r = await runMqttEpisode({ url: v.mqtt, treePath: treePaths[treePaths.length - 1]!, scenario: scenarios[0]!, seed: String(seeds[0]) });
+      const r = await runMqttEpisode({ url: v.mqtt, treePath: treePaths[treePaths.length - 1]!, registry, scenario: scenarios[0]!, seed: String(seeds[0]) });
       process.stdout.write(JSON.stringify(r) + '\n');
       return r.tasksSucceeded > 0 ? 0 : 1;
     } catch (err) {
@@ -151,7 +172,7 @@ export async function run(argv: string[]): Promise<number> {
   const { validateScenarios } = await import('../../../sim/validate.ts');
   let trees;
   try {
-    trees = await loadSimTrees(treePaths, { controls: v.controls });
+    trees = await loadSimTrees(treePaths, { controls: v.controls, registry });
   } catch (err) {
     process.stderr.write(`affect-bt sim: ${(err as Error).message}\n`);
     return 2;
@@ -182,6 +203,7 @@ export async function run(argv: string[]): Promise<number> {
       mode: v.mode,
       margin,
       workers,
+      nodeModules: (v.nodes ?? []).map((p) => resolve(p)),
       shard,
       timelines: v.plots !== undefined,
       onProgress: (d, n) => bar.update(d, n),
@@ -197,7 +219,10 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(
       `shard ${shard.index}/${shard.count}: episodes ${from}..${to - 1} of ${episodes}, ${sim.trees.length} trees × ${scenarios.length} scenarios, seed ${seeds[0]}${v.json === undefined ? ' (give --json FILE to keep the records)' : ` → ${v.json}`}; combine the shard files with 'affect-bt sim merge'\n`,
     );
-    if (v.json !== undefined) writeFileSync(v.json, shardJson(sim.shardRecords!, sim.meta, shard));
+    if (v.json !== undefined) {
+      mkdirSync(dirname(v.json), { recursive: true });
+      writeFileSync(v.json, shardJson(sim.shardRecords!, sim.meta, shard));
+    }
     return 0;
   }
   const code = await (await import('./sim-output.ts')).output(sim.runs[0]!.results, sim.meta, { json: v.json, plots: v.plots, check: v.check, spread: sim.spread });
@@ -207,7 +232,6 @@ export async function run(argv: string[]): Promise<number> {
 
 /** `--record DIR`: re-runs the selected episodes of every tree (controls too) with an MCAP recorder (src/monitor/sim-record.ts). */
 async function record(dir: string, episodes: number[], trees: readonly SimTree[], scenarios: readonly Scenario[], seed: number | string, mode: 'skip' | 'fixed'): Promise<void> {
-  const { mkdirSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { recordEpisode } = await import('../../monitor/sim-record.ts');
   const { episodeSeed } = await import('../../../sim/rng.ts');

@@ -8,6 +8,8 @@
  * The simulator (`affect-bt sim`) is the real evaluation tool; this shows the runtime.
  */
 import { parseCommandArgs } from '../args.ts';
+import { commandRegistry, NODES_HELP, NODES_OPTION } from '../nodes.ts';
+import { packagePath } from '../../core/package-files.ts';
 import { Blackboard } from '../../core/blackboard.ts';
 import { VirtualClock } from '../../core/clock.ts';
 import { InMemoryController } from '../../core/in-memory-controller.ts';
@@ -15,11 +17,18 @@ import { affectKey, type AffectEstimate } from '../../contract/affect.ts';
 import { buildTree, loadTreeFile, TreeLoadError } from '../../tree/index.ts';
 import type { Pacing } from '../../../nodes/keys.ts';
 
-const HELP = `usage: affect-bt tick [--tree FILE] [--ticks N] [--period-ms MS] [--trace]
+const HELP = `usage: affect-bt tick [--tree FILE] [--ticks N] [--period-ms MS] [--trace] [--nodes FILE]...
 
-Ticks a tree (default trees/handover_affect.yaml) against the in-memory controller with a
-scripted affect stream and prints what happens; --trace prints every node visited per tick
-and, when a node throws, its path, kind and message.
+Ticks a tree against the in-memory controller with a scripted affect stream and prints
+what happens.
+
+options:
+  --tree FILE        tree to tick (default: trees/handover_affect.yaml shipped with affect-bt)
+  --ticks N          ticks at most (default 70)
+  --period-ms MS     clock time between ticks (default 100)
+  --trace            print every node visited in each tick and, when a node throws,
+                     its path, kind and message
+${NODES_HELP}
 Exit codes: 0 ok, 1 invalid tree, 2 usage error.`;
 
 /**
@@ -45,23 +54,28 @@ export function scriptedFrustration(t: number): number {
  * ```
  */
 export async function run(argv: string[]): Promise<number> {
-  const parsed = parseCommandArgs('tick', HELP, argv, {
-    tree: { type: 'string', default: 'trees/handover_affect.yaml' },
-    ticks: { type: 'string', default: '70' },
-    'period-ms': { type: 'string', default: '100' },
-    trace: { type: 'boolean' },
-  });
+  const parsed = parseCommandArgs(
+    'tick',
+    HELP,
+    argv,
+    {
+      tree: { type: 'string' },
+      ticks: { type: 'string', default: '70' },
+      'period-ms': { type: 'string', default: '100' },
+      trace: { type: 'boolean' },
+      ...NODES_OPTION,
+    },
+    { numbers: { ticks: { integer: true, min: 1, max: 1_000_000 }, 'period-ms': { above: 0, max: 3_600_000 } } },
+  );
   if (typeof parsed === 'number') return parsed;
   const v = parsed.values;
-  const ticks = Number(v.ticks);
-  const period = Number(v['period-ms']);
-  if (!Number.isInteger(ticks) || ticks < 1 || !Number.isFinite(period) || period <= 0) {
-    process.stderr.write(`affect-bt tick: --ticks must be an integer ≥ 1 and --period-ms > 0 (got ${v.ticks}, ${v['period-ms']})\n`);
-    return 2;
-  }
+  const ticks = parsed.numbers.ticks!;
+  const period = parsed.numbers['period-ms']!;
+  const registry = await commandRegistry('tick', v.nodes);
+  if (typeof registry === 'number') return registry;
   let doc;
   try {
-    doc = await loadTreeFile(v.tree);
+    doc = await loadTreeFile(v.tree ?? packagePath('trees', 'handover_affect.yaml'), { registry });
   } catch (err) {
     if (err instanceof TreeLoadError) {
       process.stderr.write(err.message + '\n');

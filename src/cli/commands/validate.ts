@@ -1,15 +1,21 @@
 /**
- * `affect-bt validate FILE...`: loads every tree file (both passes) and prints every
- * problem as `file:line:col: message (hint: …)`. Exit 0 when all files are valid, 1 when
- * any has errors, 2 on usage errors.
+ * `affect-bt validate [--nodes FILE]... FILE...`: loads every tree file (both passes)
+ * and prints every problem as `file:line:col: message (hint: …)`. Node modules come
+ * from `--nodes` and from each file's `nodes:` header. Exit 0 when all files are valid,
+ * 1 when any has errors (or a node module cannot be used), 2 on usage errors.
  */
 import { parseCommandArgs } from '../args.ts';
+import { commandRegistry, NODES_HELP, NODES_OPTION } from '../nodes.ts';
 import { formatDiagnostic, validateTreeFiles } from '../../tree/index.ts';
 
-const HELP = `usage: affect-bt validate FILE...
+const HELP = `usage: affect-bt validate [--nodes FILE]... FILE...
 
 Validates behaviour-tree YAML files (syntax, node types, ports, children, subtrees,
 depth, task-first rule) and prints every error as file:line:col: message.
+
+options:
+${NODES_HELP}
+  -q, --quiet        print nothing when all files are valid
 Exit codes: 0 all valid, 1 errors found, 2 usage error.`;
 
 /**
@@ -21,10 +27,12 @@ Exit codes: 0 all valid, 1 errors found, 2 usage error.`;
  * ```
  */
 export async function run(argv: string[]): Promise<number> {
-  const parsed = parseCommandArgs('validate', HELP, argv, { quiet: { type: 'boolean', short: 'q' } }, { positionals: true });
+  const parsed = parseCommandArgs('validate', HELP, argv, { ...NODES_OPTION, quiet: { type: 'boolean', short: 'q' } }, { positionals: true });
   if (typeof parsed === 'number') return parsed;
   if (parsed.positionals.length === 0) return parsed.usage('no files given');
-  const diags = await validateTreeFiles(parsed.positionals);
+  const registry = await commandRegistry('validate', parsed.values.nodes);
+  if (typeof registry === 'number') return registry;
+  const diags = await validateTreeFiles(parsed.positionals, { registry });
   for (const d of diags) process.stderr.write(formatDiagnostic(d) + '\n');
   if (diags.length > 0) {
     const files = new Set(diags.map((d) => d.file)).size;

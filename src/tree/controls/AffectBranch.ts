@@ -4,7 +4,7 @@
  * `counters.affectErrors`, shown in its feedback), halts it if it is left RUNNING, and
  * always returns SUCCESS — so an affect branch can neither fail nor block the task.
  */
-import type { RunResult } from 'behaviortree';
+import type { RunResult } from '../engine-types.ts';
 import type { NodeDef } from '../node.ts';
 import { NodeLogic, RUNNING, RuntimeNode, SKIPPED } from '../runtime.ts';
 import { ONE_CHILD } from './shared.ts';

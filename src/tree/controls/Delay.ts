@@ -4,7 +4,7 @@
  * start waits again. Halting cancels the wait. The end of the wait is reported through
  * `nextDeadline()`, so the runner is woken exactly then.
  */
-import type { RunResult } from 'behaviortree';
+import type { RunResult } from '../engine-types.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { NodeDef } from '../node.ts';
 import { NodeLogic, RUNNING, RuntimeNode } from '../runtime.ts';

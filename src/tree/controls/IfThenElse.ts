@@ -4,7 +4,7 @@
  * third (or FAILURE when there is no third). Once a branch is chosen it is kept until
  * it finishes — the condition is not re-checked meanwhile (use WhileDoElse for that).
  */
-import type { RunResult } from 'behaviortree';
+import type { RunResult } from '../engine-types.ts';
 import type { NodeDef } from '../node.ts';
 import { NodeLogic, RUNNING, RuntimeNode, reachedChild } from '../runtime.ts';
 import { haltChildren } from './shared.ts';

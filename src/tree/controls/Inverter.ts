@@ -3,7 +3,7 @@
  * their child's final status (SUCCESS ↔ FAILURE; FAILURE → SUCCESS; SUCCESS → FAILURE);
  * RUNNING and SKIPPED pass through. One runtime class with a mapping table.
  */
-import type { RunResult } from 'behaviortree';
+import type { RunResult } from '../engine-types.ts';
 import type { NodeDef } from '../node.ts';
 import { NodeLogic, RuntimeNode } from '../runtime.ts';
 import { ONE_CHILD } from './shared.ts';

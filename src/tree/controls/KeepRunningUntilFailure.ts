@@ -2,7 +2,7 @@
  * `KeepRunningUntilFailure` (BehaviorTree.CPP): RUNNING while its child succeeds (the
  * child starts again on the next tick), FAILURE when the child fails.
  */
-import type { RunResult } from 'behaviortree';
+import type { RunResult } from '../engine-types.ts';
 import type { NodeDef } from '../node.ts';
 import { NodeLogic, RUNNING, RuntimeNode } from '../runtime.ts';
 import { ONE_CHILD } from './shared.ts';

@@ -6,7 +6,7 @@
  * Negative thresholds count from the number of children: -1 = all, -2 = all but one.
  * With a negative success threshold, skipped children count toward success.
  */
-import type { RunResult } from 'behaviortree';
+import type { RunResult } from '../engine-types.ts';
 import type { NodeDef } from '../node.ts';
 import { NodeLogic, RUNNING, RuntimeNode, SKIPPED } from '../runtime.ts';
 import { MANY_CHILDREN, haltChildren } from './shared.ts';

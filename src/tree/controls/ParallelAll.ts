@@ -3,7 +3,7 @@
  * tick until all of them have finished, then fails if at least `maxFailures` of them
  * failed (negative counts from the number of children), else succeeds.
  */
-import type { RunResult } from 'behaviortree';
+import type { RunResult } from '../engine-types.ts';
 import type { NodeDef } from '../node.ts';
 import { NodeLogic, RUNNING, RuntimeNode, SKIPPED } from '../runtime.ts';
 import { resolveThreshold } from './Parallel.ts';

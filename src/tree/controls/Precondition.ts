@@ -4,7 +4,7 @@
  * not re-checked while the child runs), when false it returns `else` (default FAILURE)
  * without ticking the child.
  */
-import type { RunResult } from 'behaviortree';
+import type { RunResult } from '../engine-types.ts';
 import type { NodeDef } from '../node.ts';
 import { NodeLogic, RUNNING, RuntimeNode, SKIPPED } from '../runtime.ts';
 import type { CompiledScript } from '../script/index.ts';

@@ -5,7 +5,7 @@
  * priority is stopped — its controller action cancelled); when the outcome is decided,
  * all children are halted. Skipped children are stepped over; all skipped → SKIPPED.
  */
-import type { RunResult } from 'behaviortree';
+import type { RunResult } from '../engine-types.ts';
 import type { NodeDef } from '../node.ts';
 import { NodeLogic, RUNNING, RuntimeNode, SKIPPED, reachedChild } from '../runtime.ts';
 import { MANY_CHILDREN, haltChildren } from './shared.ts';

@@ -6,7 +6,7 @@
  * in trees built by its factory — so a tick never loops, even with no limit, and
  * reactive parents get to re-check their conditions between attempts.
  */
-import type { RunResult } from 'behaviortree';
+import type { RunResult } from '../engine-types.ts';
 import type { NodeDef } from '../node.ts';
 import { NodeLogic, RUNNING, RuntimeNode, SKIPPED } from '../runtime.ts';
 import { ONE_CHILD } from './shared.ts';

@@ -3,7 +3,7 @@
  * afterwards it is SKIPPED (`thenSkip: true`, the default) or returns the child's final
  * status again without ticking it (`thenSkip: false`). A new tree (a rebuild) runs it again.
  */
-import type { RunResult } from 'behaviortree';
+import type { RunResult } from '../engine-types.ts';
 import type { NodeDef } from '../node.ts';
 import { NodeLogic, RuntimeNode, SKIPPED } from '../runtime.ts';
 import { ONE_CHILD } from './shared.ts';

@@ -3,7 +3,7 @@
  * `Script` runs `code` for its effects (assignments) and succeeds; `ScriptCondition`
  * succeeds when `code` ends true and fails otherwise (unknown counts as false).
  */
-import type { RunResult } from 'behaviortree';
+import type { RunResult } from '../engine-types.ts';
 import type { NodeDef } from '../node.ts';
 import { NodeLogic, RuntimeNode } from '../runtime.ts';
 import type { CompiledScript } from '../script/index.ts';

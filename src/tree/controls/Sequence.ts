@@ -4,7 +4,7 @@
  * (earlier children are not re-ticked); a failure or success resets it to the first
  * child. Skipped children are stepped over; when all were skipped the Sequence is skipped.
  */
-import type { RunResult } from 'behaviortree';
+import type { RunResult } from '../engine-types.ts';
 import type { NodeDef } from '../node.ts';
 import { NodeLogic, RUNNING, RuntimeNode, SKIPPED, reachedChild } from '../runtime.ts';
 import { MANY_CHILDREN, haltChildren } from './shared.ts';

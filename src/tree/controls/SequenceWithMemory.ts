@@ -4,7 +4,7 @@
  * children that already succeeded are not run again. Halting keeps that memory too;
  * it starts over only after the last child succeeds.
  */
-import type { RunResult } from 'behaviortree';
+import type { RunResult } from '../engine-types.ts';
 import type { NodeDef } from '../node.ts';
 import { NodeLogic, RUNNING, RuntimeNode, SKIPPED, reachedChild } from '../runtime.ts';
 import { MANY_CHILDREN, haltChildren } from './shared.ts';

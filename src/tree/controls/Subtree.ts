@@ -6,7 +6,7 @@
  * (`_autoremap: true` shares every key except `_private` ones). The runtime node is a
  * pass-through: it returns what the subtree's root returns.
  */
-import type { RunResult } from 'behaviortree';
+import type { RunResult } from '../engine-types.ts';
 import type { NodeDef } from '../node.ts';
 import { NodeLogic, RuntimeNode } from '../runtime.ts';
 

@@ -5,7 +5,7 @@
  * equal when their text is equal or both are the same number (`5` equals `5.0`; `5abc`
  * equals nothing). When the match changes, the child that was running is halted.
  */
-import type { RunResult } from 'behaviortree';
+import type { RunResult } from '../engine-types.ts';
 import type { BlackboardAccess } from '../../core/blackboard.ts';
 import type { NodeDef } from '../node.ts';
 import type { PortSpec } from '../ports.ts';

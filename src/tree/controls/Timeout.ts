@@ -4,7 +4,7 @@
  * The deadline is reported through `nextDeadline()`, so the planner's ticker wakes the
  * tree at that moment instead of waiting for the next regular tick.
  */
-import type { RunResult } from 'behaviortree';
+import type { RunResult } from '../engine-types.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { NodeDef } from '../node.ts';
 import { NodeLogic, RuntimeNode } from '../runtime.ts';

@@ -3,7 +3,7 @@
  * re-ticked every tick, and when it changes, the branch that was running is halted and
  * the other one runs.
  */
-import type { RunResult } from 'behaviortree';
+import type { RunResult } from '../engine-types.ts';
 import type { NodeDef } from '../node.ts';
 import { NodeLogic, RUNNING, RuntimeNode, reachedChild } from '../runtime.ts';
 import { haltChildren } from './shared.ts';
