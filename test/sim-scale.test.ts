@@ -62,7 +62,8 @@ describe('sim --shard K/N and sim merge', () => {
 
   it('rejects bad shard and worker options as usage errors', async () => {
     expect((await capture(['--shard', '4/3'])).err).toMatch(/shard must be K\/N with 1 ≤ K ≤ N, got 4\/3/);
-    expect((await capture(['--workers', '0'])).err).toMatch(/--workers must be an integer between 1 and 256, got '0'/);
+    expect((await capture(['--workers', '0'])).err).toMatch(/--workers must be ≥ 1, got 0/);
+    expect((await capture(['--margin', '0.7'])).err).toMatch(/--margin must be ≤ 0.5, got 0.7/);
     expect((await capture(['--shard', '1/2', '--seeds', '1..3'])).err).toMatch(/--shard runs one seed/);
   });
 });
