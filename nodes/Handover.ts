@@ -9,7 +9,11 @@
  * Pacing comes from the `pacing` key (written by SlowHandover): read at start and
  * re-checked every tick while RUNNING, so a change re-paces the running handover
  * (`controller.setSpeedScale`). Affect can change only speed and approach wait —
- * `objectId` and `target` are fixed ports of this task node (task first).
+ * `objectId` and `target` are fixed ports of this task node (task first); an order may
+ * name another object or target: its `objectId`/`target` parameters, which the planner
+ * writes to `order/objectId`/`order/target` (ports `objectIdKey`/`targetKey`), replace
+ * the ports' values for that order. Without an order (simulator, `tick`, `--loop`) the
+ * ports' values are used.
  * A controller that goes silent is caught by a local guard: no result within
  * `timeoutMs + graceMs` → cancel and fail with `timeout`.
  */
@@ -36,6 +40,8 @@ export class Handover extends Behaviour {
   private readonly controller: Controller;
   private readonly objectId: string;
   private readonly target: string;
+  private readonly objectIdKey: string;
+  private readonly targetKey: string;
   private readonly timeoutMs: number;
   private readonly graceMs: number;
   private readonly baseSpeed: number;
@@ -56,7 +62,9 @@ export class Handover extends Behaviour {
     this.graceMs = Number(ctx.ports.graceMs);
     this.baseSpeed = Number(ctx.ports.speedScale);
     this.pacingKey = String(ctx.ports.pacing);
-    this.io = ctx.access({ reads: [this.pacingKey], writes: [KEYS.lastFailure, KEYS.handoversDone] });
+    this.objectIdKey = String(ctx.ports.objectIdKey);
+    this.targetKey = String(ctx.ports.targetKey);
+    this.io = ctx.access({ reads: [this.pacingKey, this.objectIdKey, this.targetKey], writes: [KEYS.lastFailure, KEYS.handoversDone] });
   }
 
   private speed(p: Pacing | undefined): number {
@@ -75,8 +83,8 @@ export class Handover extends Behaviour {
     this.commanded = this.speed(p);
     try {
       this.actionId = this.controller.startHandover({
-        objectId: this.objectId,
-        target: this.target,
+        objectId: this.fromOrder(this.objectIdKey) ?? this.objectId,
+        target: this.fromOrder(this.targetKey) ?? this.target,
         speedScale: this.commanded,
         approachWaitMs: p === undefined ? 0 : p.approachWaitMs,
         timeoutMs: this.timeoutMs,
@@ -84,6 +92,12 @@ export class Handover extends Behaviour {
     } catch {
       this.startError = 'error';
     }
+  }
+
+  /** An order's value for a port (a non-empty string on the blackboard), if any. */
+  private fromOrder(key: string): string | undefined {
+    const v = this.io.get<unknown>(key);
+    return typeof v === 'string' && v.length > 0 ? v : undefined;
   }
 
   private fail(kind: FailureKind): Status {
@@ -158,6 +172,8 @@ export const HANDOVER: NodeDef = {
     { name: 'graceMs', type: 'integer', default: 2_000, min: 0, max: 60_000, description: 'extra wait for a silent controller before failing locally' },
     { name: 'speedScale', type: 'number', default: 1, min: 0.05, max: 1, description: 'nominal speed scale (pacing can only lower it)' },
     { name: 'pacing', type: 'key', default: '{pacing}', valueType: 'object', affectInput: true, description: 'pacing record from SlowHandover (the one affect input of the task: it can only lower the speed)' },
+    { name: 'objectIdKey', type: 'key', default: '{@order/objectId}', valueType: 'string', description: "when this key holds text (an order's objectId parameter), it replaces objectId for that order" },
+    { name: 'targetKey', type: 'key', default: '{@order/target}', valueType: 'string', description: "when this key holds text (an order's target parameter), it replaces target for that order" },
   ],
   children: { min: 0, max: 0 },
   example: 'Handover: { objectId: part-7, target: right_hand, timeoutMs: 8000 }',

@@ -4,13 +4,16 @@
  * a new topic gets its access rules with its spec — the embedded broker's ACL, the
  * shipped Mosquitto `acl_file` and the docs all come from here.
  *
- * - `planner`: publishes `instantActions`, `connection/planner`, `trace`, `tree`; reads
- *   `affect`, `state`, both `connection` topics.
+ * - `planner`: publishes `instantActions`, `connection/planner`, `trace`, `tree`,
+ *   `plannerState`; reads `affect`, `state`, both `connection` topics, `order`,
+ *   `orderActions`.
  * - `controller`: publishes `state`, `connection/controller`; reads `instantActions`,
  *   `connection/planner`.
  * - `estimator`: publishes `affect`; reads nothing.
  * - `monitor`: reads every topic of the cell; publishes nothing (dashboards, the
  *   browser monitor, `mosquitto_sub`).
+ * - `orderer`: the cell's MES or operator tool (`affect-bt send`): publishes `order`
+ *   and `orderActions`; reads `plannerState`. It cannot command the controller.
  */
 import { TOPIC_SPECS, type TopicName } from './schemas.ts';
 
@@ -22,7 +25,7 @@ import { TOPIC_SPECS, type TopicName } from './schemas.ts';
  * ROLES.includes('monitor'); // true
  * ```
  */
-export const ROLES = ['planner', 'controller', 'estimator', 'monitor'] as const;
+export const ROLES = ['planner', 'controller', 'estimator', 'monitor', 'orderer'] as const;
 
 /**
  * A role of a cell.

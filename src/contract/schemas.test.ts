@@ -69,8 +69,32 @@ describe('validateMessage', () => {
   it('derives least-privilege role grants from the topic table', () => {
     expect(roleGrants('estimator')).toEqual({ publish: ['affect'], subscribe: [] });
     expect(roleGrants('controller')).toEqual({ publish: ['state', 'connection/controller'], subscribe: ['instantActions', 'connection/planner'] });
-    expect(roleGrants('planner').publish).toEqual(['instantActions', 'connection/planner', 'trace', 'tree']);
+    expect(roleGrants('planner').publish).toEqual(['instantActions', 'connection/planner', 'trace', 'tree', 'plannerState']);
+    expect(roleGrants('planner').subscribe).toEqual(['affect', 'state', 'connection/controller', 'connection/planner', 'order', 'orderActions']);
     expect(roleGrants('monitor')).toEqual({ publish: [], subscribe: Object.keys(TOPIC_SPECS) });
+    // the MES / operator tool: orders in, the planner's status out, nothing that reaches the controller
+    expect(roleGrants('orderer')).toEqual({ publish: ['order', 'orderActions'], subscribe: ['connection/planner', 'plannerState'] });
+  });
+  it('never retains orders or order actions; retains plannerState (status only)', () => {
+    expect(TOPIC_SPECS.order).toMatchObject({ qos: 1, retain: false, maxAgeMs: 30_000 });
+    expect(TOPIC_SPECS.orderActions).toMatchObject({ qos: 1, retain: false, maxAgeMs: 30_000 });
+    expect(TOPIC_SPECS.plannerState).toMatchObject({ qos: 1, retain: true, publishers: ['planner'] });
+  });
+  it('checks orders: ids, parameter names and values, counts', () => {
+    const h = { headerId: 0, timestamp: '2026-11-21T10:15:30.123Z', version: '1.1.0', manufacturer: 'acme', serialNumber: 'c1' };
+    expect(validateMessage('order', { ...h, orderId: 'o1', tree: 'HandoverTask', parameters: { objectId: 'part-7', n: 2, fast: true } }).ok).toBe(true);
+    expect(validateMessage('order', { ...h, orderId: 'o1' }).ok).toBe(true);
+    const bad = (m: object) => validateMessage('order', { ...h, ...m });
+    expect(bad({})).toMatchObject({ ok: false, reason: 'schema', message: "(root) must have required property 'orderId'" });
+    expect(bad({ orderId: 'o 1' })).toMatchObject({ ok: false, message: '/orderId must match pattern "^[A-Za-z0-9_.:-]+$"' });
+    // a parameter can only be an identifier: it cannot reach human/ready or an affect key
+    expect(bad({ orderId: 'o1', parameters: { 'human/ready': true } })).toMatchObject({ ok: false, reason: 'schema', message: "/parameters must NOT have additional properties 'human/ready'" });
+    expect(bad({ orderId: 'o1', parameters: { objectId: { nested: 1 } } })).toMatchObject({ ok: false, reason: 'schema' });
+    expect(bad({ orderId: 'o1', parameters: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`p${i}`, i])) })).toMatchObject({ ok: false, message: '/parameters must NOT have more than 16 properties' });
+    expect(bad({ orderId: 'o1', extra: 1 })).toMatchObject({ ok: false, message: "(root) must NOT have additional properties 'extra'" });
+    expect(validateMessage('orderActions', { ...h, actions: [{ actionId: 'c1', actionType: 'cancelOrder', actionParameters: { orderId: 'o1' } }] }).ok).toBe(true);
+    expect(validateMessage('orderActions', { ...h, actions: [{ actionId: 'c1', actionType: 'cancel', actionParameters: { orderId: 'o1' } }] }).ok).toBe(false);
+    expect(validateMessage('orderActions', { ...h, actions: [] })).toMatchObject({ ok: false, message: '/actions must NOT have fewer than 1 items' });
   });
   it('has a spec with QoS 1 and retain for both connection topics', () => {
     expect(TOPIC_SPECS['connection/controller']).toMatchObject({ qos: 1, retain: true });

@@ -19,6 +19,7 @@ import { InstantActionsMessageSchema } from './instant-actions.ts';
 import { StateMessageSchema } from './state.ts';
 import { ConnectionMessageSchema } from './connection.ts';
 import { BlackboardSnapshotEntrySchema, TreeMessageSchema } from './tree.ts';
+import { OrderActionsMessageSchema, OrderMessageSchema, PlannerStateMessageSchema } from './orders.ts';
 import type { Role } from './roles.ts';
 
 /**
@@ -84,7 +85,7 @@ export type TraceMessage = Static<typeof TraceMessageSchema>;
  * const n: TopicName = 'connection/controller';
  * ```
  */
-export type TopicName = 'affect' | 'instantActions' | 'state' | 'connection/controller' | 'connection/planner' | 'trace' | 'tree';
+export type TopicName = 'affect' | 'instantActions' | 'state' | 'connection/controller' | 'connection/planner' | 'trace' | 'tree' | 'order' | 'orderActions' | 'plannerState';
 
 /**
  * How one topic is used.
@@ -188,7 +189,7 @@ export const TOPIC_SPECS: Readonly<Record<TopicName, TopicSpec>> = {
       'Planner connection, same states; announces the planner session. The controller starts in a safe stop and holds it (speed to minimum, running actions stopped) while no planner session is `ONLINE`; it obeys the first session that comes ONLINE, refuses a second one (`state.errors`: `plannerSessionRefused`) and ignores loss messages of other sessions. The planner holding the cell re-publishes its ONLINE when another session writes here, so the retained slot names the holder.',
     schema: ConnectionMessageSchema,
     publishers: ['planner'],
-    subscribers: ['controller', 'planner', 'monitor'],
+    subscribers: ['controller', 'planner', 'monitor', 'orderer'],
     maxAgeMs: Infinity,
   },
   trace: {
@@ -213,6 +214,42 @@ export const TOPIC_SPECS: Readonly<Record<TopicName, TopicSpec>> = {
     schema: TreeMessageSchema,
     publishers: ['planner'],
     subscribers: ['monitor'],
+    maxAgeMs: Infinity,
+  },
+  order: {
+    name: 'order',
+    direction: 'orderer → planner',
+    qos: 1,
+    retain: false,
+    description:
+      "Run the tree once: the main tree, or the subtree named by `tree`; `parameters` are written to the planner's blackboard as `order/<name>` before the first tick (the shipped trees' Handover reads `order/objectId` and `order/target`). Without an order the planner idles and starts no handover. One order runs at a time; others wait in a bounded queue (`orders.maxQueue`). Never retained (a retained copy is refused), refused when older than 30 s, and an `orderId` the planner has already seen is rejected; every outcome shows in `plannerState`.",
+    schema: OrderMessageSchema,
+    publishers: ['orderer'],
+    subscribers: ['planner', 'monitor'],
+    maxAgeMs: 30_000,
+  },
+  orderActions: {
+    name: 'orderActions',
+    direction: 'orderer → planner',
+    qos: 1,
+    retain: false,
+    description:
+      'Instant actions for the planner (VDA 5050 style). `cancelOrder` removes a waiting order (FAILED `cancelled before start`) or halts the running one, which cancels its running handover at the controller (FAILED `cancelled (…)`); a cancel of an unknown or ended order is refused. The outcome of each action shows in `plannerState.actionStates`. Never retained; refused when older than 30 s.',
+    schema: OrderActionsMessageSchema,
+    publishers: ['orderer'],
+    subscribers: ['planner', 'monitor'],
+    maxAgeMs: 30_000,
+  },
+  plannerState: {
+    name: 'plannerState',
+    direction: 'planner → orderer, observers',
+    qos: 1,
+    retain: true,
+    description:
+      "The planner's phase (and safe reason), its mode (`orders`, or `loop` for demos), the running order, the waiting queue, recent orders with their status (`WAITING`, `RUNNING`, `FINISHED`, `FAILED` with `reason`; rejections are FAILED with `rejected: true`) and the outcomes of recent order actions. Published on every change and on every (re)connect, retained so a client that connects later sees it. Status only: nothing in it can move the robot.",
+    schema: PlannerStateMessageSchema,
+    publishers: ['planner'],
+    subscribers: ['orderer', 'monitor'],
     maxAgeMs: Infinity,
   },
 };

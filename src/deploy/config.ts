@@ -140,6 +140,14 @@ export const CellConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    orders: Type.Object(
+      {
+        loop: Type.Boolean({ default: false, description: 'demo mode (also `run --loop`): tick the tree without orders and restart it whenever it ends; orders are refused. Default: the tree runs only for orders' }),
+        maxQueue: Type.Integer({ minimum: 1, maximum: 1000, default: 8, description: 'orders that may wait while one runs; one more is refused (queue full)' }),
+        maxPerSecond: Type.Integer({ minimum: 1, maximum: 10_000, default: 20, description: 'order and orderActions messages read per second each; a flood beyond is dropped unread (rate_limited)' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
   },
   { additionalProperties: false },
 );

@@ -49,6 +49,7 @@ export class PlannerMetrics {
   readonly safeState: Gauge;
   readonly reconnects: Counter;
   readonly tracesPublished: Counter;
+  readonly orders: Counter<'outcome'>;
   private affectAgeSource: () => number | undefined = () => undefined;
   private messageSource: () => MessageCounts = () => ({ received: {}, rejected: {} });
 
@@ -102,7 +103,9 @@ export class PlannerMetrics {
     this.safeState = new Gauge({ name: 'affectbt_safe_state', help: '1 while the planner holds the safe state', registers });
     this.reconnects = new Counter({ name: 'affectbt_broker_reconnects_total', help: 'Broker reconnections after a loss', registers });
     this.tracesPublished = new Counter({ name: 'affectbt_traces_published_total', help: 'Tick traces published on the trace topic', registers });
+    this.orders = new Counter({ name: 'affectbt_orders_total', help: 'Orders by outcome (accepted, rejected, finished, failed, cancelled)', labelNames: ['outcome'], registers });
     // make labelled series visible at 0 from the start
+    for (const o of ['accepted', 'rejected', 'finished', 'failed', 'cancelled']) this.orders.inc({ outcome: o }, 0);
     for (const o of ['sent', 'finished', 'failed', 'cancelled']) this.actions.inc({ type: 'handover', outcome: o }, 0);
     for (const o of ['ok', 'error']) this.vlmCalls.inc({ outcome: o }, 0);
   }

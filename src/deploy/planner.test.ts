@@ -28,7 +28,7 @@ describe('Planner (in process)', () => {
     const sink = new Writable({ write: (c, _e, cb) => (lines.push(JSON.parse(String(c))), cb()) });
     const config = parseCellConfig(
       'cells/planner-test.yaml',
-      `tree: ../trees/handover_affect.yaml\nrobot: {manufacturer: acme, serialNumber: ${robot.serialNumber}}\ntimeouts: {controllerSilenceMs: 600}\nmetrics: {port: 0}\n`,
+      `tree: ../trees/handover_affect.yaml\nrobot: {manufacturer: acme, serialNumber: ${robot.serialNumber}}\ntimeouts: {controllerSilenceMs: 600}\nmetrics: {port: 0}\norders: {loop: true}\n`,
       { brokerUrl: broker.url },
       {},
     );
@@ -94,7 +94,7 @@ describe('Planner (in process)', () => {
     const robot = { manufacturer: 'acme', serialNumber: `p${process.pid}-${Math.random().toString(36).slice(2, 8)}` };
     const lines: any[] = [];
     const sink = new Writable({ write: (c, _e, cb) => (lines.push(JSON.parse(String(c))), cb()) });
-    const config = parseCellConfig('cells/planner-test.yaml', `tree: ../trees/handover_affect.yaml\nrobot: {manufacturer: acme, serialNumber: ${robot.serialNumber}}\ntick: {rateHz: ${rateHz}}\n`, { brokerUrl: broker.url }, {});
+    const config = parseCellConfig('cells/planner-test.yaml', `tree: ../trees/handover_affect.yaml\nrobot: {manufacturer: acme, serialNumber: ${robot.serialNumber}}\ntick: {rateHz: ${rateHz}}\norders: {loop: true}\n`, { brokerUrl: broker.url }, {});
     const doc = loadTreeText(yaml, 'planner-test-tree.yaml');
     const planner = new Planner({ config, logger: createLogger({ level: 'info', destination: sink }), buildTree: (env) => wrap(buildTree(doc, env)) });
     setup?.(planner);
@@ -162,7 +162,7 @@ describe('Planner (in process)', () => {
     const robot = { manufacturer: 'acme', serialNumber: `pt${process.pid}` };
     const config = parseCellConfig(
       'cells/planner-test.yaml',
-      `tree: ../trees/handover_affect.yaml\nrobot: {manufacturer: acme, serialNumber: ${robot.serialNumber}}\ntrace: {maxHz: 10}\n`,
+      `tree: ../trees/handover_affect.yaml\nrobot: {manufacturer: acme, serialNumber: ${robot.serialNumber}}\ntrace: {maxHz: 10}\norders: {loop: true}\n`,
       { brokerUrl: broker.url },
       {},
     );

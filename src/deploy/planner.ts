@@ -13,6 +13,15 @@
  *   jitter ({@link ReconnectDriver}) and keep queued QoS 1 messages;
  * - stop (SIGINT/SIGTERM): stop ticking, halt the tree (cancels), publish `OFFLINE`,
  *   disconnect, close the metrics server — bounded by `timeouts.shutdownMs`;
+ * - orders (issue 12): the tree runs only when an `order` asks for it — one at a time,
+ *   others waiting in a bounded queue ({@link OrderBook}); its parameters go to the
+ *   blackboard as `order/<name>` before the first tick; the root's SUCCESS finishes it,
+ *   FAILURE fails it with what failed; `cancelOrder` halts it (cancelling the running
+ *   handover at the controller); the safe state fails it (never restarted silently).
+ *   Without an order the planner idles: connection, safe-state logic and blackboard
+ *   stay live, the tree is not ticked, no handover starts. Every change goes out in the
+ *   retained `plannerState`. `orders.loop` (`run --loop`) keeps the demo behaviour: the
+ *   tree is ticked on its own and restarted whenever it ends;
  * - a crash leaves the controller safe through the last will;
  * - refused by the controller (another planner holds the robot): the planner never
  *   drives the cell; {@link Planner.fatal} resolves with the reason and `affect-bt run`
@@ -34,6 +43,9 @@ import { SystemClock, type Clock } from '../core/clock.ts';
 import type { Controller } from '../core/controller.ts';
 import { affectKey } from '../contract/affect.ts';
 import { HeaderFactory } from '../contract/header.ts';
+import type { OrderActionsMessage, OrderMessage, OrderRecord, PlannerStateMessage } from '../contract/orders.ts';
+import { TOPIC_SPECS } from '../contract/schemas.ts';
+import { OrderBook } from './orders.ts';
 import { connectPlanner, type PlannerLink, type PlannerLinkOptions } from '../mqtt/planner-link.ts';
 import { publishOptions } from '../mqtt/connection.ts';
 import { readPemFile, redactUrl } from '../mqtt/credentials.ts';
@@ -57,12 +69,34 @@ import type { TreeDescription } from '../tree/describe.ts';
  */
 export const HUMAN_READY_KEY = 'human/ready';
 
+/**
+ * Blackboard key of the running order's id; its parameters go to `order/<name>`.
+ *
+ * @example
+ * ```ts
+ * planner.blackboard.get(ORDER_ID_KEY); // 'o-1042' while that order runs
+ * ```
+ */
+export const ORDER_ID_KEY = 'order/id';
+
+/**
+ * Prefix of the blackboard keys an order's parameters are written to.
+ *
+ * @example
+ * ```ts
+ * planner.blackboard.get(`${ORDER_PARAMETER_PREFIX}objectId`); // 'part-7'
+ * ```
+ */
+export const ORDER_PARAMETER_PREFIX = 'order/';
+
 /** A node of a built tree as traces see it (the tree runtime's nodes fit). */
 export interface FeedbackNode {
   readonly path: string;
   readonly children: readonly FeedbackNode[];
   /** What the node did last (sent with its trace record). */
   feedback(): string;
+  /** Status of the node's last tick (names what failed when an order's tree fails). */
+  readonly lastStatus?: string;
 }
 
 /** What the planner needs from a built tree (the tree runtime's `TreeRunner` fits). */
@@ -83,8 +117,8 @@ export interface RunnableTree {
   readonly description?: TreeDescription;
 }
 
-/** Builds the tree against the planner's blackboard, controller and clock. */
-export type TreeFactory = (env: { blackboard: Blackboard; controller: Controller; clock: Clock }) => RunnableTree;
+/** Builds the tree (`treeName`: a tree of the file other than its main tree, for an order) against the planner's blackboard, controller and clock. */
+export type TreeFactory = (env: { blackboard: Blackboard; controller: Controller; clock: Clock; treeName?: string }) => RunnableTree;
 
 /** Planner phases, as logged and reported on `/healthz`. */
 export type PlannerPhase = 'idle' | 'connecting' | 'waiting_controller' | 'running' | 'safe' | 'stopping' | 'stopped';
@@ -100,6 +134,8 @@ export interface PlannerOptions {
   onTick?: (durationMs: number, overrun: boolean) => void;
   /** MQTT side (default {@link connectPlanner}); injectable for tests. */
   connect?: (options: PlannerLinkOptions) => Promise<PlannerLink>;
+  /** The tree file's trees an order may name (default: only the tree `buildTree` builds). */
+  trees?: { main: string; names: readonly string[] };
 }
 
 /**
@@ -144,6 +180,17 @@ export class Planner {
   private errorRepeats = 0;
   /** Node path → node, for feedback in traces (built once per tree build). */
   private readonly traceNodes = new Map<string, FeedbackNode>();
+  /** Built trees by name (the main tree at start, others when an order names them). */
+  private readonly trees = new Map<string, RunnableTree>();
+  private book: OrderBook | undefined;
+  /** Order messages received since the last tick (applied on the tick, never in the MQTT callback). */
+  private readonly inbox: Array<{ order: OrderMessage } | { actions: OrderActionsMessage }> = [];
+  private orderParamKeys: string[] = [];
+  private orderErrorTick = -1;
+  private orderStartedMs = 0;
+  private publishedStateKey = '';
+  private publishPlannerState: (() => void) | undefined;
+  private treeTopicPublish: (() => void) | undefined;
 
   constructor(private readonly options: PlannerOptions) {
     this.cfg = options.config;
@@ -175,6 +222,11 @@ export class Planner {
     return this.link;
   }
 
+  /** The order book (after {@link start}): current order, queue, history. */
+  get orders(): OrderBook | undefined {
+    return this.book;
+  }
+
   /** Ticks run, overruns, extra ticks for tree deadlines (for tests and the soak bench). */
   get tickStats(): { ticks: number; overruns: number; slowTicks: number; lateStarts: number; skipped: number; wakeups: number } {
     const t = this.ticker;
@@ -196,6 +248,9 @@ export class Planner {
       warnings: this.warnings,
       affectPersons: this.blackboard.familySize('affect/') ?? 0,
       affectPersonsEvicted: this.blackboard.familyEvictions('affect/'),
+      mode: this.cfg.orders.loop ? 'loop' : 'orders',
+      order: this.book?.current ? { orderId: this.book.current.orderId, tree: this.book.current.tree } : null,
+      ordersWaiting: this.book?.waiting ?? 0,
       ...this.tickStats,
     };
   }
@@ -263,18 +318,46 @@ export class Planner {
     });
     this.controller = new ObservedController(link.controller, (type, outcome) => this.metrics.action(type, outcome));
     this.tree = this.options.buildTree({ blackboard: this.blackboard, controller: this.controller, clock: this.clock });
+    const mainName = this.options.trees?.main ?? (this.tree as { treeName?: string }).treeName ?? 'main';
+    this.trees.set(mainName, this.tree);
+    this.book = new OrderBook({ maxQueue: cfg.orders.maxQueue, trees: this.options.trees ?? { main: mainName, names: [mainName] }, now: () => this.clock.now(), mode: cfg.orders.loop ? 'loop' : 'orders' });
+    link.bridge.onOrder((m) => {
+      if (this.inbox.length < 4 * cfg.orders.maxPerSecond) this.inbox.push({ order: m });
+      else this.log.warn({ orderId: m.orderId }, 'order inbox full; order dropped');
+    });
+    link.bridge.onOrderActions((m) => {
+      if (this.inbox.length < 4 * cfg.orders.maxPerSecond) this.inbox.push({ actions: m });
+      else this.log.warn({}, 'order inbox full; order actions dropped');
+    });
+    const stateTopic = topicFor(cfg.robot, 'plannerState');
+    this.publishPlannerState = () => {
+      if (!link.client.connected) return;
+      const msg: PlannerStateMessage = {
+        ...this.headers.next('plannerState', this.clock.now()),
+        phase: this._phase,
+        ...(this.safeReason !== undefined ? { safeReason: this.safeReason.slice(0, 500) } : {}),
+        mode: cfg.orders.loop ? 'loop' : 'orders',
+        maxQueue: cfg.orders.maxQueue,
+        ...this.book!.snapshot(),
+      };
+      link.client.publish(stateTopic, JSON.stringify(msg), publishOptions(link.client, TOPIC_SPECS.plannerState.qos, true));
+    };
+    // retained, and again on every connect: a restarted broker has forgotten it
+    link.client.on('connect', () => this.publishPlannerState?.());
+    if (cfg.orders.loop) this.log.info({}, 'loop mode: the tree runs without orders and restarts whenever it ends');
+    else this.log.info({ maxQueue: cfg.orders.maxQueue }, 'orders mode: idle until an order arrives');
     if (cfg.humanReady === 'assume') this.blackboard.set(HUMAN_READY_KEY, true, { source: 'planner:assume', maxAgeMs: Infinity });
     const traceTopic = topicFor(cfg.robot, 'trace');
     this.indexTraceNodes(this.tree.root);
-    const description = this.tree.description;
-    if (description) {
-      // retained: a monitor that connects later still gets it; again on every connect
-      // because a restarted broker has forgotten it
-      const treeTopic = topicFor(cfg.robot, 'tree');
-      const publishTree = () => link.client.publish(treeTopic, JSON.stringify({ ...this.headers.next('tree', this.clock.now()), ...description }), publishOptions(link.client, 1, true));
-      publishTree();
-      link.client.on('connect', publishTree);
-    }
+    // retained: a monitor that connects later still gets it; again on every connect
+    // because a restarted broker has forgotten it, and when an order switches trees
+    const treeTopic = topicFor(cfg.robot, 'tree');
+    this.treeTopicPublish = () => {
+      const description = this.tree?.description;
+      if (description) link.client.publish(treeTopic, JSON.stringify({ ...this.headers.next('tree', this.clock.now()), ...description }), publishOptions(link.client, 1, true));
+    };
+    this.treeTopicPublish();
+    link.client.on('connect', () => this.treeTopicPublish?.());
     if (cfg.trace.enabled) {
       this.trace = new TracePublisher({
         maxHz: cfg.trace.maxHz,
@@ -301,11 +384,13 @@ export class Planner {
       onError: (e) => this.log.error({ err: (e as Error).message, stack: (e as Error).stack }, 'tick failed'),
       nextWakeInMs: () => {
         if (this._phase !== 'running') return undefined;
+        if (!this.cfg.orders.loop && this.book?.current === undefined) return undefined;
         const d = this.tree?.nextDeadline?.();
         return d === undefined ? undefined : d - this.clock.now();
       },
     });
     this.ticker.start();
+    this.maybePublishState();
   }
 
   private readonly tickOnce = (): void => {
@@ -316,10 +401,12 @@ export class Planner {
       this.log.fatal({ reason: refused, sessionId: link.session.sessionId }, 'planner refused: another planner holds this robot');
       this.resolveFatal(`refused by the controller: ${refused}`);
     }
+    this.applyInbox();
     const reason = link.connected ? link.controller.safeReason : 'broker connection lost';
     if (reason !== undefined) {
       if (this._phase === 'running') this.enterSafe(reason);
       else if (reason !== this.safeReason) this.safeReason = reason;
+      this.maybePublishState();
       return;
     }
     if (this._phase !== 'running') this.leaveSafe();
@@ -330,12 +417,147 @@ export class Planner {
         this.blackboard.set(HUMAN_READY_KEY, ready, { source: 'planner:affect', maxAgeMs: Infinity });
       }
     }
-    this.tree!.tick();
-    this.reportTreeError();
+    if (this.cfg.orders.loop) {
+      this.tree!.tick();
+      this.reportTreeError();
+    } else this.tickOrder();
     this.controller!.poll();
     this.countVlm();
     if (this.trace) this.trace.offer(this.clock.now(), this.buildTrace);
+    this.maybePublishState();
   };
+
+  /** Applies the order messages received since the last tick. */
+  private applyInbox(): void {
+    const book = this.book!;
+    while (this.inbox.length > 0) {
+      const item = this.inbox.shift()!;
+      if ('order' in item) {
+        const m = item.order;
+        const r = book.submit(m);
+        if (r.accepted) {
+          this.metrics.orders.inc({ outcome: 'accepted' });
+          this.log.info({ orderId: m.orderId, tree: m.tree, parameters: m.parameters, waiting: book.waiting }, 'order accepted');
+        } else {
+          this.metrics.orders.inc({ outcome: 'rejected' });
+          this.log.warn({ orderId: m.orderId, reason: r.reason }, 'order rejected');
+        }
+        continue;
+      }
+      for (const a of item.actions.actions) {
+        const outcome = book.cancel(a);
+        const orderId = a.actionParameters.orderId;
+        if (outcome === 'halt_running') {
+          this.haltTree('cancelling the order');
+          this.endOrder('FAILED', `cancelled (action ${a.actionId})`, 'cancelled');
+        } else if (outcome === 'removed') {
+          this.metrics.orders.inc({ outcome: 'cancelled' });
+          this.log.info({ orderId, actionId: a.actionId }, 'waiting order cancelled');
+        } else this.log.warn({ orderId, actionId: a.actionId, reason: book.snapshot().actionStates.at(-1)?.resultDescription }, 'cancelOrder refused');
+      }
+    }
+  }
+
+  /** Orders mode: start the next order if none runs, tick the running one, end it on SUCCESS/FAILURE. */
+  private tickOrder(): void {
+    const book = this.book!;
+    if (book.current === undefined) {
+      const next = book.startNext();
+      if (next === undefined) return; // idle: no order, no tick, no handover
+      const problem = this.prepareOrder(next);
+      if (problem !== undefined) {
+        this.endOrder('FAILED', problem);
+        return;
+      }
+    }
+    const tree = this.tree!;
+    const status = tree.tick();
+    this.reportTreeError();
+    if (status === 'SUCCESS') this.endOrder('FINISHED');
+    else if (status === 'FAILURE') this.endOrder('FAILED', this.failureReason(tree));
+  }
+
+  /** Selects (building on first use) the order's tree and writes its parameters; returns a problem, if any. */
+  private prepareOrder(o: OrderRecord): string | undefined {
+    for (const k of this.orderParamKeys) this.blackboard.delete(k);
+    this.orderParamKeys = [];
+    let tree = this.trees.get(o.tree);
+    if (tree === undefined) {
+      try {
+        tree = this.options.buildTree({ blackboard: this.blackboard, controller: this.controller!, clock: this.clock, treeName: o.tree });
+      } catch (e) {
+        return `tree '${o.tree}' cannot run on its own: ${(e as Error).message.split('\n')[0]!.slice(0, 400)}`;
+      }
+      this.trees.set(o.tree, tree);
+    }
+    if (tree !== this.tree) {
+      this.tree = tree;
+      this.traceNodes.clear();
+      this.indexTraceNodes(tree.root);
+      this.treeTopicPublish?.();
+    }
+    try {
+      this.blackboard.set(ORDER_ID_KEY, o.orderId, { source: `order:${o.orderId}`, maxAgeMs: Infinity });
+      this.orderParamKeys.push(ORDER_ID_KEY);
+      for (const [name, value] of Object.entries(o.parameters ?? {})) {
+        const key = ORDER_PARAMETER_PREFIX + name;
+        this.blackboard.set(key, value, { source: `order:${o.orderId}`, maxAgeMs: Infinity });
+        this.orderParamKeys.push(key);
+      }
+    } catch (e) {
+      return `parameter rejected by the blackboard: ${(e as Error).message}`;
+    }
+    this.orderErrorTick = tree.lastErrorTick ?? -1;
+    this.orderStartedMs = this.clock.now();
+    this.log.info({ orderId: o.orderId, tree: o.tree, parameters: o.parameters }, 'order started');
+    return undefined;
+  }
+
+  /** Ends the running order, clears its parameters from the blackboard, counts and logs it. */
+  private endOrder(status: 'FINISHED' | 'FAILED', reason?: string, outcome?: 'cancelled'): void {
+    const done = this.book!.finish(status, reason);
+    for (const k of this.orderParamKeys) this.blackboard.delete(k);
+    this.orderParamKeys = [];
+    if (done === undefined) return;
+    this.metrics.orders.inc({ outcome: outcome ?? (status === 'FINISHED' ? 'finished' : 'failed') });
+    if (status === 'FINISHED') this.log.info({ orderId: done.orderId, tree: done.tree }, 'order finished');
+    else this.log.warn({ orderId: done.orderId, tree: done.tree, reason: done.reason }, 'order failed');
+  }
+
+  /** What failed in a tree whose root returned FAILURE: a node error, else the deepest failed node and its feedback. */
+  private failureReason(tree: RunnableTree): string {
+    const err = tree.lastError as { path?: string; originalMessage?: string; message?: string } | undefined;
+    if (err !== undefined && (tree.lastErrorTick ?? -1) !== this.orderErrorTick) return `tree FAILURE: node ${err.path ?? '?'} threw: ${err.originalMessage ?? err.message ?? String(err)}`;
+    let n = tree.root;
+    let failed: FeedbackNode | undefined;
+    while (n !== undefined) {
+      const child: FeedbackNode | undefined = [...n.children].reverse().find((c) => c.lastStatus === 'FAILURE');
+      if (child === undefined) break;
+      failed = child;
+      n = child;
+    }
+    const last = this.blackboard.get<{ kind?: string; at?: number }>('task/lastFailure');
+    const kind = last !== undefined && typeof last.at === 'number' && last.at >= this.orderStartedMs ? ` (last task failure: ${last.kind})` : '';
+    if (failed === undefined) return `tree FAILURE${kind}`;
+    const fb = failed.feedback();
+    return `tree FAILURE at ${failed.path}${fb ? `: ${fb}` : ''}${kind}`;
+  }
+
+  private haltTree(why: string): void {
+    try {
+      this.tree?.halt();
+    } catch (e) {
+      this.log.error({ err: (e as Error).message }, `tree halt failed while ${why}`);
+    }
+  }
+
+  /** Publishes `plannerState` when the orders, the phase or the safe reason changed. */
+  private maybePublishState(): void {
+    const key = `${this.book?.version ?? -1}|${this._phase}|${this.safeReason ?? ''}`;
+    if (key === this.publishedStateKey || this.link?.client.connected !== true) return;
+    this.publishedStateKey = key;
+    this.publishPlannerState?.();
+  }
 
   /**
    * Logs a node error of the last tick once, with the node's path and kind: the first
@@ -405,13 +627,11 @@ export class Planner {
     this.safeReason = reason;
     this.metrics.safeState.set(1);
     this.metrics.controllerAvailable.set(0);
-    try {
-      this.tree!.halt();
-    } catch (e) {
-      this.log.error({ err: (e as Error).message }, 'tree halt failed while entering the safe state');
-    }
+    this.haltTree('entering the safe state');
     if (this.link!.connected) this.controller!.setSpeedScale(this.cfg.speed.min);
     this.log.warn({ reason, speedScale: this.cfg.speed.min }, 'safe state entered');
+    // the running order fails: it is never restarted silently after a safe stop
+    if (this.book?.current !== undefined) this.endOrder('FAILED', `safe state: ${reason}`);
   }
 
   private leaveSafe(): void {
@@ -445,10 +665,12 @@ export class Planner {
     this.setPhase('stopping');
     this.log.info({ reason, from: wasPhase }, 'planner stopping');
     this.ticker?.stop();
-    try {
-      this.tree?.halt();
-    } catch (e) {
-      this.log.error({ err: (e as Error).message }, 'tree halt failed during shutdown');
+    this.haltTree('shutting down');
+    if (this.book?.current !== undefined) this.endOrder('FAILED', `planner stopped (${reason})`);
+    if (this.link?.connected) {
+      // the last word on the orders, before OFFLINE
+      this.publishedStateKey = '';
+      this.maybePublishState();
     }
     this.driver?.stop();
     const link = this.link;
@@ -492,7 +714,7 @@ export class Planner {
       blackboard: this.blackboard,
       clock: this.clock,
       logger: this.log,
-      bridge: { maxClockSkewMs: cfg.timeouts.maxClockSkewMs, maxAffectPerSecond: cfg.affect.maxMessagesPerSecond },
+      bridge: { maxClockSkewMs: cfg.timeouts.maxClockSkewMs, maxAffectPerSecond: cfg.affect.maxMessagesPerSecond, maxOrdersPerSecond: cfg.orders.maxPerSecond },
       controller: { speedRange: [cfg.speed.min, cfg.speed.max], stateTimeoutMs: cfg.timeouts.controllerSilenceMs, shortActionTimeoutMs: cfg.timeouts.actionTimeoutMs },
     };
   }

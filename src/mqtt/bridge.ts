@@ -1,6 +1,7 @@
 /**
  * The MQTT → blackboard bridge: the planner's only inbound path. Every payload on the
- * robot's `affect`, `state`, `connection/controller` and `connection/planner` topics
+ * robot's `affect`, `state`, `connection/controller`, `connection/planner`, `order` and
+ * `orderActions` topics
  * goes through the shared receive-side checks ({@link InboundGuard}: size, JSON,
  * schema, version, robot, retained copies, header clock skew/age, session, ordering
  * per sender session — see src/mqtt/inbound.ts); what is valid is written into the
@@ -21,7 +22,8 @@
  * Writes: `affect/<humanId>` ← the estimate (timestamp = `observedAt`, `maxAgeMs` from
  * the estimate, source `mqtt:<local|vlm>`); `controller/state` ← the state message;
  * `controller/connection` ← the controller's connection state. State and connection
- * messages are also handed to listeners (the {@link MqttController}, the planner link).
+ * messages are also handed to listeners (the {@link MqttController}, the planner link);
+ * `order` and `orderActions` only to listeners (the planner's order book).
  *
  * Design note: {@link MqttBridge.handle} is synchronous and transport-free, so it is
  * tested and fuzzed directly as well as over a real broker.
@@ -33,6 +35,7 @@ import type { RobotId } from '../contract/header.ts';
 import type { ConnectionMessage } from '../contract/connection.ts';
 import type { StateMessage } from '../contract/state.ts';
 import type { AffectMessage } from '../contract/schemas.ts';
+import type { OrderActionsMessage, OrderMessage } from '../contract/orders.ts';
 import type { RobotTopics } from './topics.ts';
 import { InboundGuard } from './inbound.ts';
 import type { MqttLogger, RejectionCounts } from './rejections.ts';
@@ -81,6 +84,8 @@ export interface BridgeOptions {
   maxAffectPerSecond?: number;
   /** `maxAgeMs` of the `controller/state` blackboard entry (default 3 s). */
   stateMaxAgeMs?: number;
+  /** Budget of `order` and of `orderActions` messages per second each; the excess is `rate_limited` (default 20). */
+  maxOrdersPerSecond?: number;
 }
 
 /**
@@ -95,7 +100,7 @@ export interface BridgeCounters {
   /** Messages handed to {@link MqttBridge.handle}. */
   received: number;
   /** Accepted messages per topic. */
-  accepted: { affect: number; state: number; connection: number };
+  accepted: { affect: number; state: number; connection: number; order: number; orderActions: number };
   /** Affect estimates written to the blackboard. */
   estimatesWritten: number;
   /** Rejections per reason (messages, plus single estimates for `stale`/`clock_skew`/`out_of_order`). */
@@ -116,7 +121,7 @@ export interface BridgeCounters {
  */
 export class MqttBridge {
   readonly topics: RobotTopics;
-  /** Topics to subscribe to (affect, state, connection/controller, connection/planner). */
+  /** Topics to subscribe to (affect, state, connection/controller, connection/planner, order, orderActions). */
   readonly subscriptions: readonly string[];
   /** The shared receive-side checks (counts, sessions). */
   readonly guard: InboundGuard;
@@ -127,13 +132,15 @@ export class MqttBridge {
   private readonly stateListeners: Array<(m: StateMessage) => void> = [];
   private readonly connectionListeners: Array<(m: ConnectionMessage) => void> = [];
   private readonly plannerConnectionListeners: Array<(m: ConnectionMessage) => void> = [];
+  private readonly orderListeners: Array<(m: OrderMessage) => void> = [];
+  private readonly orderActionListeners: Array<(m: OrderActionsMessage) => void> = [];
   /** Start time (epoch ms) of the controller session listened to. */
   private controllerSessionStart = -Infinity;
   /** humanId → blackboard key, so the hot path does not build strings. */
   private readonly keys = new Map<string, string>();
   /** Reused write options (the blackboard copies the fields). */
   private readonly scratch: { source: string; timestamp: number; maxAgeMs: number } = { source: '', timestamp: 0, maxAgeMs: 0 };
-  private readonly _counters: Omit<BridgeCounters, 'rejected'> = { received: 0, accepted: { affect: 0, state: 0, connection: 0 }, estimatesWritten: 0 };
+  private readonly _counters: Omit<BridgeCounters, 'rejected'> = { received: 0, accepted: { affect: 0, state: 0, connection: 0, order: 0, orderActions: 0 }, estimatesWritten: 0 };
 
   constructor(options: BridgeOptions) {
     this.bb = options.blackboard;
@@ -141,15 +148,15 @@ export class MqttBridge {
     this.guard = new InboundGuard({
       robot: options.robot,
       clock: this.clock,
-      inbound: ['affect', 'state', 'connection/controller', 'connection/planner'],
+      inbound: ['affect', 'state', 'connection/controller', 'connection/planner', 'order', 'orderActions'],
       logger: options.logger,
       logIntervalMs: options.logIntervalMs,
       maxPayloadBytes: options.maxPayloadBytes,
       maxClockSkewMs: options.maxClockSkewMs,
-      maxPerSecond: { affect: options.maxAffectPerSecond ?? 2000 },
+      maxPerSecond: { affect: options.maxAffectPerSecond ?? 2000, order: options.maxOrdersPerSecond ?? 20, orderActions: options.maxOrdersPerSecond ?? 20 },
     });
     this.topics = this.guard.topics;
-    this.subscriptions = [this.topics.affect, this.topics.state, this.topics['connection/controller'], this.topics['connection/planner']];
+    this.subscriptions = [this.topics.affect, this.topics.state, this.topics['connection/controller'], this.topics['connection/planner'], this.topics.order, this.topics.orderActions];
     this.maxSkew = this.guard.maxClockSkewMs;
     this.stateMaxAge = options.stateMaxAgeMs ?? 3_000;
   }
@@ -188,6 +195,22 @@ export class MqttBridge {
   }
 
   /**
+   * Calls `listener` with every accepted `order` message (checked like every inbound
+   * message: schema, retained, age, ordering). Nothing runs in the callback: the planner
+   * queues it and acts on its next tick.
+   */
+  onOrder(listener: (m: OrderMessage) => void): () => void {
+    this.orderListeners.push(listener);
+    return () => void this.orderListeners.splice(this.orderListeners.indexOf(listener) >>> 0, 1);
+  }
+
+  /** Calls `listener` with every accepted `orderActions` message. */
+  onOrderActions(listener: (m: OrderActionsMessage) => void): () => void {
+    this.orderActionListeners.push(listener);
+    return () => void this.orderActionListeners.splice(this.orderActionListeners.indexOf(listener) >>> 0, 1);
+  }
+
+  /**
    * Handles one inbound message. Never throws; returns true when accepted.
    * (Call it from the MQTT client's `message` event; `retained` is the packet's retain flag.)
    */
@@ -203,9 +226,19 @@ export class MqttBridge {
   }
 
   private process(topic: string, payload: Uint8Array | string, retained: boolean): boolean {
-    const r = this.guard.check<AffectMessage | StateMessage | ConnectionMessage>(topic, payload, retained);
+    const r = this.guard.check<AffectMessage | StateMessage | ConnectionMessage | OrderMessage | OrderActionsMessage>(topic, payload, retained);
     if (!r.ok) return false;
     if (r.name === 'affect') return this.applyAffect(topic, r.msg as AffectMessage);
+    if (r.name === 'order') {
+      this._counters.accepted.order++;
+      for (const l of this.orderListeners) l(r.msg as OrderMessage);
+      return true;
+    }
+    if (r.name === 'orderActions') {
+      this._counters.accepted.orderActions++;
+      for (const l of this.orderActionListeners) l(r.msg as OrderActionsMessage);
+      return true;
+    }
     if (r.name === 'state') {
       const m = r.msg as StateMessage;
       this.bb.set(CONTROLLER_STATE_KEY, m, { source: 'mqtt:state', timestamp: this.clock.now(), maxAgeMs: this.stateMaxAge });

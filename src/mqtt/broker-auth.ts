@@ -302,7 +302,7 @@ export function renderMosquittoAcl(users: readonly CellUser[]): string {
  * renderMosquittoAcl(EXAMPLE_CELL_USERS) === readFileSync(EXAMPLE_CELL_ACL_PATH, 'utf8');
  * ```
  */
-export const EXAMPLE_CELL_USERS: readonly CellUser[] = (['planner', 'controller', 'estimator', 'monitor'] as const).map((role) => ({
+export const EXAMPLE_CELL_USERS: readonly CellUser[] = (['planner', 'controller', 'estimator', 'monitor', 'orderer'] as const).map((role) => ({
   username: `${role}-cell-01`,
   role,
   robot: { manufacturer: 'acme', serialNumber: 'cell-01' },

@@ -16,6 +16,7 @@ const H = { timestamp: '2026-11-21T10:15:30.123Z', version: CONTRACT_VERSION, ma
 const PLANNER = { sessionId: 'mfz0a1-9c41d2e07b3a' };
 const CONTROLLER = { sessionId: 'mfyzq8-07d1c3b2a9e4' };
 const ESTIMATOR = { sessionId: 'mfz0a3-5e2b7c1d0f98' };
+const ORDERER = { sessionId: 'mfz0c2-4b1e9a7d3c60' };
 
 /**
  * One valid example payload per topic (checked against the schemas in tests).
@@ -105,6 +106,24 @@ export const EXAMPLES: Readonly<Record<TopicName, object>> = {
       { path: 'root/give_part', parent: 'root', name: 'give_part', kind: 'Handover', category: 'action', role: 'task', affect: false },
     ],
   },
+  order: { headerId: 0, ...H, ...ORDERER, orderId: 'o-1042', tree: 'HandoverWithAffect', parameters: { objectId: 'part-7', target: 'right_hand' } },
+  orderActions: { headerId: 0, ...H, ...ORDERER, actions: [{ actionId: 'c-1042', actionType: 'cancelOrder', actionParameters: { orderId: 'o-1042' } }] },
+  plannerState: {
+    headerId: 57,
+    ...H,
+    ...PLANNER,
+    phase: 'running',
+    mode: 'orders',
+    maxQueue: 8,
+    current: { orderId: 'o-1043', tree: 'HandoverWithAffect', parameters: { objectId: 'part-8' }, status: 'RUNNING', sentAt: '2026-11-21T10:15:21.000Z', receivedAt: '2026-11-21T10:15:21.004Z', startedAt: '2026-11-21T10:15:21.020Z' },
+    queue: [{ orderId: 'o-1044', tree: 'HandoverWithAffect', status: 'WAITING', sentAt: '2026-11-21T10:15:25.000Z', receivedAt: '2026-11-21T10:15:25.003Z' }],
+    history: [
+      { orderId: 'o-1041', tree: 'HandoverWithAffect', parameters: { objectId: 'part-7', target: 'right_hand' }, status: 'FINISHED', sentAt: '2026-11-21T10:14:02.000Z', receivedAt: '2026-11-21T10:14:02.003Z', startedAt: '2026-11-21T10:14:02.020Z', endedAt: '2026-11-21T10:14:09.410Z' },
+      { orderId: 'o-1042', tree: 'HandoverWithAffect', status: 'FAILED', reason: 'cancelled (action c-1042)', sentAt: '2026-11-21T10:14:30.000Z', receivedAt: '2026-11-21T10:14:30.002Z', startedAt: '2026-11-21T10:14:30.020Z', endedAt: '2026-11-21T10:14:33.700Z' },
+      { orderId: 'o-1045', tree: 'PickPlace', status: 'FAILED', rejected: true, reason: "unknown tree 'PickPlace' (trees: HandoverWithAffect, AffectModulation, HandoverTask)", sentAt: '2026-11-21T10:15:26.000Z', receivedAt: '2026-11-21T10:15:26.002Z', endedAt: '2026-11-21T10:15:26.002Z' },
+    ],
+    actionStates: [{ actionId: 'c-1042', actionType: 'cancelOrder', orderId: 'o-1042', actionStatus: 'FINISHED', resultDescription: 'running order halted' }],
+  },
 };
 
 /**
@@ -156,6 +175,17 @@ export function renderContractDoc(): string {
   out.push('Every process start is a new session (`sessionId`, `sessionStartedAt`), announced in its `connection` message and stamped on each message it sends.');
   out.push('Controller: starts in a safe stop and holds it (running and queued actions cancelled, speed scale at its minimum, `safeState: true`, pacing increases ignored) while no planner session is ONLINE. It obeys the first planner session that announces ONLINE (`state.plannerSessionId`), executes commands only from that session while it is ONLINE, refuses a second session (`state.errors`: `plannerSessionRefused`, `errorReferences` naming it) and ignores loss messages of other sessions; after the holder went OFFLINE/CONNECTION_BROKEN, a session at least as new may take over. Schema-valid but implausible commands (speed outside the cell\'s range, waits/timeouts outside its bounds, too many queued handovers) fail with `error` and an `implausibleAction` error.');
   out.push('Planner: available only while `connection/controller` is ONLINE, `state` is fresh (`stateTimeoutMs`) and `state.plannerSessionId` is its own session; otherwise no handovers are started, running ones are failed (`controller_lost`) and cancelled, and the reason is reported. It ignores reported action states for actions it never sent, of another type, or going backwards (final is final). A refused planner exits with an error.');
+  out.push('');
+  out.push('## Orders');
+  out.push('');
+  out.push('The planner runs its tree only when asked: an `orderer` (the cell\'s MES, or `affect-bt send`) publishes an `order`; the planner queues it (bounded, `orders.maxQueue`), runs it when the cell is free, and reports it in the retained `plannerState` — `WAITING` → `RUNNING` → `FINISHED`, or `FAILED` with a `reason` (tree FAILURE with what failed, `cancelled (…)`, `safe state: …`). Refusals are FAILED with `rejected: true`: queue full, an `orderId` already seen, an unknown tree, or a planner in `loop` mode. Without an order the planner idles: affect still flows, no handover starts. A safe state fails the running order; it is never restarted silently.');
+  out.push('');
+  out.push('Fields to fill in an `order`: the header (`headerId`, `timestamp` — now, UTC —, `version`, `manufacturer`, `serialNumber`; `sessionId` optional), a fresh `orderId`, optionally `tree` (default: the tree file\'s main tree) and `parameters` (identifier → string/number/boolean; the shipped trees read `objectId` and `target`). A `cancelOrder` needs its own `actionId` and the `orderId`. `affect-bt send order|cancel|affect` fills the header for you:');
+  out.push('');
+  out.push('```sh');
+  out.push('npx affect-bt send order --mqtt mqtt://127.0.0.1:1883 --robot acme/cell-1 --order-id o-1042 --param objectId=part-7 --param target=right_hand --wait');
+  out.push('npx affect-bt send cancel --mqtt mqtt://127.0.0.1:1883 --robot acme/cell-1 --order-id o-1042');
+  out.push('```');
   out.push('');
   out.push('## Running it');
   out.push('');

@@ -120,6 +120,8 @@ export async function connectPlanner(options: PlannerLinkOptions): Promise<Plann
       [bridge.topics['connection/controller']]: { qos: TOPIC_SPECS['connection/controller'].qos },
       // our own slot, only to notice another planner: QoS 0, so our own OFFLINE coming back while we disconnect needs no PUBACK
       [bridge.topics['connection/planner']]: { qos: 0 },
+      [bridge.topics.order]: { qos: TOPIC_SPECS.order.qos },
+      [bridge.topics.orderActions]: { qos: TOPIC_SPECS.orderActions.qos },
     };
     client.subscribe(subs, (err) => {
       if (err) logger.warn({ topic: bridge.subscriptions.join(','), reason: 'subscribe', detail: err.message }, 'mqtt subscribe failed');

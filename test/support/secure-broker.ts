@@ -33,6 +33,7 @@ export const TEST_USERS: Readonly<Record<Role, { username: string; password: str
   controller: { username: 'controller-test', password: 'controller-pw-9a2c' },
   estimator: { username: 'estimator-test', password: 'estimator-pw-7e30' },
   monitor: { username: 'monitor-test', password: 'monitor-pw-21b8' },
+  orderer: { username: 'orderer-test', password: 'orderer-pw-5c77' },
 };
 
 /** The env variable `.ci/run` sets to the secured Mosquitto's URL. */

@@ -9,6 +9,7 @@
  * usage errors (including a flag value the config rejects: the error names the flag).
  * Logs are JSON lines on stdout (pino); `--check` validates config and tree and exits.
  * Node modules come from `--nodes`, the config's `nodes:` and the tree's `nodes:`.
+ * The tree runs only for orders (the `order` topic); `--loop` runs it on its own.
  */
 import { readFileSync } from 'node:fs';
 import { parseCommandArgs } from '../args.ts';
@@ -32,6 +33,9 @@ Runs the planner of one robot cell against its MQTT-connected cobot controller.
   --controller-silence-ms N   controller silence before the safe state
   --metrics-port N            serve Prometheus /metrics on this port (0 = any free port)
   --log-level L               fatal|error|warn|info|debug|trace|silent
+  --loop                      demo mode (orders.loop): run the tree without orders and restart
+                              it whenever it ends. Default: idle until an order arrives on the
+                              cell's 'order' topic (see 'affect-bt send order')
   --check                     validate config and tree, print the resolved config, exit
 ${NODES_HELP.replace('--nodes FILE      ', '--nodes FILE               ')}
   --record FILE.mcap          record every message of the cell into an MCAP file (own MQTT
@@ -77,6 +81,7 @@ export async function run(argv: string[]): Promise<number> {
       'metrics-port': { type: 'string' },
       'log-level': { type: 'string' },
       check: { type: 'boolean' },
+      loop: { type: 'boolean' },
       nodes: { type: 'string', multiple: true },
       record: { type: 'string' },
     },
@@ -126,6 +131,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     throw e;
   }
+  if (values.loop === true) config.orders.loop = true;
 
   // Node modules (--nodes relative to the current directory, the config's nodes: already
   // resolved against the config file), then the tree: all validated before anything connects.
@@ -156,7 +162,7 @@ export async function run(argv: string[]): Promise<number> {
     const runner = buildTree(doc, { ...env, trace: config.trace.enabled });
     return Object.assign(runner, { description: describeTree(doc, runner) });
   };
-  const planner = new Planner({ config, logger, buildTree: factory });
+  const planner = new Planner({ config, logger, buildTree: factory, trees: { main: doc.main, names: [...doc.trees.keys()] } });
   let recording: { close(): Promise<void> } | undefined;
   if (values.record !== undefined) {
     const { recordCell } = await import('../../monitor/record.ts');
@@ -190,7 +196,7 @@ export async function run(argv: string[]): Promise<number> {
     process.on('SIGINT', on);
     process.on('SIGTERM', on);
   });
-  logger.info({ config: config.source, tree: config.tree, tickHz: config.tick.rateHz, speed: config.speed, vlm: config.vlm.enabled }, 'planner starting');
+  logger.info({ config: config.source, tree: config.tree, tickHz: config.tick.rateHz, speed: config.speed, vlm: config.vlm.enabled, mode: config.orders.loop ? 'loop' : 'orders' }, 'planner starting');
   try {
     await Promise.race([planner.start(), stopped]);
   } catch (e) {
