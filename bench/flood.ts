@@ -153,7 +153,7 @@ export async function main(argv: string[]): Promise<void> {
   const serialB = `flood-tick-${process.pid}`;
   const controller = spawnCli('controller-sim', ['controller-sim', '--mqtt', url, '--robot', `acme/${serialB}`, '--handover-ms', '400', '--state-interval-ms', '200']);
   await controller.waitFor(/^ready /, 20_000);
-  const config = parseCellConfig(join(dir, 'tick.yaml'), `tree: ${tree}\nrobot: {manufacturer: acme, serialNumber: ${serialB}}\ntick: {rateHz: ${hz}}\nlog: {level: warn}\n`, { brokerUrl: url }, {});
+  const config = parseCellConfig(join(dir, 'tick.yaml'), `tree: ${tree}\nrobot: {manufacturer: acme, serialNumber: ${serialB}}\ntick: {rateHz: ${hz}}\nlog: {level: warn}\norders: {loop: true}\n`, { brokerUrl: url }, {});
   const doc = await loadTreeFile(config.tree);
   const maxTicks = Math.ceil(seconds * hz * 1.5) + 100;
   const durations = new Float64Array(maxTicks);

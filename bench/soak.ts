@@ -87,7 +87,7 @@ export async function main(argv: string[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'affect-bt-soak-'));
   const tree = readFileSync(join(REPO_ROOT, 'trees/handover_affect.yaml'), 'utf8').replace(/minIntervalMs: \d+/, 'minIntervalMs: 3000');
   writeFileSync(join(dir, 'tree.yaml'), tree);
-  const config = parseCellConfig(join(dir, 'cell.yaml'), `tree: tree.yaml\nrobot: {manufacturer: acme, serialNumber: ${serial}}\ntick: {rateHz: ${hz}}\nlog: {level: warn}\ntrace: {enabled: true, maxHz: 2}\n`, { brokerUrl: url }, {});
+  const config = parseCellConfig(join(dir, 'cell.yaml'), `tree: tree.yaml\nrobot: {manufacturer: acme, serialNumber: ${serial}}\ntick: {rateHz: ${hz}}\nlog: {level: warn}\ntrace: {enabled: true, maxHz: 2}\norders: {loop: true}\n`, { brokerUrl: url }, {});
   const doc = await loadTreeFile(config.tree);
   const sink = new Writable({ write: (_c, _e, cb) => cb() });
   const logger = createLogger({ level: 'warn', destination: sink });

@@ -233,7 +233,7 @@ describe.each(cases)('hostile clients over $name', ({ start }) => {
     const dir = mkdtempSync(join(tmpdir(), 'affect-bt-hostile-'));
     writeFileSync(join(dir, 'tree.yaml'), readFileSync(join(REPO_ROOT, 'trees/handover_affect.yaml'), 'utf8'));
     const env = { AFFECT_BT_MQTT_USERNAME: TEST_USERS.planner.username, AFFECT_BT_MQTT_PASSWORD: TEST_USERS.planner.password };
-    const config = parseCellConfig(join(dir, 'cell.yaml'), `tree: tree.yaml\nrobot: {manufacturer: ${robot.manufacturer}, serialNumber: ${robot.serialNumber}}\nlog: {level: silent}\n`, { brokerUrl: broker.url }, env);
+    const config = parseCellConfig(join(dir, 'cell.yaml'), `tree: tree.yaml\nrobot: {manufacturer: ${robot.manufacturer}, serialNumber: ${robot.serialNumber}}\nlog: {level: silent}\norders: {loop: true}\n`, { brokerUrl: broker.url }, env);
     const doc = await loadTreeFile(config.tree);
     const p = new Planner({ config, logger: createLogger({ level: 'silent' }), buildTree: (e) => buildTree(doc, e) });
     open.push(() => p.stop('test over'));
@@ -254,6 +254,54 @@ describe.each(cases)('hostile clients over $name', ({ start }) => {
     const genuineFinished = seen.findIndex((s) => s.topic === 'state' && s.json?.sessionId === sim.session.sessionId && s.json.actionStates.some((a: { actionId: string; actionStatus: string }) => a.actionId === first.id && a.actionStatus === 'FINISHED'));
     expect(genuineFinished).toBeGreaterThanOrEqual(0);
     expect(handovers()[1]!.i).toBeGreaterThan(genuineFinished);
+  }, 40_000);
+
+  it('only the orderer role may order; a retained order is refused by a starting planner; the orderer cannot command the controller', async () => {
+    const robot = uniqueRobot('ord');
+    const seen = await watch(robot);
+    const sim = await controller(robot, { baseHandoverMs: 100 });
+    const t = robotTopics(robot);
+    const orderHeaders = new HeaderFactory(robot, newSession(Date.now()).sessionId);
+    const order = (orderId: string) => JSON.stringify({ ...orderHeaders.next('order', Date.now()), orderId });
+    // a retained order left on the broker: a planner starting later must not run it
+    const orderer = await client('orderer');
+    await orderer.publishAsync(t.order, order('retained-1'), { qos: 1, retain: true });
+    open.push(() => connectMqtt({ ...as('orderer'), reconnectPeriodMs: 0 }).then(async (c) => (await c.publishAsync(t.order, '', { qos: 1, retain: true }), c.endAsync())));
+    const dir = mkdtempSync(join(tmpdir(), 'affect-bt-hostile-'));
+    const env = { AFFECT_BT_MQTT_USERNAME: TEST_USERS.planner.username, AFFECT_BT_MQTT_PASSWORD: TEST_USERS.planner.password };
+    const config = parseCellConfig(join(dir, 'cell.yaml'), `tree: ${join(REPO_ROOT, 'trees/handover_affect.yaml')}\nrobot: {manufacturer: ${robot.manufacturer}, serialNumber: ${robot.serialNumber}}\nlog: {level: silent}\n`, { brokerUrl: broker.url }, env);
+    const doc = await loadTreeFile(config.tree);
+    const p = new Planner({ config, logger: createLogger({ level: 'silent' }), buildTree: (e) => buildTree(doc, e), trees: { main: doc.main, names: [...doc.trees.keys()] } });
+    open.push(() => p.stop('test over'));
+    await p.start();
+    await waitFor(() => p.phase === 'running' || undefined, 10_000, 'planner running');
+    await waitFor(() => p.mqtt!.bridge.counters.rejected.retained >= 1 || undefined, 5000, 'retained order refused');
+    // other roles cannot order or cancel; the orderer cannot command the controller nor fake its state
+    for (const role of ['estimator', 'monitor', 'controller', 'planner'] as const) expect(await attempt(role, t.order, order(`forged-${role}`))).toBe('published');
+    expect(await attempt('anonymous', t.order, order('forged-anon'))).toMatch(REFUSED);
+    const cancel = JSON.stringify({ ...orderHeaders.next('orderActions', Date.now()), actions: [{ actionId: 'forged-cancel', actionType: 'cancelOrder', actionParameters: { orderId: 'x' } }] });
+    expect(await attempt('estimator', t.orderActions, cancel)).toBe('published');
+    const forgedCommand = JSON.stringify({ ...new HeaderFactory(robot, p.mqtt!.session.sessionId).next('instantActions', Date.now()), actions: [handover('forged-by-orderer')] });
+    expect(await attempt('orderer', t.instantActions, forgedCommand)).toBe('published');
+    // the genuine orderer's order runs exactly once
+    await orderer.publishAsync(t.order, order('genuine-1'), { qos: 1 });
+    await waitFor(() => p.orders!.snapshot().history.find((h) => h.orderId === 'genuine-1' && h.status === 'FINISHED'), 10_000, 'genuine order FINISHED');
+    await sleep(200);
+    expect(seen.filter((s) => JSON.stringify(s.json ?? '').includes('forged-')), 'forged messages the broker let through').toEqual([]);
+    expect(p.orders!.snapshot().history.map((h) => [h.orderId, h.status])).toEqual([['genuine-1', 'FINISHED']]);
+    expect(sim.status('forged-by-orderer')).toBeUndefined();
+    expect(sim.counters.executed).toBeGreaterThanOrEqual(1);
+    expect(seen.filter((s) => s.topic === 'instantActions' && s.json.actions.some((a: InstantAction) => a.actionType === 'handover'))).toHaveLength(1);
+    // the orderer reads the planner's state (retained) but not the commands
+    const heard: string[] = [];
+    const reader = await client('orderer');
+    reader.on('message', (topic) => heard.push(topic.split('/').slice(4).join('/')));
+    await reader.subscribeAsync(t.plannerState, { qos: 1 });
+    await reader.subscribeAsync(t.instantActions, { qos: 1 }).catch(() => undefined);
+    await waitFor(() => heard.includes('plannerState') || undefined, 5000, 'retained plannerState');
+    const id = p.mqtt!.controller.startHandover({ objectId: 'cup', target: 'h1', speedScale: 1, approachWaitMs: 0, timeoutMs: 5000 });
+    await waitFor(() => p.mqtt!.controller.actionState(id)?.status === 'FINISHED' || undefined, 5000, 'a later command FINISHED');
+    expect(heard.filter((x) => x === 'instantActions')).toEqual([]);
   }, 40_000);
 
   it('a second planner is refused with a clear error on both sides and the first keeps running', async () => {

@@ -177,7 +177,8 @@ export async function startCell(o: CellOptions): Promise<Cell> {
     await publisher.waitFor(/^ready$/, 30_000);
   }
   const startPlanner = () =>
-    spawnCli('planner', ['run', '--config', cfgPath, '--mqtt', o.broker.url, '--robot', robot, '--controller-silence-ms', '1500', ...(o.plannerArgs ?? [])]);
+    // --loop: these cells exercise the running tree (handovers back to back) without an order feeder
+    spawnCli('planner', ['run', '--config', cfgPath, '--mqtt', o.broker.url, '--robot', robot, '--controller-silence-ms', '1500', '--loop', ...(o.plannerArgs ?? [])]);
   const cell: Cell = {
     robot,
     prefix,
