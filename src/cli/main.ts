@@ -48,6 +48,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   sim: { summary: 'headless handover simulator: compare trees on scenarios', load: () => import('./commands/sim.ts') },
   run: { summary: 'run the planner on a cell (MQTT-connected cobot controller)', load: () => import('./commands/run.ts') },
   monitor: { summary: 'live browser monitor of a cell, or replay of an MCAP recording', load: () => import('./commands/monitor.ts') },
+  send: { summary: 'publish an order, a cancel or an affect estimate to a cell (fresh header)', load: () => import('./commands/send.ts') },
 };
 
 /**
