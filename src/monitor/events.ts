@@ -6,7 +6,9 @@
  *
  * One function per topic ({@link EVENT_EXTRACTORS}); each gets the payload, the time
  * and a small shared memory (what was already reported), and returns new events. A new
- * topic (orders, planner sessions) is one more function in the table.
+ * topic is one more function in the table. Orders show as sent (`order`), cancel
+ * requests (`orderActions`) and the planner's verdicts from its retained `plannerState`
+ * (started, finished, failed or rejected with the reason), once per status change.
  *
  * Browser-safe: type imports only.
  */
@@ -15,6 +17,7 @@ import type { StateMessage } from '../contract/state.ts';
 import type { InstantActionsMessage } from '../contract/instant-actions.ts';
 import type { ConnectionMessage } from '../contract/connection.ts';
 import type { TreeMessage } from '../contract/tree.ts';
+import type { OrderActionsMessage, OrderMessage, OrderRecord, PlannerStateMessage } from '../contract/orders.ts';
 import type { CellMessage, CellTopic, MonitorStatus } from './messages.ts';
 
 /**
@@ -25,7 +28,7 @@ import type { CellMessage, CellTopic, MonitorStatus } from './messages.ts';
  * const k: EventKind = 'apology';
  * ```
  */
-export type EventKind = 'handover' | 'handover-ok' | 'handover-failed' | 'cancel' | 'pacing' | 'apology' | 'say' | 'vlm' | 'safe' | 'resume' | 'connection' | 'broker' | 'tree';
+export type EventKind = 'order' | 'order-ok' | 'order-failed' | 'order-cancel' | 'handover' | 'handover-ok' | 'handover-failed' | 'cancel' | 'pacing' | 'apology' | 'say' | 'vlm' | 'safe' | 'resume' | 'connection' | 'broker' | 'tree';
 
 /**
  * One event on the strip.
@@ -54,6 +57,10 @@ export interface CellEvent {
  * ```
  */
 export const EVENT_LANES: Readonly<Record<EventKind, 'task' | 'affect' | 'system'>> = {
+  order: 'task',
+  'order-ok': 'task',
+  'order-failed': 'task',
+  'order-cancel': 'task',
   handover: 'task',
   'handover-ok': 'task',
   'handover-failed': 'task',
@@ -71,6 +78,9 @@ export const EVENT_LANES: Readonly<Record<EventKind, 'task' | 'affect' | 'system
 
 /** At most this many action ids are remembered (QoS 1 re-sends are recognised within it). */
 const MAX_ACTIONS = 512;
+
+/** At most this many order ids are remembered with their last reported status. */
+const MAX_ORDERS = 256;
 
 /**
  * What the extractors remember between messages.
@@ -91,12 +101,22 @@ export class EventMemory {
   connection = new Map<string, string>();
   treeId: string | undefined;
   broker: string | undefined;
+  /** `orderId@receivedAt` → last status the planner reported (`sent:…` keys: orders seen on the wire). */
+  readonly orders = new Map<string, string>();
 
   /** Remembers an action id; returns false when it was known (a re-send). */
   rememberAction(id: string, type: string): boolean {
     if (this.actions.has(id)) return false;
     if (this.actions.size >= MAX_ACTIONS) this.actions.delete(this.actions.keys().next().value!);
     this.actions.set(id, { type });
+    return true;
+  }
+
+  /** Records an order's status under `key`; returns false when it was already known with that status. */
+  orderStatus(key: string, status: string): boolean {
+    if (this.orders.get(key) === status) return false;
+    if (!this.orders.has(key) && this.orders.size >= MAX_ORDERS) this.orders.delete(this.orders.keys().next().value!);
+    this.orders.set(key, status);
     return true;
   }
 }
@@ -108,6 +128,69 @@ const NONE: CellEvent[] = [];
 function pct(x: number): string {
   return `${Math.round(x * 100)}%`;
 }
+
+function describeParameters(p: OrderMessage['parameters']): string {
+  if (p === undefined) return '';
+  const kv = Object.entries(p).map(([k, v]) => `${k}=${String(v)}`);
+  return kv.length > 0 ? ` (${kv.join(', ')})` : '';
+}
+
+/**
+ * Orders sent to the planner (by the cell's orderer, `affect-bt send order`, …).
+ *
+ * @example
+ * ```ts
+ * orderEvents(msg, Date.now(), mem); // [{ kind: 'order', text: 'order o1 sent', detail: 'tree main (objectId=part-7)' }]
+ * ```
+ */
+export const orderEvents: Extractor<OrderMessage> = (p, t, mem) => {
+  // a QoS 1 re-send carries the same header; the same orderId sent again is a new event
+  if (!mem.orderStatus(`sent:${p.orderId}@${p.timestamp}`, 'SENT')) return NONE;
+  return [{ t, kind: 'order', level: 'info', text: `order ${p.orderId} sent`, detail: `tree ${p.tree ?? '(main)'}${describeParameters(p.parameters)}` }];
+};
+
+/**
+ * Cancel requests for orders.
+ *
+ * @example
+ * ```ts
+ * orderActionEvents(msg, Date.now(), mem); // [{ kind: 'order-cancel', text: 'cancel order o1 requested' }]
+ * ```
+ */
+export const orderActionEvents: Extractor<OrderActionsMessage> = (p, t, mem) => {
+  const out: CellEvent[] = [];
+  for (const a of p.actions) {
+    if (!mem.rememberAction(a.actionId, a.actionType)) continue; // QoS 1 re-send
+    out.push({ t, kind: 'order-cancel', level: 'warn', text: `cancel order ${a.actionParameters.orderId} requested`, detail: `action ${a.actionId}` });
+  }
+  return out;
+};
+
+/**
+ * The planner's verdicts on orders, from its retained `plannerState`: started,
+ * finished, failed or rejected (with the reason), each once.
+ *
+ * @example
+ * ```ts
+ * plannerStateEvents(msg, Date.now(), mem); // [{ kind: 'order-failed', text: 'order o1 failed', detail: 'cancelled (…)' }]
+ * ```
+ */
+export const plannerStateEvents: Extractor<PlannerStateMessage> = (p, t, mem) => {
+  let out = NONE;
+  const add = (e: CellEvent) => (out === NONE ? (out = [e]) : out.push(e));
+  const visit = (r: OrderRecord) => {
+    if (r.status === 'WAITING') return; // the 'sent' event covers it; a queue is shown in the panel
+    // keyed by arrival: a second order with a used orderId is a record of its own (rejected)
+    if (!mem.orderStatus(`${r.orderId}@${r.receivedAt}`, r.status)) return;
+    if (r.status === 'RUNNING') add({ t, kind: 'order', level: 'info', text: `order ${r.orderId} started`, detail: `tree ${r.tree}${describeParameters(r.parameters)}` });
+    else if (r.status === 'FINISHED') add({ t, kind: 'order-ok', level: 'ok', text: `order ${r.orderId} finished` });
+    else add({ t, kind: 'order-failed', level: 'error', text: `order ${r.orderId} ${r.rejected ? 'rejected' : 'failed'}`, ...(r.reason ? { detail: r.reason } : {}) });
+  };
+  // history first (older), then the running order: a replayed state reports in order
+  for (const r of p.history) visit(r);
+  if (p.current) visit(p.current);
+  return out;
+};
 
 /**
  * Commands the planner sent: handover starts, pacing, apologies and other speech, cancels.
@@ -275,6 +358,9 @@ export const monitorEvents: Extractor<MonitorStatus> = (p, t, mem) => {
  * ```
  */
 export const EVENT_EXTRACTORS: { readonly [K in CellTopic]?: Extractor<any> } = {
+  order: orderEvents,
+  orderActions: orderActionEvents,
+  plannerState: plannerStateEvents,
   instantActions: instantActionEvents,
   state: stateEvents,
   trace: traceEvents,

@@ -142,7 +142,59 @@ describe('event strip', () => {
   });
 
   it('has one extractor per event-producing topic and a lane for every kind', () => {
-    expect(Object.keys(EVENT_EXTRACTORS).sort()).toEqual(['affect', 'connection/controller', 'connection/planner', 'instantActions', 'monitor', 'state', 'trace', 'tree']);
+    expect(Object.keys(EVENT_EXTRACTORS).sort()).toEqual(['affect', 'connection/controller', 'connection/planner', 'instantActions', 'monitor', 'order', 'orderActions', 'plannerState', 'state', 'trace', 'tree']);
     expect(new Set(Object.values(EVENT_LANES))).toEqual(new Set(['task', 'affect', 'system']));
+  });
+});
+
+describe('CellModel: orders and sessions', () => {
+  const rec = (orderId: string, status: string, extra: object = {}) => ({ orderId, tree: 'HandoverWithAffect', status, sentAt: '2026-01-01T00:00:00.000Z', receivedAt: `2026-01-01T00:00:0${orderId.length % 10}.000Z`, ...extra });
+  const plannerState = (t: number, current: object | undefined, queue: object[], history: object[]): CellMessage => ({
+    t,
+    topic: 'plannerState',
+    payload: { ...h('plannerState'), phase: 'running', mode: 'orders', maxQueue: 8, ...(current ? { current } : {}), queue, history, actionStates: [] },
+  });
+
+  it('keeps the latest plannerState and reports each order once: sent, started, finished, failed or rejected with the reason', () => {
+    const m = new CellModel();
+    m.apply({ t: 100, topic: 'order', payload: { ...h('order'), orderId: 'o1', parameters: { objectId: 'part-9' } } });
+    m.apply(plannerState(110, rec('o1', 'RUNNING', { parameters: { objectId: 'part-9' } }), [rec('o22', 'WAITING')], []));
+    m.apply(plannerState(120, rec('o1', 'RUNNING'), [rec('o22', 'WAITING')], [])); // heartbeat: nothing new
+    m.apply(plannerState(200, rec('o22', 'RUNNING'), [], [rec('o1', 'FINISHED'), rec('o333', 'FAILED', { rejected: true, reason: 'queue full (8 waiting)' })]));
+    m.apply({ t: 250, topic: 'orderActions', payload: { ...h('orderActions'), actions: [{ actionId: 'c1', actionType: 'cancelOrder', actionParameters: { orderId: 'o22' } }] } });
+    m.apply(plannerState(260, undefined, [], [rec('o1', 'FINISHED'), rec('o333', 'FAILED', { rejected: true, reason: 'queue full (8 waiting)' }), rec('o22', 'FAILED', { reason: 'cancelled (action c1)' })]));
+    const orderEvents = m.events.filter((e) => e.kind.startsWith('order')).map((e) => `${e.t} ${e.kind} ${e.text}${e.detail ? ` | ${e.detail}` : ''}`);
+    expect(orderEvents).toEqual([
+      '100 order order o1 sent | tree (main) (objectId=part-9)',
+      '110 order order o1 started | tree HandoverWithAffect (objectId=part-9)',
+      '200 order-ok order o1 finished',
+      '200 order-failed order o333 rejected | queue full (8 waiting)',
+      '200 order order o22 started | tree HandoverWithAffect',
+      '250 order-cancel cancel order o22 requested | action c1',
+      '260 order-failed order o22 failed | cancelled (action c1)',
+    ]);
+    expect(m.orders?.at).toBe(260);
+    expect(m.orders?.state.current).toBeUndefined();
+    expect(m.orders?.state.history.map((r) => r.orderId)).toEqual(['o1', 'o333', 'o22']);
+  });
+
+  it('a second order with a used orderId is its own record: the rejection shows once and the first order is not reported again', () => {
+    const m = new CellModel();
+    const first = rec('o1', 'FINISHED', { receivedAt: '2026-01-01T00:00:01.000Z' });
+    const again = rec('o1', 'FAILED', { rejected: true, reason: 'duplicate orderId o1', receivedAt: '2026-01-01T00:00:05.000Z' });
+    m.apply(plannerState(100, undefined, [], [first]));
+    m.apply(plannerState(200, undefined, [], [first, again]));
+    m.apply(plannerState(300, undefined, [], [first, again]));
+    expect(m.events.filter((e) => e.kind.startsWith('order')).map((e) => e.text)).toEqual(['order o1 finished', 'order o1 rejected']);
+  });
+
+  it('knows the planner session announced on connection/planner and the session the controller obeys', () => {
+    const m = new CellModel();
+    m.apply({ t: 10, topic: 'connection/planner', payload: { ...h('connection/planner'), sessionId: 'sess-a', sessionStartedAt: '2026-01-01T00:00:00.000Z', connectionState: 'ONLINE' } });
+    m.apply(state(20, [], { plannerSessionId: 'sess-a' }));
+    expect(m.health.planner.sessionId).toBe('sess-a');
+    expect(m.health.controller.plannerSessionId).toBe('sess-a');
+    m.apply(state(30, [], { safeState: true }));
+    expect(m.health.controller.plannerSessionId).toBeUndefined();
   });
 });

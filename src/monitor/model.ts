@@ -17,6 +17,7 @@
 import type { AffectMessage, TraceMessage } from '../contract/schemas.ts';
 import type { StateMessage } from '../contract/state.ts';
 import type { ConnectionMessage } from '../contract/connection.ts';
+import type { PlannerStateMessage } from '../contract/orders.ts';
 import type { BlackboardSnapshotEntry, TreeMessage } from '../contract/tree.ts';
 import { EventMemory, extractEvents, type CellEvent } from './events.ts';
 import type { CellMessage, MonitorStatus } from './messages.ts';
@@ -71,6 +72,8 @@ export interface AffectSeries {
  */
 export interface LinkHealth {
   state: 'ONLINE' | 'OFFLINE' | 'CONNECTION_BROKEN' | 'unknown';
+  /** The session the side announced on its connection topic (header `sessionId`). */
+  sessionId?: string;
   /** When the state was last reported. */
   since: number;
   /** Last message of any kind from that side. */
@@ -110,13 +113,15 @@ export class CellModel {
   treeMismatch = false;
   planner: { phase: string; tick: number; speedScale?: number; safeReason?: string; at: number } | undefined;
   blackboard: { entries: BlackboardSnapshotEntry[]; at: number } | undefined;
+  /** The planner's last retained `plannerState` (orders: current, queue, history) and when it came. */
+  orders: { state: PlannerStateMessage; at: number } | undefined;
   readonly affect = new Map<string, AffectSeries>();
   /** Controller-reported speed scale over time. */
   readonly speed = { t: [] as number[], v: [] as number[] };
   readonly events: CellEvent[] = [];
   readonly health = {
     planner: { state: 'unknown', since: NaN, lastSeen: NaN } as LinkHealth,
-    controller: { state: 'unknown', since: NaN, lastSeen: NaN } as LinkHealth & { safeState?: boolean; speedScale?: number },
+    controller: { state: 'unknown', since: NaN, lastSeen: NaN } as LinkHealth & { safeState?: boolean; speedScale?: number; plannerSessionId?: string },
     estimator: { lastSeen: NaN, maxAgeMs: NaN, source: undefined as string | undefined },
   };
   /** The monitor's own broker link (undefined until reported). */
@@ -151,12 +156,18 @@ export class CellModel {
       case 'connection/planner':
       case 'connection/controller': {
         const h = m.topic === 'connection/planner' ? this.health.planner : this.health.controller;
-        h.state = (m.payload as ConnectionMessage).connectionState;
+        const c = m.payload as ConnectionMessage;
+        h.state = c.connectionState;
+        if (c.sessionId !== undefined) h.sessionId = c.sessionId;
         h.since = m.t;
         h.lastSeen = m.t;
         break;
       }
       case 'instantActions':
+        this.health.planner.lastSeen = m.t;
+        break;
+      case 'plannerState':
+        this.orders = { state: m.payload as PlannerStateMessage, at: m.t };
         this.health.planner.lastSeen = m.t;
         break;
       case 'monitor':
@@ -264,6 +275,8 @@ export class CellModel {
     const c = this.health.controller;
     c.lastSeen = t;
     c.safeState = p.safeState;
+    if (p.plannerSessionId !== undefined) c.plannerSessionId = p.plannerSessionId;
+    else delete c.plannerSessionId;
     const last = this.speed.v[this.speed.v.length - 1];
     if (last !== p.speedScale) {
       // a step line: repeat the old value just before the change

@@ -13,7 +13,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { CellModel } from '../model.ts';
 import type { CellMessage } from '../messages.ts';
 import { span } from './format.ts';
-import { BlackboardView, HealthBar } from './panels.tsx';
+import { BlackboardView, HealthBar, OrdersView } from './panels.tsx';
 import { TreeView } from './tree-view.tsx';
 import { EventList, Timeline } from './timeline.tsx';
 import './style.css';
@@ -66,6 +66,7 @@ function Page({ info, model, now, dropped, serverLost, windowMs, setWindowMs, co
       <main>
         <TreeView model={model} now={now} />
         <aside>
+          <OrdersView model={model} />
           <BlackboardView model={model} now={now} />
           <EventList events={model.events} until={now} />
         </aside>

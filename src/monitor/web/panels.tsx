@@ -1,8 +1,10 @@
 /**
- * The monitor page's smaller panels: the health bar (broker link, planner, controller,
- * estimator, dropped messages) and the blackboard table.
+ * The monitor page's smaller panels: the health bar (broker link, planner with its
+ * session, controller with the session it obeys, estimator, dropped messages), the
+ * orders panel and the blackboard table.
  */
 import type { CellModel } from '../model.ts';
+import type { OrderRecord } from '../../contract/orders.ts';
 import { age, clock, pct, preview } from './format.ts';
 
 type Tone = 'ok' | 'warn' | 'bad' | 'idle';
@@ -44,7 +46,7 @@ export function HealthBar({ model, now, dropped, mode, serverLost }: { model: Ce
           ? ['bad', `safe state — ${ph.safeReason ?? 'reason unknown'}`, 'safe']
           : pSilent
             ? ['warn', `${p.state === 'unknown' ? '' : 'ONLINE · '}silent for ${age(now - p.lastSeen)}`, 'silent']
-            : ['ok', `${ph?.phase ?? p.state}${ph ? ` · tick ${ph.tick}` : ''}`, ph?.phase ?? p.state];
+            : ['ok', `${ph?.phase ?? p.state}${ph ? ` · tick ${ph.tick}` : ''}${p.sessionId ? ` · session ${shortSession(p.sessionId)}` : ''}`, ph?.phase ?? p.state];
 
   const c = model.health.controller;
   const cSilent = now - c.lastSeen > SILENT_MS;
@@ -57,7 +59,9 @@ export function HealthBar({ model, now, dropped, mode, serverLost }: { model: Ce
           ? ['bad', 'safe stop', 'safe']
           : cSilent
             ? ['warn', `silent for ${age(now - c.lastSeen)}`, 'silent']
-            : ['ok', `ONLINE · speed ${pct(c.speedScale)}`, 'ONLINE'];
+            : c.plannerSessionId !== undefined && p.sessionId !== undefined && c.plannerSessionId !== p.sessionId
+              ? ['warn', `obeys another planner session (${shortSession(c.plannerSessionId)}) than the one ONLINE (${shortSession(p.sessionId)})`, 'other-session']
+              : ['ok', `ONLINE · speed ${pct(c.speedScale)}${c.plannerSessionId ? ` · obeys ${shortSession(c.plannerSessionId)}` : ''}`, 'ONLINE'];
 
   const e = model.health.estimator;
   const estimator: [Tone, string, string] = !Number.isFinite(e.lastSeen)
@@ -74,6 +78,66 @@ export function HealthBar({ model, now, dropped, mode, serverLost }: { model: Ce
       <Pill tone={controller[0]} name="controller" text={controller[1]} testid="health-controller" state={controller[2]} />
       <Pill tone={estimator[0]} name="estimator" text={estimator[1]} testid="health-estimator" state={estimator[2]} />
       {dropped > 0 && <Pill tone="warn" name="page" text={`${dropped} messages dropped (slow connection)`} testid="health-dropped" state="dropping" />}
+    </div>
+  );
+}
+
+/** The last 8 characters of a session id (enough to tell two apart on the page). */
+function shortSession(id: string): string {
+  return id.length > 8 ? `…${id.slice(-8)}` : id;
+}
+
+const ORDER_TONE: Record<string, string> = { WAITING: 'idle', RUNNING: 'warn', FINISHED: 'ok', FAILED: 'bad' };
+
+function OrderRow({ r }: { r: OrderRecord }) {
+  const params = r.parameters ? Object.entries(r.parameters).map(([k, v]) => `${k}=${String(v)}`).join(', ') : '';
+  return (
+    <tr data-order={r.orderId} data-status={r.status}>
+      <td class="mono key">{r.orderId}</td>
+      <td>
+        <span class={`status ${ORDER_TONE[r.status] ?? 'idle'}`}>{r.rejected ? 'REJECTED' : r.status}</span>
+      </td>
+      <td class="mono value" title={`tree ${r.tree}${params ? `; ${params}` : ''}`}>
+        {params || r.tree}
+      </td>
+      <td class="source" title={r.reason ?? ''}>
+        {r.reason ?? clock(Date.parse(r.endedAt ?? r.startedAt ?? r.receivedAt))}
+      </td>
+    </tr>
+  );
+}
+
+/**
+ * The planner's orders from its retained `plannerState`: the running one, the queue,
+ * and the most recent finished, failed and rejected ones with their reasons.
+ *
+ * @example
+ * ```tsx
+ * <OrdersView model={model} />
+ * ```
+ */
+export function OrdersView({ model }: { model: CellModel }) {
+  const o = model.orders?.state;
+  const recent = o ? o.history.slice(-6).reverse() : [];
+  return (
+    <div class="panel orders-panel">
+      <div class="panel-title">
+        <span>Orders</span>
+        <span class="muted small" data-testid="orders-mode">
+          {o === undefined ? 'no planner state yet' : o.mode === 'loop' ? 'loop mode (demo): the tree restarts by itself' : `${o.queue.length}/${o.maxQueue} waiting`}
+        </span>
+      </div>
+      <table class="bb orders" data-testid="orders">
+        <tbody>
+          {o?.current && <OrderRow r={o.current} />}
+          {(o?.queue ?? []).map((r) => (
+            <OrderRow r={r} />
+          ))}
+          {recent.map((r) => (
+            <OrderRow r={r} />
+          ))}
+        </tbody>
+      </table>
     </div>
   );
 }

@@ -19,6 +19,10 @@ const LANES = [
   ['system', 'System'],
 ] as const;
 const ICONS: Record<CellEvent['kind'], string> = {
+  order: '☰',
+  'order-ok': '☑',
+  'order-failed': '☒',
+  'order-cancel': '⊘',
   handover: '→',
   'handover-ok': '✓',
   'handover-failed': '✗',
