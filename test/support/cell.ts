@@ -92,6 +92,10 @@ export interface CellOptions {
   keepaliveS?: number;
   /** Start the affect publisher (default true). */
   publisher?: boolean;
+  /** Run the planner with `--loop` (default true); false = it idles until an order comes. */
+  loop?: boolean;
+  /** Edits the tree copy's text (e.g. thresholds for a test clip). */
+  editTree?: (text: string) => string;
 }
 
 /** A running cell. */
@@ -136,7 +140,7 @@ export async function startCell(o: CellOptions): Promise<Cell> {
   const prefix = `affectbt/v1/acme/${serial}/`;
   trackRetained(prefix);
   const dir = mkdtempSync(join(tmpdir(), 'affect-bt-cell-'));
-  const treeText = readFileSync(join(REPO_ROOT, 'trees/handover_affect.yaml'), 'utf8').replace(/minIntervalMs: \d+/, `minIntervalMs: ${o.apologyIntervalMs ?? 1500}`);
+  const treeText = (o.editTree ?? ((t: string) => t))(readFileSync(join(REPO_ROOT, 'trees/handover_affect.yaml'), 'utf8').replace(/minIntervalMs: \d+/, `minIntervalMs: ${o.apologyIntervalMs ?? 1500}`));
   const treePath = join(dir, 'tree.yaml');
   writeFileSync(treePath, treeText);
   const cfgText = readFileSync(join(REPO_ROOT, 'cells/example.yaml'), 'utf8')
@@ -177,8 +181,8 @@ export async function startCell(o: CellOptions): Promise<Cell> {
     await publisher.waitFor(/^ready$/, 30_000);
   }
   const startPlanner = () =>
-    // --loop: these cells exercise the running tree (handovers back to back) without an order feeder
-    spawnCli('planner', ['run', '--config', cfgPath, '--mqtt', o.broker.url, '--robot', robot, '--controller-silence-ms', '1500', '--loop', ...(o.plannerArgs ?? [])]);
+    // --loop (default): these cells exercise the running tree (handovers back to back) without an order feeder
+    spawnCli('planner', ['run', '--config', cfgPath, '--mqtt', o.broker.url, '--robot', robot, '--controller-silence-ms', '1500', ...((o.loop ?? true) ? ['--loop'] : []), ...(o.plannerArgs ?? [])]);
   const cell: Cell = {
     robot,
     prefix,
