@@ -15,3 +15,4 @@ export * from './connection.ts';
 export * from './tree.ts';
 export * from './schemas.ts';
 export * from './roles.ts';
+export * from './orders.ts';

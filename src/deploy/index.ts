@@ -10,7 +10,9 @@
  */
 export { loadCellConfig, parseCellConfig, ConfigError, CellConfigSchema, TlsSchema } from './config.ts';
 export type { CellConfig, ConfigDiagnostic, ConfigOverrides } from './config.ts';
-export { Planner, HUMAN_READY_KEY } from './planner.ts';
+export { Planner, HUMAN_READY_KEY, ORDER_ID_KEY, ORDER_PARAMETER_PREFIX } from './planner.ts';
+export { OrderBook } from './orders.ts';
+export type { OrderBookOptions, CancelOutcome } from './orders.ts';
 export type { PlannerOptions, PlannerPhase, RunnableTree, TreeFactory } from './planner.ts';
 export { PlannerMetrics, startMetricsServer } from './metrics.ts';
 export type { MetricsServer, ActionOutcome, MessageCounts } from './metrics.ts';

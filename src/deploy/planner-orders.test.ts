@@ -241,6 +241,13 @@ describe('Planner orders', () => {
       await until(() => c.record('typed-1')?.status === 'FAILED', 5000, 'typed-1 FAILED');
       expect(c.record('typed-1')!.reason).toMatch(/^parameter rejected by the blackboard: .*order\/objectId/);
       expect(c.handovers).toEqual([]);
+      // the same message delivered twice (a QoS 1 re-delivery, or a replay) is applied once
+      const again = JSON.stringify({ ...new HeaderFactory(c.robot, 'replayer').next('order', Date.now()), orderId: 'dup-1', tree: 'Nope' });
+      await c.rawOrder(again);
+      await c.rawOrder(again);
+      await until(() => rejected().duplicate === 1 && c.record('dup-1') !== undefined, 5000, 'the replay rejected as duplicate');
+      await new Promise((r) => setTimeout(r, 200));
+      expect(c.state()!.history.filter((h) => h.orderId === 'dup-1')).toHaveLength(1);
     } finally {
       await c.stop();
     }
