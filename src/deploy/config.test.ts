@@ -25,7 +25,7 @@ describe('cell config', () => {
     expect(cfg.tick.rateHz).toBe(50);
     expect(cfg.speed).toEqual({ min: 0.3, max: 1 });
     expect(cfg.timeouts.controllerSilenceMs).toBe(3000);
-    expect(cfg.vlm.enabled).toBe(false);
+    expect('vlm' in cfg).toBe(false); // the estimator's section: the planner neither checks nor carries it
     expect(cfg.log.level).toBe('info');
     expect(cfg.metrics.port).toBeUndefined();
     expect(cfg.credentials).toEqual({});
