@@ -2,8 +2,9 @@
  * The cell-config reference table in `docs/deploy.md`, generated from
  * {@link CellConfigSchema} (types as data: one schema → validation, types, docs). A test
  * fails when the doc's table drifts from the schema; regenerate it with
- * `npx tsx -e "import('./src/deploy/config-doc.ts').then(m => console.log(m.configReference()))"`.
+ * `npx tsx src/deploy/config-doc.ts --write`.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { CellConfigSchema, SECTION_OWNERS } from './config.ts';
 
 interface SchemaLike {
@@ -59,4 +60,28 @@ export function configReference(): string {
   };
   walk(CellConfigSchema as unknown as SchemaLike, '', (CellConfigSchema as unknown as SchemaLike).required ?? [], undefined);
   return rows.join('\n');
+}
+
+/**
+ * docs/deploy.md with its config table replaced by {@link configReference} (the table
+ * starts at the `| key | read by |` header line and ends at the first non-table line).
+ *
+ * @example
+ * ```ts
+ * writeFileSync('docs/deploy.md', withConfigReference(readFileSync('docs/deploy.md', 'utf8')));
+ * ```
+ */
+export function withConfigReference(doc: string): string {
+  const lines = doc.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('| key |'));
+  if (start < 0) throw new Error('docs/deploy.md: no config table (a line starting with "| key |")');
+  let end = start;
+  while (end < lines.length && lines[end]!.startsWith('|')) end++;
+  lines.splice(start, end - start, ...configReference().split('\n'));
+  return lines.join('\n');
+}
+
+if (process.argv[1] && import.meta.filename === process.argv[1] && process.argv.includes('--write')) {
+  writeFileSync('docs/deploy.md', withConfigReference(readFileSync('docs/deploy.md', 'utf8')));
+  process.stdout.write('wrote docs/deploy.md\n');
 }

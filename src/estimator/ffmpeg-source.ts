@@ -99,7 +99,7 @@ export const VIDEO_DEFAULTS: Required<Pick<VideoSourceOptions, Defaulted>> = {
   restartMinMs: 500,
   restartMaxMs: 10_000,
   maxLagMs: 1000,
-  ffmpegPath: CAMERA_DEFAULTS.ffmpeg,
+  ffmpegPath: CAMERA_DEFAULTS.ffmpegPath,
 };
 
 /** The options with every absent (or `undefined`) defaulted key filled in. */

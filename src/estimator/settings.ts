@@ -1,9 +1,9 @@
 /**
  * The estimator process's settings as data: the `camera:` and `estimator:` sections of
  * a cell config (src/deploy/config.ts) and the defaults of the matching
- * `affect-bt estimate` flags (`--video`, `--fps`, `--loop`, `--roi`, `--size`,
+ * `affect-bt estimate` flags (`--video`, `--fps`, `--loop`, `--size`,
  * `--stall-timeout-ms`, `--max-restarts`, `--ffmpeg`; `--detector`, `--detector-size`,
- * `--no-flip`, `--crop`, `--stats-interval-s`) come from these schemas, so a cell file
+ * `--no-flip`, `--crop`, `--roi`, `--stats-interval-s`) come from these schemas, so a cell file
  * and the command line cannot disagree on a default.
  */
 import { Type, type Static } from '@sinclair/typebox';
@@ -24,20 +24,10 @@ export const CameraSettingsSchema = Type.Object(
     loop: Type.Boolean({ default: false, description: 'play a file again from the start at its end (--loop); false = end of file ends the run' }),
     width: Type.Integer({ minimum: 32, maximum: 4096, default: 640, description: 'working frame width; the video is scaled to fit (--size WxH)' }),
     height: Type.Integer({ minimum: 32, maximum: 4096, default: 480, description: 'working frame height (--size WxH)' }),
-    roi: Type.Optional(
-      Type.Object(
-        {
-          x: Type.Number({ description: 'left edge, source-image pixels' }),
-          y: Type.Number({ description: 'top edge, source-image pixels' }),
-          width: Type.Number({ exclusiveMinimum: 0, description: 'width, source-image pixels' }),
-          height: Type.Number({ exclusiveMinimum: 0, description: 'height, source-image pixels' }),
-        },
-        { additionalProperties: false, description: 'only a face centred in this region is the person at the handover (--roi X,Y,W,H; absent = the largest face)' },
-      ),
-    ),
     stallTimeoutMs: Type.Integer({ minimum: 100, maximum: 600_000, default: 2000, description: 'no frame for this long = stalled: report, restart ffmpeg with backoff (--stall-timeout-ms)' }),
     maxRestarts: Type.Optional(Type.Integer({ minimum: 0, description: 'give up after this many consecutive restarts without a frame (--max-restarts; absent = never)' })),
-    ffmpeg: Type.String({ minLength: 1, default: 'ffmpeg', description: 'the ffmpeg executable (--ffmpeg)' }),
+    ffmpegPath: Type.String({ minLength: 1, default: 'ffmpeg', description: 'the ffmpeg executable (--ffmpeg)' }),
+    inputArgs: Type.Array(Type.String(), { default: [], description: 'extra ffmpeg input options, e.g. ["-input_format", "mjpeg", "-video_size", "1280x720"] for a camera' }),
   },
   { additionalProperties: false, default: {} },
 );
@@ -56,6 +46,19 @@ export const EstimatorSettingsSchema = Type.Object(
     detectorSize: Type.Optional(Type.Integer({ minimum: 64, maximum: 1024, multipleOf: 32, description: 'detector input size, a multiple of 32 (--detector-size; absent = 320 yunet, 224 tiny)' })),
     flip: Type.Boolean({ default: true, description: 'average the expression net over the mirrored face (--no-flip = false)' }),
     crop: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('detect'), Type.Literal('whole')], { description: 'face crop: detect, auto (zoom-out, whole-image fallback) or whole (--crop; absent = detect for video, auto for images)' })),
+    roi: Type.Optional(
+      Type.Object(
+        {
+          x: Type.Number({ description: 'left edge, source-image pixels' }),
+          y: Type.Number({ description: 'top edge, source-image pixels' }),
+          width: Type.Number({ exclusiveMinimum: 0, description: 'width, source-image pixels' }),
+          height: Type.Number({ exclusiveMinimum: 0, description: 'height, source-image pixels' }),
+        },
+        { additionalProperties: false, description: 'only a face centred in this region of the camera image is the person at the handover (--roi X,Y,W,H; absent = the largest face)' },
+      ),
+    ),
+    scoreThreshold: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'detector score threshold (absent = 0.6 yunet, 0.5 tiny)' })),
+    trackTimeoutMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 60_000, description: 'a face unseen this long ends its track (absent = 1000)' })),
     statsIntervalS: Type.Number({ minimum: 0, maximum: 86_400, default: 10, description: 'video: a stats line on stderr every this many seconds, 0 = only at the end (--stats-interval-s)' }),
   },
   { additionalProperties: false, default: {} },

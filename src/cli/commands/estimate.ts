@@ -55,7 +55,7 @@ options:
   --no-flip              do not average the expression net over the mirrored face
   --crop MODE            auto (detector, zoom-out, whole-image fallback) | detect | whole;
                          default auto for images, detect for --video
-  --roi X,Y,W,H          only a face centred in this region (source-image pixels) is the
+  --roi X,Y,W,H          (estimator.roi) only a face centred in this region (source-image pixels) is the
                          person at the handover (default: the largest face in view)
   --human-id ID          humanId in the estimates (overrides humanId; default h1)
   --sequence             treat the image inputs as one frame sequence (dense temporal fusion)
@@ -72,7 +72,7 @@ video options (each overrides the config's camera: key):
   --size WxH             working frame size; the video is scaled to fit (default ${CAMERA_DEFAULTS.width}x${CAMERA_DEFAULTS.height})
   --stall-timeout-ms N   no frame for N ms = stalled: report, restart ffmpeg with backoff (default ${CAMERA_DEFAULTS.stallTimeoutMs})
   --max-restarts N       give up after N consecutive restarts without a frame (default: never)
-  --ffmpeg PATH          the ffmpeg executable (default ${CAMERA_DEFAULTS.ffmpeg} on PATH)
+  --ffmpeg PATH          the ffmpeg executable (default ${CAMERA_DEFAULTS.ffmpegPath} on PATH)
   --stats-interval-s N   print a stats line every N s (default ${ESTIMATOR_DEFAULTS.statsIntervalS}; 0 = only at the end)
 Credentials (with --mqtt or --config): the env variables named by broker.estimator.usernameEnv /
 passwordEnv, else broker.usernameEnv / passwordEnv (default AFFECT_BT_MQTT_USERNAME /
@@ -178,7 +178,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!['auto', 'detect', 'whole'].includes(crop)) return usage(`--crop must be auto, detect or whole, got '${v.crop}'`);
   const fps = v.fps === undefined ? (video !== undefined ? camera.fps : 10) : Number(v.fps);
   if (fps !== undefined && (!(fps > 0) || fps > 240)) return usage(`--fps must be a number in (0, 240], got '${v.fps}'`);
-  let roi: Region | null = camera.roi ?? null;
+  let roi: Region | null = est.roi ?? null;
   if (v.roi !== undefined) {
     const parsedRoi = parseRoi(v.roi);
     if (typeof parsedRoi === 'string') return usage(parsedRoi);
@@ -239,7 +239,15 @@ export async function run(argv: string[]): Promise<number> {
   let pipeline;
   try {
     // stills have no "briefly unseen": a face not in this image ends its track (trackTimeoutMs 0)
-    pipeline = await createFramePipeline({ detector, detectorSize: size, crop, flip, roi, ...(videoOpts ? {} : { trackTimeoutMs: 0 }) });
+    pipeline = await createFramePipeline({
+      detector,
+      detectorSize: size,
+      crop,
+      flip,
+      roi,
+      ...(est.scoreThreshold !== undefined ? { scoreThreshold: est.scoreThreshold } : {}),
+      ...(videoOpts ? (est.trackTimeoutMs !== undefined ? { trackTimeoutMs: est.trackTimeoutMs } : {}) : { trackTimeoutMs: 0 }),
+    });
   } catch (err) {
     process.stderr.write(`affect-bt estimate: cannot load models: ${(err as Error).message}\n`);
     await closeMqtt?.();
@@ -381,7 +389,8 @@ function parseVideoOptions(v: Record<string, unknown>, source: string, fps: numb
     realtime: v.fast !== true,
     stallTimeoutMs: stall,
     startTimeoutMs: Math.max(10_000, stall),
-    ffmpegPath: v.ffmpeg === undefined ? camera.ffmpeg : String(v.ffmpeg),
+    ffmpegPath: v.ffmpeg === undefined ? camera.ffmpegPath : String(v.ffmpeg),
+    ...(camera.inputArgs.length > 0 ? { inputArgs: [...camera.inputArgs] } : {}),
     ...(fps !== undefined ? { fps } : {}),
     ...(maxRestarts !== undefined ? { maxRestarts } : {}),
   };
