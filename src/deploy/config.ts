@@ -63,7 +63,7 @@ export const TlsSchema = Type.Object(
  *
  * @example
  * ```ts
- * Value.Check(BrokerRoleSchema, { usernameEnv: 'ESTIMATOR_MQTT_USERNAME' }); // true
+ * Value.Check(BrokerRoleSchema('estimator'), { usernameEnv: 'ESTIMATOR_MQTT_USERNAME' }); // true
  * ```
  */
 export const BrokerRoleSchema = (process: 'planner' | 'estimator') =>
@@ -247,7 +247,7 @@ function plannerRest() {
  *
  * @example
  * ```ts
- * cellConfigView('estimator').required; // ['robot']
+ * cellConfigView('estimator').required.includes('tree'); // false: the estimator needs no tree
  * ```
  */
 export function cellConfigView(proc: CellProcess): TSchema {
