@@ -8,8 +8,19 @@
  * const config = loadCellConfig('cells/example.yaml');
  * ```
  */
-export { loadCellConfig, parseCellConfig, ConfigError, CellConfigSchema, TlsSchema } from './config.ts';
-export type { CellConfig, ConfigDiagnostic, ConfigOverrides } from './config.ts';
+export {
+  loadCellConfig,
+  parseCellConfig,
+  loadEstimatorConfig,
+  parseEstimatorConfig,
+  cellConfigView,
+  ConfigError,
+  CellConfigSchema,
+  BrokerSchema,
+  TlsSchema,
+  SECTION_OWNERS,
+} from './config.ts';
+export type { CellConfig, EstimatorCellConfig, CellProcess, ConfigDiagnostic, ConfigOverrides, EstimatorConfigOverrides, ResolvedBroker } from './config.ts';
 export { Planner, HUMAN_READY_KEY } from './planner.ts';
 export type { PlannerOptions, PlannerPhase, RunnableTree, TreeFactory } from './planner.ts';
 export { PlannerMetrics, startMetricsServer } from './metrics.ts';
