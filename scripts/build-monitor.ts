@@ -10,4 +10,4 @@ import { writePage } from '../src/monitor/assets.ts';
 
 const { values } = parseArgs({ options: { outdir: { type: 'string', default: 'dist/src/monitor/page' } } });
 const files = await writePage(values.outdir!);
-process.stdout.write(`monitor page: ${files.join(', ')}\n`);
+process.stderr.write(`monitor page: ${files.join(', ')}\n`);

@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { Blackboard } from '../src/core/blackboard.ts';
 import { SystemClock } from '../src/core/clock.ts';
-import type { Controller, HandoverParams, SayParams } from '../src/core/controller.ts';
+import { controllerView, type HandoverParams, type SayParams } from '../src/core/controller.ts';
 import type { AffectEstimate } from '../src/contract/affect.ts';
 import { AffectPublisher, connectMqtt, connectPlanner, silentLogger, startEmbeddedBroker } from '../src/mqtt/index.ts';
 import { startControllerSim } from '../src/controller-sim/index.ts';
@@ -110,16 +110,7 @@ export async function runMqttEpisode(o: MqttEpisodeOptions): Promise<MqttEpisode
     // a recording view of the MQTT controller (the tree sees the same interface)
     const real = link.controller;
     const handovers: string[] = [];
-    const controller: Controller = {
-      get available() {
-        return real.available;
-      },
-      get speedRange() {
-        return real.speedRange;
-      },
-      get speedScale() {
-        return real.speedScale;
-      },
+    const controller = controllerView(real, {
       startHandover(p: HandoverParams) {
         result.handoverAttempts++;
         result.handoverSpeeds.push(p.speedScale);
@@ -136,9 +127,7 @@ export async function runMqttEpisode(o: MqttEpisodeOptions): Promise<MqttEpisode
         if (p.kind === 'apology') result.apologies.push({ text: p.text, tone: p.tone, failureKind: p.failureKind });
         return real.say(p);
       },
-      cancel: (id: string) => real.cancel(id),
-      actionState: (id: string) => real.actionState(id),
-    };
+    });
     const runner = buildTree(doc, { blackboard, controller, clock });
     blackboard.set('human/ready', true, { source: 'sim:human' });
 

@@ -6,6 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArgs } from 'node:util';
 import { createVlmCliHook, VLM_CLI_HELP, VLM_CLI_OPTIONS, type VlmCliHook } from '../src/vlm/cli.ts';
 import { syntheticFrameSource, syntheticSession } from '../src/vlm/synthetic.ts';
+import { VLM_DEFAULTS, vlmSettingsReference, type VlmSettings } from '../src/vlm/settings.ts';
+import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const T0 = Date.UTC(2026, 0, 1);
 import type { AffectEstimate } from '../src/contract/affect.ts';
@@ -19,7 +23,7 @@ beforeAll(async () => {
 });
 afterAll(async () => srv.close());
 
-function hook(args: string[], env: NodeJS.ProcessEnv = {}) {
+function hook(args: string[], env: NodeJS.ProcessEnv = {}, base?: VlmSettings) {
   const { values } = parseArgs({ args, options: { ...VLM_CLI_OPTIONS }, allowPositionals: true });
   let out = '';
   let err = '';
@@ -30,7 +34,7 @@ function hook(args: string[], env: NodeJS.ProcessEnv = {}) {
     env,
     frames: syntheticFrameSource(),
     onEstimate: (e) => published.push(e),
-  });
+  }, base);
   return { h, out: () => out, err: () => err, published };
 }
 
@@ -43,7 +47,7 @@ async function feed(h: VlmCliHook): Promise<void> {
 
 describe('--vlm CLI hook', () => {
   it('rejects bad flags with a message naming them', () => {
-    expect(hook(['--vlm', 'openai']).h).toEqual({ error: "--vlm: unknown provider 'openai' (supported: gemini)" });
+    expect(hook(['--vlm', 'openai']).h).toEqual({ error: "--vlm: unknown provider 'openai' (supported: gemini, or off)" });
     expect(hook(['--dry-run']).h).toEqual({ error: '--dry-run need(s) --vlm gemini' });
     expect(hook(['--vlm', 'gemini', '--vlm-calls-per-minute', 'lots']).h).toEqual({ error: "--vlm-calls-per-minute must be a number ≥ 0, got 'lots'" });
     expect(hook(['--vlm', 'gemini', '--vlm-base-url', 'localhost:1']).h).toEqual({ error: "--vlm-base-url must be an http(s) URL, got 'localhost:1'" });
@@ -85,6 +89,38 @@ describe('--vlm CLI hook', () => {
     const usd10 = JSON.parse(r10.out().trim()).vlmDryRun.estimatedUsd;
     expect(usd10).toBeCloseTo(10 * j.estimatedUsd, 12);
     expect(srv.requests.length).toBe(before);
+  });
+  it('takes its defaults from VLM_DEFAULTS, or from a cell config vlm: section that the flags override', async () => {
+    for (const v of [VLM_DEFAULTS.model, String(VLM_DEFAULTS.callsPerMinute), String(VLM_DEFAULTS.budgetUsdPerHour), String(VLM_DEFAULTS.timeoutMs)]) expect(VLM_CLI_HELP).toContain(`(default ${v})`);
+    // defaults: one escalation in the ambiguous stretch (as above)
+    const d = hook(['--vlm', 'gemini', '--dry-run']);
+    await feed(d.h as VlmCliHook);
+    expect(d.out().trim().split('\n')).toHaveLength(1);
+    // a config with no calls allowed holds it back; --vlm-calls-per-minute overrides the file
+    const base = { ...VLM_DEFAULTS, enabled: true, callsPerMinute: 0 };
+    const held = hook(['--dry-run'], {}, base);
+    expect((held.h as VlmCliHook).mode).toBe('dry-run'); // enabled by the config, no --vlm needed
+    await feed(held.h as VlmCliHook);
+    expect(held.out()).toBe('');
+    expect(held.err()).toMatch(/rate limit [1-9]/);
+    const over = hook(['--dry-run', '--vlm-calls-per-minute', '6'], {}, base);
+    await feed(over.h as VlmCliHook);
+    expect(over.out().trim().split('\n')).toHaveLength(1);
+    // --vlm off beats the config; a non-default key variable is the only one read
+    expect(hook(['--vlm', 'off'], {}, base).h).toMatchObject({ mode: 'off' });
+    const named = hook([], { GOOGLE_API_KEY: 'not-this-one' }, { ...base, apiKeyEnv: 'CELL_GEMINI_KEY' });
+    expect((named.h as VlmCliHook).mode).toBe('off');
+    expect(named.err()).toContain('vlm: no CELL_GEMINI_KEY set; VLM escalation is off');
+    const dir = mkdtempSync(join(tmpdir(), 'affect-bt-vlmkey-'));
+    writeFileSync(join(dir, 'key'), 'file-key\n');
+    expect((hook([], { CELL_GEMINI_KEY_FILE: join(dir, 'key') }, { ...base, apiKeyEnv: 'CELL_GEMINI_KEY' }).h as VlmCliHook).mode).toBe('live');
+    expect(hook([], { CELL_GEMINI_KEY_FILE: join(dir, 'nope') }, { ...base, apiKeyEnv: 'CELL_GEMINI_KEY' }).h).toEqual({ error: `cannot read the API key file named by CELL_GEMINI_KEY_FILE ('${join(dir, 'nope')}'): ENOENT` });
+  });
+  it('docs/vlm.md carries the settings table generated from the schema, and no second set of defaults', () => {
+    const doc = readFileSync('docs/vlm.md', 'utf8');
+    expect(doc).toContain(vlmSettingsReference());
+    for (const stale of ['per process lifetime', '--vlm-timeout-ms 8000', '| 8000 ms |', '$0.10 |']) expect(doc).not.toContain(stale);
+    expect(readFileSync('docs/deploy.md', 'utf8')).not.toMatch(/vlm\.(budgetUsd|maxCallsPerMinute)\b|per process lifetime/);
   });
   it('live: calls Gemini at --vlm-base-url with the env key and publishes the merged estimate', async () => {
     const before = srv.requests.length;

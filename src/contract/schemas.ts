@@ -162,7 +162,7 @@ export const TOPIC_SPECS: Readonly<Record<TopicName, TopicSpec>> = {
     qos: 0,
     retain: false,
     description:
-      'Controller state on every change and at least every `stateIntervalMs` (heartbeat). Silence longer than the planner\'s `stateTimeoutMs` puts the planner in its safe state. The planner accepts it only from the controller session announced ONLINE, and acts only while `plannerSessionId` is its own session.',
+      'Controller state on every change and at least every heartbeat period (`controller-sim --state-interval-ms`, default 500 ms; an adapter: at most ⅓ of the planner\'s silence limit). Silence longer than the planner\'s `timeouts.controllerSilenceMs` (cell config, default 3000 ms) puts the planner in its safe state. The planner accepts it only from the controller session announced ONLINE, and acts only while `plannerSessionId` is its own session.',
     schema: StateMessageSchema,
     publishers: ['controller'],
     subscribers: ['planner', 'monitor'],

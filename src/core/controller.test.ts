@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { clampSpeedScale } from './controller.ts';
+import { clampSpeedScale, controllerView } from './controller.ts';
 
 describe('clampSpeedScale', () => {
   it('clamps into the safe range and sends non-finite values to the slow end', () => {
@@ -19,5 +19,30 @@ describe('clampSpeedScale', () => {
         expect(r).toBeLessThanOrEqual(1);
       }),
     );
+  });
+});
+
+describe('controllerView', () => {
+  it('reads state live from the wrapped controller and delegates every method it does not replace', async () => {
+    const { InMemoryController } = await import('./in-memory-controller.ts');
+    const { VirtualClock } = await import('./clock.ts');
+    const real = new InMemoryController({ clock: new VirtualClock(0) });
+    const said: string[] = [];
+    const view = controllerView(real, {
+      say: (p) => {
+        said.push(p.text);
+        return real.say(p);
+      },
+    });
+    expect(view.setSpeedScale(0.5)).toBe(real.speedScale);
+    expect(view.speedScale).toBe(real.speedScale);
+    expect(view.speedRange).toEqual(real.speedRange);
+    expect(view.available).toBe(real.available);
+    const id = view.say({ text: 'sorry', kind: 'apology' });
+    expect(said).toEqual(['sorry']);
+    expect(view.actionState(id)).toEqual(real.actionState(id));
+    const h = view.startHandover({ objectId: 'p', target: 'right_hand', speedScale: 1, approachWaitMs: 0, timeoutMs: 1000 });
+    view.cancel(h);
+    expect(real.cancelled).toEqual([h]);
   });
 });

@@ -89,3 +89,38 @@ export function clampSpeedScale(scale: number, range: readonly [number, number])
   if (!Number.isFinite(scale)) return range[0];
   return scale < range[0] ? range[0] : scale > range[1] ? range[1] : scale;
 }
+
+/** The methods a {@link controllerView} may replace. */
+export type ControllerMethods = Pick<Controller, 'startHandover' | 'setSpeedScale' | 'say' | 'cancel' | 'actionState'>;
+
+/**
+ * A controller that reads `available`, `speedRange` and `speedScale` live from `c` and
+ * delegates every method to it, except those given in `overrides` — for views that
+ * record, restrict or relay commands (affect nodes' view, simulator taps) without
+ * writing the pass-through by hand each time.
+ *
+ * @example
+ * ```ts
+ * const sent: string[] = [];
+ * const view = controllerView(controller, { say: (p) => { sent.push(p.text); return controller.say(p); } });
+ * view.speedScale === controller.speedScale; // true
+ * ```
+ */
+export function controllerView(c: Controller, overrides: Partial<ControllerMethods> = {}): Controller {
+  return {
+    get available() {
+      return c.available;
+    },
+    get speedRange() {
+      return c.speedRange;
+    },
+    get speedScale() {
+      return c.speedScale;
+    },
+    startHandover: overrides.startHandover ?? ((p) => c.startHandover(p)),
+    setSpeedScale: overrides.setSpeedScale ?? ((s) => c.setSpeedScale(s)),
+    say: overrides.say ?? ((p) => c.say(p)),
+    cancel: overrides.cancel ?? ((id) => c.cancel(id)),
+    actionState: overrides.actionState ?? ((id) => c.actionState(id)),
+  };
+}

@@ -8,8 +8,19 @@
  * const config = loadCellConfig('cells/example.yaml');
  * ```
  */
-export { loadCellConfig, parseCellConfig, ConfigError, CellConfigSchema, TlsSchema } from './config.ts';
-export type { CellConfig, ConfigDiagnostic, ConfigOverrides } from './config.ts';
+export {
+  loadCellConfig,
+  parseCellConfig,
+  loadEstimatorConfig,
+  parseEstimatorConfig,
+  cellConfigView,
+  ConfigError,
+  CellConfigSchema,
+  BrokerSchema,
+  TlsSchema,
+  SECTION_OWNERS,
+} from './config.ts';
+export type { CellConfig, EstimatorCellConfig, CellProcess, ConfigDiagnostic, ConfigOverrides, EstimatorConfigOverrides, ResolvedBroker } from './config.ts';
 export { Planner, HUMAN_READY_KEY, ORDER_ID_KEY, ORDER_PARAMETER_PREFIX } from './planner.ts';
 export { OrderBook } from './orders.ts';
 export type { OrderBookOptions, CancelOutcome } from './orders.ts';

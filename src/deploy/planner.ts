@@ -267,9 +267,6 @@ export class Planner {
       this.log.info({ url: this.server.url }, 'metrics server listening');
     }
     for (const w of this.warnings) this.log.warn({ warning: w }, 'insecure configuration');
-    if (cfg.vlm.enabled && !process.env[cfg.vlm.apiKeyEnv]) {
-      this.log.warn({ apiKeyEnv: cfg.vlm.apiKeyEnv }, 'vlm.enabled but the API key env variable is not set; affect stays on local estimates');
-    }
     this.setPhase('connecting');
     const backoff = new Backoff({ minMs: cfg.broker.reconnectMinMs, maxMs: cfg.broker.reconnectMaxMs });
     const connect = this.options.connect ?? connectPlanner;

@@ -25,6 +25,7 @@ import { statSync } from 'node:fs';
 import { Backoff } from '../core/backoff.ts';
 import { LatestFrameSlot } from './latest-frame.ts';
 import { VideoSourceError, type FrameSource, type FrameSourceStats, type VideoFrame } from './frame-source.ts';
+import { CAMERA_DEFAULTS } from './settings.ts';
 
 /** What kind of input a `--video` argument names. */
 export type VideoInputKind = 'file' | 'device' | 'url';
@@ -88,16 +89,17 @@ type ResolvedVideoOptions = VideoSourceOptions & Required<Pick<VideoSourceOption
  * ```
  */
 export const VIDEO_DEFAULTS: Required<Pick<VideoSourceOptions, Defaulted>> = {
-  width: 640,
-  height: 480,
-  loop: false,
+  // the keys a cell config's camera: section sets have their defaults there (one source)
+  width: CAMERA_DEFAULTS.width,
+  height: CAMERA_DEFAULTS.height,
+  loop: CAMERA_DEFAULTS.loop,
   realtime: true,
-  stallTimeoutMs: 2000,
+  stallTimeoutMs: CAMERA_DEFAULTS.stallTimeoutMs,
   startTimeoutMs: 10_000,
   restartMinMs: 500,
   restartMaxMs: 10_000,
   maxLagMs: 1000,
-  ffmpegPath: 'ffmpeg',
+  ffmpegPath: CAMERA_DEFAULTS.ffmpegPath,
 };
 
 /** The options with every absent (or `undefined`) defaulted key filled in. */

@@ -30,6 +30,7 @@ export type { FaceBox, FrameObservation, TaskContext, FusedEstimate } from './ty
 export { createFramePipeline, type FramePipeline, type FrameResult, type PipelineOptions, type ResolvedPipelineOptions, type FrameMeta, type FrameTimings } from './pipeline.ts';
 export { runEstimator, listFrames, type FrameInput, type EstimatorEvent, type RunEstimatorOptions, type RunSummary } from './run.ts';
 export { createSyntheticSource, VideoSourceError, type FrameSource, type FrameSourceStats, type VideoFrame, type SyntheticSourceOptions } from './frame-source.ts';
+export { CameraSettingsSchema, EstimatorSettingsSchema, CAMERA_DEFAULTS, ESTIMATOR_DEFAULTS, type CameraSettings, type EstimatorSettings } from './settings.ts';
 export { openVideoSource, ffmpegArgs, videoInputKind, VIDEO_DEFAULTS, type VideoSourceOptions, type VideoSourceEvent, type VideoInputKind } from './ffmpeg-source.ts';
 export { LoopStats, formatLoopReport, type LoopReport } from './loop-stats.ts';
 export { decodeImage, resizePaddedSquare, FrameDecodeError, type RgbImage, type Region, type InputLayout } from './image.ts';

@@ -43,6 +43,14 @@ describe('CellModel', () => {
     expect(m.blackboard).toBeUndefined();
   });
 
+  it('shows a node a precondition skipped as SKIPPED (not as its previous status)', () => {
+    const m = new CellModel();
+    m.apply({ t: 0, topic: 'tree', payload: tree });
+    m.apply(trace(100, 'running', { root: 'RUNNING', 'root/give_part': 'RUNNING' }));
+    m.apply(trace(200, 'running', { root: 'RUNNING', 'root/give_part': 'SKIPPED' }));
+    expect(m.nodes.get('root/give_part')).toMatchObject({ status: 'SKIPPED', lastChangeAt: 200 });
+  });
+
   it('ignores node records of a trace that belongs to another tree version', () => {
     const m = new CellModel();
     m.apply({ t: 0, topic: 'tree', payload: tree });

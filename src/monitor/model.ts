@@ -31,7 +31,7 @@ import type { CellMessage, MonitorStatus } from './messages.ts';
  * ```
  */
 export interface NodeView {
-  status: 'SUCCESS' | 'FAILURE' | 'RUNNING' | 'IDLE';
+  status: 'SUCCESS' | 'FAILURE' | 'RUNNING' | 'SKIPPED' | 'IDLE';
   feedback: string;
   durationUs: number;
   /** Traces that visited the node. */
@@ -233,7 +233,7 @@ export class CellModel {
         const v = this.nodes.get(path);
         if (v === undefined) continue;
         const status = r['status'];
-        if (status === 'SUCCESS' || status === 'FAILURE' || status === 'RUNNING') {
+        if (status === 'SUCCESS' || status === 'FAILURE' || status === 'RUNNING' || status === 'SKIPPED') {
           if (status !== v.status) {
             v.status = status;
             v.lastChangeAt = t;

@@ -16,7 +16,7 @@
 import { basename } from 'node:path';
 import type { Blackboard } from '../core/blackboard.ts';
 import type { Clock } from '../core/clock.ts';
-import type { ActionState, Controller } from '../core/controller.ts';
+import { controllerView, type ActionState, type Controller } from '../core/controller.ts';
 import { affectKey, type AffectEstimate } from '../contract/affect.ts';
 import { HeaderFactory, type RobotId } from '../contract/header.ts';
 import type { InstantAction } from '../contract/instant-actions.ts';
@@ -87,16 +87,7 @@ function episodeTap(o: RecordEpisodeOptions, env: { blackboard: Blackboard; cont
   const known = new Map<string, string>(); // actionId → last status recorded
   let nextId = 0;
   const command = (a: InstantAction) => emit(clock.now(), 'instantActions', { actions: [a] });
-  const controller: Controller = {
-    get available() {
-      return real.available;
-    },
-    get speedRange() {
-      return real.speedRange;
-    },
-    get speedScale() {
-      return real.speedScale;
-    },
+  const controller = controllerView(real, {
     startHandover(p) {
       const id = real.startHandover(p);
       known.set(id, '');
@@ -118,8 +109,7 @@ function episodeTap(o: RecordEpisodeOptions, env: { blackboard: Blackboard; cont
       real.cancel(id);
       command({ actionId: `cancel-${nextId++}`, actionType: 'cancel', actionParameters: { targetActionId: id } });
     },
-    actionState: (id) => real.actionState(id),
-  };
+  });
   const runner = buildTree(o.doc, { blackboard, controller, clock, trace: true });
   const description = describeTree(o.doc, runner);
   const t0 = clock.now();

@@ -12,7 +12,7 @@ import { CONTRACT_VERSION } from '../contract/header.ts';
 import { REJECT_REASONS, TOPIC_SPECS, jsonSchemaOf, type TopicName } from '../contract/schemas.ts';
 import { ROLES, roleGrants } from '../contract/roles.ts';
 
-const H = { timestamp: '2026-11-21T10:15:30.123Z', version: CONTRACT_VERSION, manufacturer: 'acme', serialNumber: 'cell-1' };
+const H = { timestamp: '2026-11-21T10:15:30.123Z', version: CONTRACT_VERSION, manufacturer: 'acme', serialNumber: 'cell-01' };
 const PLANNER = { sessionId: 'mfz0a1-9c41d2e07b3a' };
 const CONTROLLER = { sessionId: 'mfyzq8-07d1c3b2a9e4' };
 const ESTIMATOR = { sessionId: 'mfz0a3-5e2b7c1d0f98' };
@@ -174,7 +174,7 @@ export function renderContractDoc(): string {
   out.push('');
   out.push('Every process start is a new session (`sessionId`, `sessionStartedAt`), announced in its `connection` message and stamped on each message it sends.');
   out.push('Controller: starts in a safe stop and holds it (running and queued actions cancelled, speed scale at its minimum, `safeState: true`, pacing increases ignored) while no planner session is ONLINE. It obeys the first planner session that announces ONLINE (`state.plannerSessionId`), executes commands only from that session while it is ONLINE, refuses a second session (`state.errors`: `plannerSessionRefused`, `errorReferences` naming it) and ignores loss messages of other sessions; after the holder went OFFLINE/CONNECTION_BROKEN, a session at least as new may take over. Schema-valid but implausible commands (speed outside the cell\'s range, waits/timeouts outside its bounds, too many queued handovers) fail with `error` and an `implausibleAction` error.');
-  out.push('Planner: available only while `connection/controller` is ONLINE, `state` is fresh (`stateTimeoutMs`) and `state.plannerSessionId` is its own session; otherwise no handovers are started, running ones are failed (`controller_lost`) and cancelled, and the reason is reported. It ignores reported action states for actions it never sent, of another type, or going backwards (final is final). A refused planner exits with an error.');
+  out.push('Planner: available only while `connection/controller` is ONLINE, `state` is fresh (younger than the cell config key `timeouts.controllerSilenceMs`, `affect-bt run --controller-silence-ms`, default 3000 ms) and `state.plannerSessionId` is its own session; otherwise no handovers are started, running ones are failed (`controller_lost`) and cancelled, and the reason is reported. It ignores reported action states for actions it never sent, of another type, or going backwards (final is final). A refused planner exits with an error.');
   out.push('');
   out.push('## Orders');
   out.push('');
@@ -189,9 +189,11 @@ export function renderContractDoc(): string {
   out.push('');
   out.push('## Running it');
   out.push('');
+  out.push('The whole cell (broker, controller-sim, estimator, planner) on one machine: the quick start in [deploy.md](deploy.md#quick-start-one-machine-no-hardware), same robot `acme/cell-01`. Just the contract\'s two ends:');
+  out.push('');
   out.push('```sh');
   out.push('npx affect-bt broker --port 1883 --allow-anonymous               # embedded broker (aedes, MQTT 3.1.1), loopback demo without users');
-  out.push('npx affect-bt controller-sim --mqtt mqtt://127.0.0.1:1883 --robot acme/cell-1 --p-drop 0.1 --seed 7');
+  out.push('npx affect-bt controller-sim --mqtt mqtt://127.0.0.1:1883 --robot acme/cell-01 --p-drop 0.1 --seed 7');
   out.push('MQTT_URL=mqtt://127.0.0.1:1883 npm run bench -- mqtt                # publish → blackboard latency vs raw mqtt.js');
   out.push('```');
   out.push('');

@@ -9,7 +9,7 @@
  */
 import type { Blackboard, BlackboardAccess, EntryType } from '../core/blackboard.ts';
 import type { Clock } from '../core/clock.ts';
-import type { Controller } from '../core/controller.ts';
+import { controllerView, type Controller } from '../core/controller.ts';
 import { expandTree, type Instance } from './expand.ts';
 import { CONDITION_KEYS, TreeLoadError, type TreeDocument } from './loader.ts';
 import { BehaviourLogic, EngineLogic, type LeafContext, type NodeConditions, type NodeInfo, type RtNode } from './node.ts';
@@ -39,26 +39,14 @@ export interface BuildContext {
  * ```
  */
 export function affectControllerView(c: Controller, owner: string): Controller {
-  return {
-    get available() {
-      return c.available;
-    },
-    get speedRange() {
-      return c.speedRange;
-    },
-    get speedScale() {
-      return c.speedScale;
-    },
+  return controllerView(c, {
     startHandover() {
       throw new Error(`${owner}: affect nodes may not start handovers (task-first rule)`);
     },
     cancel() {
       throw new Error(`${owner}: affect nodes may not cancel actions (task-first rule)`);
     },
-    setSpeedScale: (s: number) => c.setSpeedScale(s),
-    say: (p) => c.say(p),
-    actionState: (id: string) => c.actionState(id),
-  };
+  });
 }
 
 const PRE_POST: Record<(typeof CONDITION_KEYS)[number], keyof NodeConditions> = {

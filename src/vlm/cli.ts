@@ -8,8 +8,12 @@
  * - `--dry-run`: nothing is sent and no key is needed; each escalation is printed to
  *   stdout as one JSON line `{"vlmDryRun":{…,"url","body"}}` (the exact REST body),
  *   a description and the cost summary go to stderr.
- * - live: the key comes from GEMINI_API_KEY / GOOGLE_API_KEY; without one, a warning
- *   and escalation stays off (the estimator still works).
+ * - live: the key comes from the variable named by `apiKeyEnv` (GEMINI_API_KEY, else
+ *   GOOGLE_API_KEY); without one, a warning and escalation stays off (the estimator
+ *   still works).
+ *
+ * Defaults are not here: they come from {@link VLM_DEFAULTS} (src/vlm/settings.ts), or
+ * from a cell config's `vlm:` section passed as `base`; each flag overrides its setting.
  */
 import type { AffectEstimate } from '../contract/affect.ts';
 import { VirtualClock } from '../core/clock.ts';
@@ -18,9 +22,9 @@ import { createDryRun, describeEscalation, formatDryRunReport } from './dry-run.
 import { Escalator } from './escalator.ts';
 import type { GeminiOptions } from './gemini.ts';
 import type { VlmProvider, VlmRequest, VlmVerdict } from './types.ts';
-import { DEFAULT_GEMINI_MODEL } from './wire.ts';
 import { fileFrameSource, type FrameSource } from './keyframes.ts';
-import { GEMINI_25_FLASH_PRICE, type TokenPrice } from './policy.ts';
+import type { TokenPrice } from './policy.ts';
+import { VLM_DEFAULTS, VLM_SETTING_FLAGS, vlmApiKey, type VlmSettings } from './settings.ts';
 
 /**
  * parseArgs option definitions for the VLM flags.
@@ -50,15 +54,15 @@ export const VLM_CLI_OPTIONS = {
  * ```
  */
 export const VLM_CLI_HELP = [
-  'VLM escalation (optional; see docs/vlm.md):',
-  '  --vlm gemini                 escalate ambiguous moments to Gemini (key: GEMINI_API_KEY or GOOGLE_API_KEY)',
+  'VLM escalation (optional; see docs/vlm.md; each flag overrides the vlm: section of --config):',
+  `  ${VLM_SETTING_FLAGS.enabled!.padEnd(27)}  escalate ambiguous moments to Gemini (key: ${VLM_DEFAULTS.apiKeyEnv} or GOOGLE_API_KEY); --vlm off: not even if the config enables it`,
   '  --dry-run                    with --vlm: print what would be escalated and the exact request JSON; send nothing',
-  `  --vlm-model M                model (default ${DEFAULT_GEMINI_MODEL})`,
-  '  --vlm-base-url U             API endpoint override (proxy / test server)',
-  '  --vlm-calls-per-minute N     rate limit (default 6)',
-  '  --vlm-budget-usd-per-hour X  cost budget per rolling hour (default 0.10)',
-  '  --vlm-timeout-ms N           per-call deadline (default 8000)',
-  '  --vlm-price IN/OUT           USD per 1M input/output tokens (default 0.30/2.50, Gemini 2.5 Flash list price)',
+  `  ${VLM_SETTING_FLAGS.model!.padEnd(27)}  model (default ${VLM_DEFAULTS.model})`,
+  `  ${VLM_SETTING_FLAGS.baseUrl!.padEnd(27)}  API endpoint override (proxy / test server)`,
+  `  ${VLM_SETTING_FLAGS.callsPerMinute!.padEnd(27)}  calls per rolling minute (default ${VLM_DEFAULTS.callsPerMinute})`,
+  `  ${VLM_SETTING_FLAGS.budgetUsdPerHour!.padEnd(27)}  cost budget in USD per rolling hour (default ${VLM_DEFAULTS.budgetUsdPerHour})`,
+  `  ${VLM_SETTING_FLAGS.timeoutMs!.padEnd(27)}  per-call deadline incl. retries (default ${VLM_DEFAULTS.timeoutMs})`,
+  `  ${VLM_SETTING_FLAGS.price!.padEnd(27)}  USD per 1M input/output tokens (default ${VLM_DEFAULTS.price.inputPerMTok}/${VLM_DEFAULTS.price.outputPerMTok}, Gemini 2.5 Flash list price)`,
 ].join('\n');
 
 /** Parsed values of the VLM flags (a subset of a command's parseArgs values). */
@@ -94,21 +98,24 @@ interface Io {
 }
 
 function num(v: string | undefined, flag: string, def: number): number {
+  // the flag checks stay loose (≥ 0) as before; the config's schema bounds apply to the file
   if (v === undefined) return def;
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0) throw new Error(`${flag} must be a number ≥ 0, got '${v}'`);
   return n;
 }
 
-function parsePrice(v: string | undefined): TokenPrice {
-  if (v === undefined) return GEMINI_25_FLASH_PRICE;
+function parsePrice(v: string | undefined, def: TokenPrice): TokenPrice {
+  if (v === undefined) return { ...def };
   const m = /^([0-9]*\.?[0-9]+)\/([0-9]*\.?[0-9]+)$/.exec(v.trim());
   if (!m) throw new Error(`--vlm-price must be IN/OUT in USD per 1M tokens, e.g. 0.30/2.50, got '${v}'`);
   return { inputPerMTok: Number(m[1]), outputPerMTok: Number(m[2]) };
 }
 
 /**
- * Builds the hook from parsed flags. Returns `{ error }` for a usage error (exit 2).
+ * Builds the hook from parsed flags over `base` (a cell config's `vlm:` section, default
+ * {@link VLM_DEFAULTS}): `--vlm gemini` turns escalation on, `--vlm off` keeps it off,
+ * no `--vlm` follows `base.enabled`. Returns `{ error }` for a usage error (exit 2).
  *
  * @example
  * ```ts
@@ -117,27 +124,28 @@ function parsePrice(v: string | undefined): TokenPrice {
  * if ('error' in hook) { console.error(hook.error); return 2; }
  * ```
  */
-export function createVlmCliHook(values: VlmCliValues, io: Io): VlmCliHook | { error: string } {
+export function createVlmCliHook(values: VlmCliValues, io: Io, base: Readonly<VlmSettings> = VLM_DEFAULTS): VlmCliHook | { error: string } {
   const off: VlmCliHook = { mode: 'off', step: async () => {}, current: (l) => l, finish: async () => {} };
   const vlmFlags = ['dry-run', 'vlm-model', 'vlm-base-url', 'vlm-calls-per-minute', 'vlm-budget-usd-per-hour', 'vlm-timeout-ms', 'vlm-price'] as const;
-  if (values.vlm === undefined) {
+  if (values.vlm !== undefined && values.vlm !== 'gemini' && values.vlm !== 'off') return { error: `--vlm: unknown provider '${values.vlm}' (supported: gemini, or off)` };
+  const enabled = values.vlm === undefined ? base.enabled : values.vlm === 'gemini';
+  if (!enabled) {
     const stray = vlmFlags.filter((f) => values[f] !== undefined);
-    return stray.length > 0 ? { error: `--${stray.join(', --')} need(s) --vlm gemini` } : off;
+    return stray.length > 0 ? { error: `--${stray.join(', --')} need(s) --vlm gemini${values.vlm === 'off' ? ' (not --vlm off)' : ''}` } : off;
   }
-  if (values.vlm !== 'gemini') return { error: `--vlm: unknown provider '${values.vlm}' (supported: gemini)` };
   let limits;
   try {
     limits = {
-      callsPerMinute: num(values['vlm-calls-per-minute'], '--vlm-calls-per-minute', 6),
-      budgetUsdPerHour: num(values['vlm-budget-usd-per-hour'], '--vlm-budget-usd-per-hour', 0.1),
-      timeoutMs: num(values['vlm-timeout-ms'], '--vlm-timeout-ms', 8000),
-      price: parsePrice(values['vlm-price']),
+      callsPerMinute: num(values['vlm-calls-per-minute'], '--vlm-calls-per-minute', base.callsPerMinute),
+      budgetUsdPerHour: num(values['vlm-budget-usd-per-hour'], '--vlm-budget-usd-per-hour', base.budgetUsdPerHour),
+      timeoutMs: num(values['vlm-timeout-ms'], '--vlm-timeout-ms', base.timeoutMs),
+      price: parsePrice(values['vlm-price'], base.price),
     };
   } catch (e) {
     return { error: (e as Error).message };
   }
-  const model = values['vlm-model'] ?? DEFAULT_GEMINI_MODEL;
-  const baseUrl = values['vlm-base-url'];
+  const model = values['vlm-model'] ?? base.model;
+  const baseUrl = values['vlm-base-url'] ?? base.baseUrl;
   if (baseUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(baseUrl)) return { error: `--vlm-base-url must be an http(s) URL, got '${baseUrl}'` };
   const frames = io.frames ?? fileFrameSource();
 
@@ -158,10 +166,16 @@ export function createVlmCliHook(values: VlmCliValues, io: Io): VlmCliHook | { e
     };
   }
 
-  const apiKey = io.env.GEMINI_API_KEY || io.env.GOOGLE_API_KEY;
+  let apiKey: string | undefined;
+  try {
+    apiKey = vlmApiKey(io.env, base.apiKeyEnv);
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
   const provider = apiKey ? new LazyGemini({ apiKey, model, ...(baseUrl ? { baseUrl } : {}) }) : null;
   if (!provider) {
-    io.stderr.write('vlm: no GEMINI_API_KEY or GOOGLE_API_KEY set; VLM escalation is off (local estimates only). Use --dry-run to preview.\n');
+    const names = base.apiKeyEnv === VLM_DEFAULTS.apiKeyEnv ? `${base.apiKeyEnv} or GOOGLE_API_KEY` : base.apiKeyEnv;
+    io.stderr.write(`vlm: no ${names} set; VLM escalation is off (local estimates only). Use --dry-run to preview.\n`);
     return off;
   }
   let clock: VirtualClock | null = null;
@@ -204,7 +218,7 @@ class LazyGemini implements VlmProvider {
   readonly model: string;
   private p: Promise<VlmProvider> | null = null;
   constructor(private readonly opts: GeminiOptions) {
-    this.model = opts.model ?? DEFAULT_GEMINI_MODEL;
+    this.model = opts.model ?? VLM_DEFAULTS.model;
   }
   async analyse(request: VlmRequest, signal: AbortSignal): Promise<VlmVerdict> {
     this.p ??= import('./gemini.ts').then((m) => new m.GeminiProvider(this.opts));

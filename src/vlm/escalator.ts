@@ -30,7 +30,6 @@ import {
   CircuitBreaker,
   CostBudget,
   DEFAULT_TRIGGERS,
-  GEMINI_25_FLASH_PRICE,
   SlidingWindowCounter,
   VerdictCache,
   costUsd,
@@ -40,6 +39,7 @@ import {
   type TriggerOptions,
 } from './policy.ts';
 import type { VlmAnswer } from './schema.ts';
+import { VLM_DEFAULTS } from './settings.ts';
 import { VlmError, type TriggerKind, type VlmErrorKind, type VlmProvider, type VlmRequest } from './types.ts';
 
 /** Input tokens assumed for a request before it is composed (3 keyframes + text), for budget checks. */
@@ -73,14 +73,14 @@ export interface EscalatorOptions {
   cooldownMs?: number;
   /** Dense history kept and summarised (default 2000 ms). */
   windowMs?: number;
-  /** Calls per rolling minute (default 6). */
+  /** Calls per rolling minute (default `VLM_DEFAULTS.callsPerMinute`, src/vlm/settings.ts). */
   callsPerMinute?: number;
-  /** USD per rolling hour (default 0.10). */
+  /** USD per rolling hour (default `VLM_DEFAULTS.budgetUsdPerHour`). */
   budgetUsdPerHour?: number;
   price?: TokenPrice;
   /** Expected output tokens for the budget pre-check (default 120). */
   expectedOutputTokens?: number;
-  /** Per-call deadline, wall ms, including SDK retries (default 8000). */
+  /** Per-call deadline, wall ms, including SDK retries (default `VLM_DEFAULTS.timeoutMs`). */
   timeoutMs?: number;
   /** Pause after a final HTTP 429 without a server `retryDelay` (default 30 000 ms). */
   rateLimitedPauseMs?: number;
@@ -182,11 +182,11 @@ export class Escalator {
       minTriggerMs: opts.minTriggerMs ?? 300,
       cooldownMs: opts.cooldownMs ?? 5000,
       windowMs: opts.windowMs ?? 2000,
-      callsPerMinute: opts.callsPerMinute ?? 6,
-      budgetUsdPerHour: opts.budgetUsdPerHour ?? 0.1,
-      price: opts.price ?? GEMINI_25_FLASH_PRICE,
+      callsPerMinute: opts.callsPerMinute ?? VLM_DEFAULTS.callsPerMinute,
+      budgetUsdPerHour: opts.budgetUsdPerHour ?? VLM_DEFAULTS.budgetUsdPerHour,
+      price: opts.price ?? VLM_DEFAULTS.price,
       expectedOutputTokens: opts.expectedOutputTokens ?? 120,
-      timeoutMs: opts.timeoutMs ?? 8000,
+      timeoutMs: opts.timeoutMs ?? VLM_DEFAULTS.timeoutMs,
       rateLimitedPauseMs: opts.rateLimitedPauseMs ?? 30_000,
       breakerFailures: opts.breakerFailures ?? 3,
       breakerOpenMs: opts.breakerOpenMs ?? 60_000,

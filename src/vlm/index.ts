@@ -20,4 +20,5 @@ export * from './merge.ts';
 export * from './escalator.ts';
 export * from './dry-run.ts';
 export * from './cli.ts';
+export * from './settings.ts';
 export * from './synthetic.ts';

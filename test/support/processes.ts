@@ -188,7 +188,7 @@ export function cliArgv(args: readonly string[]): string[] {
 }
 
 /**
- * Spawns `affect-bt <args>` (from the sources) in the repo root.
+ * Spawns `affect-bt <args>` (from the sources) in the repo root (or `cwd`).
  *
  * @example
  * ```ts
@@ -197,8 +197,8 @@ export function cliArgv(args: readonly string[]): string[] {
  * await sim.stop();
  * ```
  */
-export function spawnCli(name: string, args: string[], env: Record<string, string | undefined> = {}): Child {
-  return spawnProcess(name, process.execPath, cliArgv(args), env);
+export function spawnCli(name: string, args: string[], env: Record<string, string | undefined> = {}, cwd = REPO_ROOT): Child {
+  return spawnProcess(name, process.execPath, cliArgv(args), env, cwd);
 }
 
 /**
@@ -222,8 +222,8 @@ export function spawnTs(name: string, file: string, args: string[], env: Record<
  * const m = spawnProcess('mosquitto', 'mosquitto', ['-p', '18830']);
  * ```
  */
-export function spawnProcess(name: string, command: string, args: string[], env: Record<string, string | undefined> = {}): Child {
-  const proc = spawn(command, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+export function spawnProcess(name: string, command: string, args: string[], env: Record<string, string | undefined> = {}, cwd = REPO_ROOT): Child {
+  const proc = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   return new Child(name, proc);
 }
 

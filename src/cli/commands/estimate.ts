@@ -14,6 +14,13 @@
  *   file ends the run unless `--loop`); stats lines (fps, dropped frames, CPU ms per
  *   frame, latency p50/p99) every `--stats-interval-s` and at the end, on stderr.
  *   SIGINT/SIGTERM stop ffmpeg and end the run normally (exit 0).
+ * - `--config CELL.yaml`: the estimator process of a cell. Reads the same file as
+ *   `affect-bt run` — robot, humanId and broker (with `broker.estimator`'s own
+ *   credentials) to publish on, `camera` (the video source, so no `--video` is needed),
+ *   `estimator` and `vlm` — and ignores the planner's sections. Flags override the
+ *   file; without `--config` the flags' defaults are the same schemas' defaults
+ *   (src/estimator/settings.ts, src/vlm/settings.ts). `--check` validates and prints
+ *   the resolved settings without opening the camera or the broker.
  */
 import { parseCommandArgs } from '../args.ts';
 import { FACE_EXPRESSIONS, type AffectEstimate } from '../../contract/affect.ts';
@@ -25,41 +32,53 @@ import type { Region } from '../../estimator/image.ts';
 import type { FrameSource } from '../../estimator/frame-source.ts';
 import type { VideoSourceEvent } from '../../estimator/ffmpeg-source.ts';
 import { formatLoopReport, LoopStats } from '../../estimator/loop-stats.ts';
+import { CAMERA_DEFAULTS, ESTIMATOR_DEFAULTS, type CameraSettings, type EstimatorSettings } from '../../estimator/settings.ts';
+import { CellConfigSchema, ConfigError, loadEstimatorConfig, type EstimatorCellConfig } from '../../deploy/config.ts';
+import { readPemFile, redactUrl } from '../../mqtt/credentials.ts';
 
 const HELP = `usage: affect-bt estimate IMAGE|DIR... [options]
        affect-bt estimate --video FILE|URL|DEVICE [options]
+       affect-bt estimate --config CELL.yaml [options]
 
 Runs the on-robot affect estimator on JPEG/PNG images (a DIR = its images in name order),
 or on live video decoded by ffmpeg: a file, a camera (/dev/video0) or a network stream
 (rtsp://, http:// MJPEG, udp://).
 
 options:
+  --config FILE          the cell config (as for 'affect-bt run'): publish to its broker/robot/humanId,
+                         read its camera (no --video needed), estimator and vlm sections; flags override it
+  --check                with --config: validate it, print the resolved settings (secrets masked), exit
   --json                 one JSON line per image/frame instead of text
   --quiet                no per-frame output (stats and errors only)
-  --detector NAME        yunet (default; 5 landmarks, small faces) | tiny (face-api.js)
+  --detector NAME        yunet (5 landmarks, small faces) | tiny (face-api.js) (default ${ESTIMATOR_DEFAULTS.detector})
   --detector-size N      face detector input size, multiple of 32 (default 320 yunet, 224 tiny)
   --no-flip              do not average the expression net over the mirrored face
   --crop MODE            auto (detector, zoom-out, whole-image fallback) | detect | whole;
                          default auto for images, detect for --video
-  --roi X,Y,W,H          only a face centred in this region (source-image pixels) is the
+  --roi X,Y,W,H          (estimator.roi) only a face centred in this region (source-image pixels) is the
                          person at the handover (default: the largest face in view)
-  --human-id ID          humanId in the estimates (default h1)
+  --human-id ID          humanId in the estimates (overrides humanId; default h1)
   --sequence             treat the image inputs as one frame sequence (dense temporal fusion)
   --fps N                images: frame rate of the sequence (default 10);
                          video: process at most N frames per second (default: the stream's rate)
   --context JSON         task context for the fusion, e.g. '{"consecutiveFailures":2,"waitingMs":6000,"workingOnTask":false}'
-  --mqtt URL             publish each frame's estimate to this broker (implies --sequence, real time)
-  --robot M/S            manufacturer/serialNumber for the topic (required with --mqtt)
-video options:
-  --video SRC            FILE, DEVICE or URL, decoded by ffmpeg
+  --mqtt URL             publish each frame's estimate to this broker (implies --sequence, real time;
+                         overrides broker.url)
+  --robot M/S            manufacturer/serialNumber for the topic (required with --mqtt unless --config)
+video options (each overrides the config's camera: key):
+  --video SRC            FILE, DEVICE or URL, decoded by ffmpeg (camera.source)
   --loop                 play a file again from the start at its end (default: end of file ends the run)
   --fast                 read a file as fast as it decodes, not at its frame rate (not with --mqtt)
-  --size WxH             working frame size; the video is scaled to fit (default 640x480)
-  --stall-timeout-ms N   no frame for N ms = stalled: report, restart ffmpeg with backoff (default 2000)
+  --size WxH             working frame size; the video is scaled to fit (default ${CAMERA_DEFAULTS.width}x${CAMERA_DEFAULTS.height})
+  --stall-timeout-ms N   no frame for N ms = stalled: report, restart ffmpeg with backoff (default ${CAMERA_DEFAULTS.stallTimeoutMs})
   --max-restarts N       give up after N consecutive restarts without a frame (default: never)
-  --ffmpeg PATH          the ffmpeg executable (default ffmpeg on PATH)
-  --stats-interval-s N   print a stats line every N s (default 10; 0 = only at the end)
-Exit codes: 0 ok (also "no face", end of video), 1 every input failed / video failed, 2 usage error.`;
+  --ffmpeg PATH          the ffmpeg executable (default ${CAMERA_DEFAULTS.ffmpegPath} on PATH)
+  --stats-interval-s N   print a stats line every N s (default ${ESTIMATOR_DEFAULTS.statsIntervalS}; 0 = only at the end)
+Credentials (with --mqtt or --config): the env variables named by broker.estimator.usernameEnv /
+passwordEnv, else broker.usernameEnv / passwordEnv (default AFFECT_BT_MQTT_USERNAME /
+AFFECT_BT_MQTT_PASSWORD, or AFFECT_BT_MQTT_PASSWORD_FILE). There is no --password flag.
+Exit codes: 0 ok (also "no face", end of video), 1 every input failed / video failed / invalid
+config, 2 usage error.`;
 
 // ---- VLM hook -------------------------------------------------------------------
 // Optional cloud-VLM escalation (src/vlm, docs/vlm.md): `--vlm gemini [--dry-run]
@@ -69,14 +88,15 @@ Exit codes: 0 ok (also "no face", end of video), 1 every input failed / video fa
 // The Gemini SDK is loaded only when a live call is made. `--dry-run` prints one JSON
 // line per escalation with the exact request body on stdout (nothing is sent).
 import { createVlmCliHook, VLM_CLI_HELP, VLM_CLI_OPTIONS, type VlmCliHook, type VlmCliValues } from '../../vlm/cli.ts';
+import { VLM_DEFAULTS, type VlmSettings } from '../../vlm/settings.ts';
 /** Per-frame hook the estimate command drives (the shape of VlmCliHook). */
 interface FrameHook extends Pick<VlmCliHook, 'current' | 'finish'> {
   step(fused: FusedEstimate, context: TaskContext): Promise<void>;
 }
 const HOOK_OPTIONS = VLM_CLI_OPTIONS;
 const HOOK_HELP = VLM_CLI_HELP;
-function createFrameHook(values: Record<string, unknown>): FrameHook | { error: string } {
-  return createVlmCliHook(values as VlmCliValues, { stdout: process.stdout, stderr: process.stderr, env: process.env });
+function createFrameHook(values: Record<string, unknown>, base: Readonly<VlmSettings>): FrameHook | { error: string } {
+  return createVlmCliHook(values as VlmCliValues, { stdout: process.stdout, stderr: process.stderr, env: process.env }, base);
 }
 // ---- end VLM hook ---------------------------------------------------------------
 
@@ -94,24 +114,27 @@ export async function run(argv: string[]): Promise<number> {
     HELP,
     argv,
     {
+      config: { type: 'string', short: 'c' },
+      check: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
-      detector: { type: 'string', default: 'yunet' },
+      // no defaults below: they come from the cell config, else from its schemas' defaults
+      detector: { type: 'string' },
       'detector-size': { type: 'string' },
       'no-flip': { type: 'boolean', default: false },
       crop: { type: 'string' },
       roi: { type: 'string' },
-      'human-id': { type: 'string', default: 'h1' },
+      'human-id': { type: 'string' },
       sequence: { type: 'boolean', default: false },
       fps: { type: 'string' },
       video: { type: 'string' },
       loop: { type: 'boolean', default: false },
       fast: { type: 'boolean', default: false },
-      size: { type: 'string', default: '640x480' },
-      'stall-timeout-ms': { type: 'string', default: '2000' },
+      size: { type: 'string' },
+      'stall-timeout-ms': { type: 'string' },
       'max-restarts': { type: 'string' },
-      ffmpeg: { type: 'string', default: 'ffmpeg' },
-      'stats-interval-s': { type: 'string', default: '10' },
+      ffmpeg: { type: 'string' },
+      'stats-interval-s': { type: 'string' },
       mqtt: { type: 'string' },
       robot: { type: 'string' },
       context: { type: 'string' },
@@ -122,31 +145,51 @@ export async function run(argv: string[]): Promise<number> {
   if (typeof parsed === 'number') return parsed;
   const v = parsed.values;
   const usage = parsed.usage;
-  const video = v.video;
-  if (video === undefined && parsed.positionals.length === 0) return usage('give at least one IMAGE or DIR, or --video FILE|URL|DEVICE');
+  if (v['human-id'] !== undefined && !/^[A-Za-z0-9_.:-]{1,64}$/.test(v['human-id'])) return usage(`--human-id must be 1-64 letters, digits, '_', '.', ':' or '-', got '${v['human-id']}'`);
+  if (v.check && v.config === undefined) return usage('--check needs --config FILE');
+  // The cell config (optional): shared keys resolved by the loader with the flags applied;
+  // camera/estimator/vlm are the base the flags below override.
+  let cell: EstimatorCellConfig | null = null;
+  if (v.config !== undefined) {
+    if (v.robot !== undefined && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(v.robot)) return usage(`--robot must be MANUFACTURER/SERIAL (letters, digits, _ . -), got '${v.robot}'`);
+    try {
+      cell = loadEstimatorConfig(v.config, { brokerUrl: v.mqtt, robot: v.robot, humanId: v['human-id'] });
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      const fromFlag = e.diagnostics.find((d) => d.file.startsWith('--'));
+      if (fromFlag) return usage(`${fromFlag.message}${fromFlag.hint ? ` (hint: ${fromFlag.hint})` : ''}`);
+      process.stderr.write(`${e.message}\naffect-bt estimate: ${e.diagnostics.length} problem(s) in the configuration\n`);
+      return 1;
+    }
+  }
+  const camera: Readonly<CameraSettings> = cell?.camera ?? CAMERA_DEFAULTS;
+  const est: Readonly<EstimatorSettings> = cell?.estimator ?? ESTIMATOR_DEFAULTS;
+  const video = v.video ?? (parsed.positionals.length === 0 ? camera.source : undefined);
+  if (video === undefined && parsed.positionals.length === 0) return usage(`give at least one IMAGE or DIR, or --video FILE|URL|DEVICE${cell ? `, or camera.source in ${v.config}` : ''}`);
   if (video !== undefined && parsed.positionals.length > 0) return usage(`give either images or --video, not both (got ${parsed.positionals.join(' ')} and --video ${video})`);
   if (video === undefined) {
     for (const flag of ['loop', 'fast'] as const) if (v[flag]) return usage(`--${flag} is only used with --video`);
   }
-  const detector = v.detector as 'yunet' | 'tiny';
+  const detector = (v.detector ?? est.detector) as 'yunet' | 'tiny';
   if (detector !== 'yunet' && detector !== 'tiny') return usage(`--detector must be yunet or tiny, got '${v.detector}'`);
-  const size = v['detector-size'] === undefined ? (detector === 'yunet' ? 320 : 224) : Number(v['detector-size']);
+  const size = v['detector-size'] === undefined ? (est.detectorSize ?? (detector === 'yunet' ? 320 : 224)) : Number(v['detector-size']);
   if (!Number.isInteger(size) || size % 32 !== 0 || size < 64 || size > 1024) return usage(`--detector-size must be a multiple of 32 such as 224 or 320, got '${v['detector-size']}'`);
-  const crop = (v.crop ?? (video !== undefined ? 'detect' : 'auto')) as 'auto' | 'detect' | 'whole';
+  const crop = (v.crop ?? est.crop ?? (video !== undefined ? 'detect' : 'auto')) as 'auto' | 'detect' | 'whole';
   if (!['auto', 'detect', 'whole'].includes(crop)) return usage(`--crop must be auto, detect or whole, got '${v.crop}'`);
-  const fps = v.fps === undefined ? (video !== undefined ? undefined : 10) : Number(v.fps);
+  const fps = v.fps === undefined ? (video !== undefined ? camera.fps : 10) : Number(v.fps);
   if (fps !== undefined && (!(fps > 0) || fps > 240)) return usage(`--fps must be a number in (0, 240], got '${v.fps}'`);
-  let roi: Region | null = null;
+  let roi: Region | null = est.roi ?? null;
   if (v.roi !== undefined) {
     const parsedRoi = parseRoi(v.roi);
     if (typeof parsedRoi === 'string') return usage(parsedRoi);
     roi = parsedRoi;
   }
-  if (v.fast && v.mqtt !== undefined) return usage('--fast plays a file faster than real time, so its estimates would be stale on arrival: not with --mqtt');
-  const humanId = v['human-id']!;
-  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(humanId)) return usage(`--human-id must be 1-64 letters, digits, '_', '.', ':' or '-', got '${humanId}'`);
-  if (v.mqtt !== undefined && v.robot === undefined) return usage('--mqtt needs --robot MANUFACTURER/SERIAL');
-  if (v.robot !== undefined && v.mqtt === undefined) return usage('--robot is only used with --mqtt URL');
+  const mqttUrl = cell ? cell.broker.url : v.mqtt;
+  if (v.fast && mqttUrl !== undefined) return usage(`--fast plays a file faster than real time, so its estimates would be stale on arrival: not with ${cell ? '--config (it publishes)' : '--mqtt'}`);
+  const humanId = cell?.humanId ?? v['human-id'] ?? (CellConfigSchema.properties.humanId.default as string);
+  if (!cell && v.mqtt !== undefined && v.robot === undefined) return usage('--mqtt needs --robot MANUFACTURER/SERIAL');
+  if (!cell && v.robot !== undefined && v.mqtt === undefined) return usage('--robot is only used with --mqtt URL (or --config)');
+  const robotId = cell ? `${cell.robot.manufacturer}/${cell.robot.serialNumber}` : v.robot;
   let context: TaskContext = { consecutiveFailures: 0, retries: 0, waitingMs: 0, workingOnTask: false };
   if (v.context !== undefined) {
     const parsedCtx = parseContext(v.context, context);
@@ -155,22 +198,34 @@ export async function run(argv: string[]): Promise<number> {
   }
   let videoOpts: VideoCliOptions | null = null;
   if (video !== undefined) {
-    const vo = parseVideoOptions(v, video, fps);
+    const vo = parseVideoOptions(v, video, fps, camera);
     if (typeof vo === 'string') return usage(vo);
     videoOpts = vo;
   }
-  const hook = createFrameHook(v as Record<string, unknown>);
+  const statsEvery = v['stats-interval-s'] === undefined ? est.statsIntervalS : Number(v['stats-interval-s']);
+  if (!(statsEvery >= 0) || !Number.isFinite(statsEvery)) return usage(`--stats-interval-s must be a number ≥ 0, got '${v['stats-interval-s']}'`);
+  const flip = v['no-flip'] ? false : est.flip;
+  if (cell && v.check) {
+    const { credentials, ...shown } = cell;
+    const resolved = { ...shown, broker: { ...shown.broker, url: redactUrl(shown.broker.url) }, credentials: { username: credentials.username ? '(set)' : '(unset)', password: credentials.password ? '(set)' : '(unset)' } };
+    const effective = { input: video ?? parsed.positionals, detector, detectorSize: size, crop, flip, fps: fps ?? null, roi, humanId, publish: `${mqttUrl ? redactUrl(mqttUrl) : '-'} ${robotId}` };
+    process.stdout.write(JSON.stringify({ ok: true, config: resolved, effective }, null, 2) + '\n');
+    return 0;
+  }
+  const hook = createFrameHook(v as Record<string, unknown>, cell?.vlm ?? VLM_DEFAULTS);
   if ('error' in hook) return usage(hook.error);
-  const sequence = v.sequence || v.mqtt !== undefined || video !== undefined;
+  const sequence = v.sequence || mqttUrl !== undefined || video !== undefined;
 
   let publish: ((e: AffectEstimate) => void) | null = null;
   let closeMqtt: (() => Promise<void>) | null = null;
-  if (v.mqtt !== undefined) {
+  if (mqttUrl !== undefined) {
     try {
       const mqtt = await import('../../mqtt/index.ts');
-      const robot = mqtt.parseRobotId(v.robot!);
-      // estimator role: credentials from AFFECT_BT_MQTT_USERNAME / AFFECT_BT_MQTT_PASSWORD(_FILE), never argv
-      const client = await mqtt.connectMqtt({ url: v.mqtt, clientId: `affect-bt-estimator-${robot.serialNumber}-${process.pid}`, ...mqtt.credentialsFromEnv(process.env) });
+      const robot = mqtt.parseRobotId(robotId!);
+      // estimator role: credentials from the env variables the config names for the estimator
+      // (default AFFECT_BT_MQTT_USERNAME / AFFECT_BT_MQTT_PASSWORD(_FILE)), never argv
+      const clientId = cell?.broker.clientId ?? `estimator-${robot.serialNumber}-${process.pid}`;
+      const client = await mqtt.connectMqtt(cell ? { url: mqttUrl, clientId, ...cellConnectOptions(cell) } : { url: mqttUrl, clientId, ...mqtt.credentialsFromEnv(process.env) });
       const publisher = new mqtt.AffectPublisher({ client, robot });
       publish = (e) => void publisher.publish([e]);
       closeMqtt = async () => void (await client.endAsync());
@@ -184,7 +239,15 @@ export async function run(argv: string[]): Promise<number> {
   let pipeline;
   try {
     // stills have no "briefly unseen": a face not in this image ends its track (trackTimeoutMs 0)
-    pipeline = await createFramePipeline({ detector, detectorSize: size, crop, flip: !v['no-flip'], roi, ...(videoOpts ? {} : { trackTimeoutMs: 0 }) });
+    pipeline = await createFramePipeline({
+      detector,
+      detectorSize: size,
+      crop,
+      flip,
+      roi,
+      ...(est.scoreThreshold !== undefined ? { scoreThreshold: est.scoreThreshold } : {}),
+      ...(videoOpts ? (est.trackTimeoutMs !== undefined ? { trackTimeoutMs: est.trackTimeoutMs } : {}) : { trackTimeoutMs: 0 }),
+    });
   } catch (err) {
     process.stderr.write(`affect-bt estimate: cannot load models: ${(err as Error).message}\n`);
     await closeMqtt?.();
@@ -215,9 +278,8 @@ export async function run(argv: string[]): Promise<number> {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
     };
-    const every = Number(v['stats-interval-s']);
-    if (every > 0) {
-      statsTimer = setInterval(() => process.stderr.write(`stats: ${formatLoopReport(stats!.report())}\n`), every * 1000);
+    if (statsEvery > 0) {
+      statsTimer = setInterval(() => process.stderr.write(`stats: ${formatLoopReport(stats!.report())}\n`), statsEvery * 1000);
       statsTimer.unref();
     }
   } else {
@@ -283,7 +345,7 @@ export async function run(argv: string[]): Promise<number> {
       {
         ...(fps !== undefined ? { fps } : {}),
         independent: !sequence,
-        realtime: v.mqtt !== undefined && !videoOpts,
+        realtime: mqttUrl !== undefined && !videoOpts,
         // a sequence of stills is one stream of frames (as before); in live video a newcomer starts afresh
         resetOnNewPerson: videoOpts !== null,
         fuser: createAffectFuser({ humanId }),
@@ -311,27 +373,40 @@ export async function run(argv: string[]): Promise<number> {
 /** The ffmpeg source options from the command line (the `camera:` keys of a cell config). */
 type VideoCliOptions = import('../../estimator/ffmpeg-source.ts').VideoSourceOptions;
 
-/** Checks the video flags; returns an error text on bad input. */
-function parseVideoOptions(v: Record<string, unknown>, source: string, fps: number | undefined): VideoCliOptions | string {
-  const m = /^(\d+)x(\d+)$/.exec(String(v.size));
+/** The video flags over the `camera:` settings (a cell config's, else the defaults); returns an error text on a bad flag. */
+function parseVideoOptions(v: Record<string, unknown>, source: string, fps: number | undefined, camera: Readonly<CameraSettings>): VideoCliOptions | string {
+  const m = v.size === undefined ? ['', String(camera.width), String(camera.height)] : /^(\d+)x(\d+)$/.exec(String(v.size));
   if (!m || Number(m[1]) < 32 || Number(m[2]) < 32 || Number(m[1]) > 4096 || Number(m[2]) > 4096) return `--size must be WIDTHxHEIGHT between 32 and 4096, e.g. 640x480, got '${v.size}'`;
-  const stall = Number(v['stall-timeout-ms']);
+  const stall = v['stall-timeout-ms'] === undefined ? camera.stallTimeoutMs : Number(v['stall-timeout-ms']);
   if (!Number.isInteger(stall) || stall < 100 || stall > 600_000) return `--stall-timeout-ms must be an integer in [100, 600000], got '${v['stall-timeout-ms']}'`;
-  const maxRestarts = v['max-restarts'] === undefined ? undefined : Number(v['max-restarts']);
+  const maxRestarts = v['max-restarts'] === undefined ? camera.maxRestarts : Number(v['max-restarts']);
   if (maxRestarts !== undefined && (!Number.isInteger(maxRestarts) || maxRestarts < 0)) return `--max-restarts must be an integer ≥ 0, got '${v['max-restarts']}'`;
-  const every = Number(v['stats-interval-s']);
-  if (!(every >= 0) || !Number.isFinite(every)) return `--stats-interval-s must be a number ≥ 0, got '${v['stats-interval-s']}'`;
   return {
     source,
     width: Number(m[1]),
     height: Number(m[2]),
-    loop: v.loop === true,
+    loop: v.loop === true || camera.loop,
     realtime: v.fast !== true,
     stallTimeoutMs: stall,
     startTimeoutMs: Math.max(10_000, stall),
-    ffmpegPath: String(v.ffmpeg),
+    ffmpegPath: v.ffmpeg === undefined ? camera.ffmpegPath : String(v.ffmpeg),
+    ...(camera.inputArgs.length > 0 ? { inputArgs: [...camera.inputArgs] } : {}),
     ...(fps !== undefined ? { fps } : {}),
     ...(maxRestarts !== undefined ? { maxRestarts } : {}),
+  };
+}
+
+/** The estimator's MQTT login from a cell config: its role's credentials, TLS files, keepalive. */
+function cellConnectOptions(cell: EstimatorCellConfig) {
+  const b = cell.broker;
+  const read = (what: string, path: string | undefined) => (path ? readPemFile(`broker.tls.${what}`, path) : undefined);
+  return {
+    ...cell.credentials,
+    ...(b.tls.ca || b.tls.cert ? { ca: read('ca', b.tls.ca), cert: read('cert', b.tls.cert), key: read('key', b.tls.key) } : {}),
+    rejectUnauthorized: b.tls.rejectUnauthorized,
+    keepaliveS: b.keepaliveS,
+    connectTimeoutMs: b.connectTimeoutMs,
+    reconnectPeriodMs: b.reconnectMinMs,
   };
 }
 

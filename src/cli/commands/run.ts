@@ -196,7 +196,7 @@ export async function run(argv: string[]): Promise<number> {
     process.on('SIGINT', on);
     process.on('SIGTERM', on);
   });
-  logger.info({ config: config.source, tree: config.tree, tickHz: config.tick.rateHz, speed: config.speed, vlm: config.vlm.enabled, mode: config.orders.loop ? 'loop' : 'orders' }, 'planner starting');
+  logger.info({ config: config.source, tree: config.tree, tickHz: config.tick.rateHz, speed: config.speed, mode: config.orders.loop ? 'loop' : 'orders' }, 'planner starting');
   try {
     await Promise.race([planner.start(), stopped]);
   } catch (e) {

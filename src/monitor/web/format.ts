@@ -7,6 +7,7 @@ export const STATUS_COLOURS: Record<string, string> = {
   RUNNING: '#f5a524',
   SUCCESS: '#22c55e',
   FAILURE: '#ef4444',
+  SKIPPED: '#60a5fa',
   IDLE: '#64748b',
 };
 
