@@ -108,8 +108,11 @@ export class OrderBook {
     return undefined;
   }
 
-  /** Queues an order, or refuses it (recorded as FAILED, `rejected: true`) with the reason. */
-  submit(msg: OrderMessage): { accepted: true } | { accepted: false; reason: string } {
+  /**
+   * Queues an order, or refuses it (recorded as FAILED, `rejected: true`) with the reason.
+   * `refuseBecause` refuses it whatever it is (the planner's safe state).
+   */
+  submit(msg: OrderMessage, refuseBecause?: string): { accepted: true } | { accepted: false; reason: string } {
     const now = this.iso();
     const tree = msg.tree ?? this.options.trees.main;
     const rec: OrderRecord = { orderId: msg.orderId, tree, status: 'WAITING', sentAt: msg.timestamp, receivedAt: now };
@@ -118,6 +121,7 @@ export class OrderBook {
       this.archive({ ...rec, status: 'FAILED', rejected: true, reason, endedAt: now });
       return { accepted: false as const, reason };
     };
+    if (refuseBecause !== undefined) return refuse(refuseBecause);
     if (this.mode === 'loop') return refuse('planner runs in loop mode (orders.loop / --loop): the tree restarts on its own and orders are refused');
     if (this.seen.has(msg.orderId)) {
       const st = this.statusOf(msg.orderId);
@@ -177,6 +181,14 @@ export class OrderBook {
     if (status === 'FAILED') done.reason = (reason ?? 'failed').slice(0, 500);
     this.archive(done);
     return done;
+  }
+
+  /** Fails every waiting order with `reason` (the safe state); returns how many. */
+  failWaiting(reason: string): number {
+    const n = this.queue.length;
+    const now = this.iso();
+    for (const r of this.queue.splice(0)) this.archive({ ...r, status: 'FAILED', reason: reason.slice(0, 500), endedAt: now });
+    return n;
   }
 
   /** Current, queue, history and action outcomes (copies), for `plannerState`. */

@@ -253,19 +253,22 @@ describe('Planner orders', () => {
     }
   }, 40_000);
 
-  it('the safe state fails the running order; it is not restarted when the controller comes back', async () => {
+  it('the safe state fails the running order and the waiting ones and refuses new ones; nothing starts when the controller comes back', async () => {
     const c = await orderCell({ baseHandoverMs: 20_000 });
     try {
       await c.order('s-1');
       await until(() => c.handovers.length === 1, 10_000, 'the handover');
       await c.order('s-2'); // waits behind s-1
+      await until(() => c.record('s-2')?.status === 'WAITING', 5000, 's-2 waiting');
       await c.stopSim();
-      await until(() => c.record('s-1')?.status === 'FAILED', 5000, 's-1 failed');
+      await until(() => c.record('s-1')?.status === 'FAILED' && c.record('s-2')?.status === 'FAILED', 5000, 's-1 and s-2 failed');
       expect(c.record('s-1')!.reason).toBe('safe state: controller connection is OFFLINE');
-      expect(c.state()).toMatchObject({ phase: 'safe', safeReason: 'controller connection is OFFLINE' });
-      expect(c.record('s-2')!.status).toBe('WAITING');
-      await c.cancel('s-2', 'k-1'); // the operator decides: s-2 is not wanted after the stop
-      await until(() => c.record('s-2')?.status === 'FAILED', 5000, 's-2 cancelled');
+      expect(c.record('s-2')!.reason).toBe('safe state before it started: controller connection is OFFLINE');
+      expect(c.state()).toMatchObject({ phase: 'safe', safeReason: 'controller connection is OFFLINE', queue: [] });
+      // an order sent during the safe stop is refused, not queued for later
+      await c.order('s-3');
+      await until(() => c.record('s-3')?.status === 'FAILED', 5000, 's-3 refused');
+      expect(c.record('s-3')).toMatchObject({ rejected: true, reason: 'planner in safe state (controller connection is OFFLINE): orders are refused until it leaves it; send it again then' });
       const executed = c.executions.length;
       const sent = c.handovers.length;
       await c.restartSim();
@@ -274,7 +277,10 @@ describe('Planner orders', () => {
       // no silent restart after the safe stop: nothing new is sent, the new controller runs no handover
       expect(c.handovers.slice(sent)).toEqual([]);
       expect(c.executions.slice(executed).filter((e) => e.event === 'execute' && e.actionType === 'handover')).toEqual([]);
-      expect(c.state()!.phase).toBe('running');
+      expect(c.state()).toMatchObject({ phase: 'running', queue: [] });
+      // the orderer sends again what still applies: it runs
+      await c.order('s-4');
+      await until(() => c.record('s-4')?.status === 'RUNNING', 10_000, 's-4 running after the safe stop');
     } finally {
       await c.stop();
     }

@@ -17,7 +17,8 @@
  *   others waiting in a bounded queue ({@link OrderBook}); its parameters go to the
  *   blackboard as `order/<name>` before the first tick; the root's SUCCESS finishes it,
  *   FAILURE fails it with what failed; `cancelOrder` halts it (cancelling the running
- *   handover at the controller); the safe state fails it (never restarted silently).
+ *   handover at the controller); the safe state fails it and every waiting order, and
+ *   refuses new ones while it lasts (nothing starts by itself after a safe stop).
  *   Without an order the planner idles: connection, safe-state logic and blackboard
  *   stay live, the tree is not ticked, no handover starts. Every change goes out in the
  *   retained `plannerState`. `orders.loop` (`run --loop`) keeps the demo behaviour: the
@@ -431,7 +432,8 @@ export class Planner {
       const item = this.inbox.shift()!;
       if ('order' in item) {
         const m = item.order;
-        const r = book.submit(m);
+        // in the safe state nothing new is taken on: a queued order would start by itself when the cell comes back
+        const r = book.submit(m, this._phase === 'safe' ? `planner in safe state (${this.safeReason ?? 'reason unknown'}): orders are refused until it leaves it; send it again then` : undefined);
         if (r.accepted) {
           this.metrics.orders.inc({ outcome: 'accepted' });
           this.log.info({ orderId: m.orderId, tree: m.tree, parameters: m.parameters, waiting: book.waiting }, 'order accepted');
@@ -627,8 +629,13 @@ export class Planner {
     this.haltTree('entering the safe state');
     if (this.link!.connected) this.controller!.setSpeedScale(this.cfg.speed.min);
     this.log.warn({ reason, speedScale: this.cfg.speed.min }, 'safe state entered');
-    // the running order fails: it is never restarted silently after a safe stop
+    // the running order and the waiting ones fail: nothing starts by itself after a safe stop
     if (this.book?.current !== undefined) this.endOrder('FAILED', `safe state: ${reason}`);
+    const dropped = this.book?.failWaiting(`safe state before it started: ${reason}`) ?? 0;
+    if (dropped > 0) {
+      this.metrics.orders.inc({ outcome: 'failed' }, dropped);
+      this.log.warn({ orders: dropped, reason }, 'waiting orders failed: safe state');
+    }
   }
 
   private leaveSafe(): void {
