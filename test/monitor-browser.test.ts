@@ -8,7 +8,12 @@
  * recording is replayed with `affect-bt monitor --replay`: after seeking, every node's
  * shown status must equal the one computed from the recording's traces.
  *
- * Screenshots: test-output/monitor-live.png, monitor-outage.png, monitor-replay.png.
+ * A cell without `--loop` then takes orders by `affect-bt send`: the orders panel and the
+ * event strip follow them (running, waiting, cancelled, finished) and the health pills show
+ * the planner session and the session the controller obeys.
+ *
+ * Screenshots: test-output/monitor-live.png, monitor-outage.png, monitor-replay.png,
+ * monitor-orders.png.
  */
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -199,6 +204,50 @@ describe('affect-bt monitor in a browser', () => {
     await page.getByTestId('replay-speed').selectOption('10');
     await page.getByTestId('replay-play').click();
     await expect.poll(async () => Number(await page.getByTestId('replay-time').getAttribute('data-t')), { timeout: 10_000 }).toBeGreaterThan(early + 2000);
+    expect((await monitor.child.stop('SIGTERM')).code).toBe(0);
+  }, 120_000);
+
+  it('orders: the orders panel and the event strip follow an order from sent to FINISHED, and a cancelled one to FAILED with its reason; the pills show the sessions', async () => {
+    await cell?.close();
+    broker ??= await cellBroker(false);
+    cell = await startCell({ broker, loop: false, controllerArgs: ['--handover-ms', '3000'] });
+    const c = cell;
+    const monitor = await startMonitor(['--mqtt', broker.url, '--robot', c.robot]);
+    browser ??= await launchBrowser();
+    const page = await browser.browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await page.goto(monitor.url);
+    await expect.poll(() => page.getByTestId('orders-mode').textContent(), { timeout: 30_000 }).toBe('0/8 waiting');
+
+    const send = async (args: string[]) => {
+      const child = spawnCli('send', ['send', ...args, '--mqtt', broker!.url, '--robot', c.robot]);
+      return { child, ...(await child.exited) };
+    };
+    // o-ok runs to its end; o-cut is queued behind it and cancelled before it starts
+    const ok = spawnCli('send-ok', ['send', 'order', '--order-id', 'o-ok', '--param', 'objectId=part-3', '--wait', '--mqtt', broker.url, '--robot', c.robot]);
+    const running = page.locator('table.orders tr[data-order="o-ok"][data-status="RUNNING"]');
+    await running.waitFor({ timeout: 20_000 });
+    expect(await running.textContent()).toContain('objectId=part-3');
+    expect((await send(['order', '--order-id', 'o-cut'])).code).toBe(0);
+    await page.locator('table.orders tr[data-order="o-cut"][data-status="WAITING"]').waitFor({ timeout: 10_000 });
+    expect((await send(['cancel', '--order-id', 'o-cut'])).code).toBe(0);
+    const cut = page.locator('table.orders tr[data-order="o-cut"][data-status="FAILED"]');
+    await cut.waitFor({ timeout: 10_000 });
+    expect(await cut.textContent()).toContain('cancelled before start');
+    expect((await ok.exited).code, ok.tail()).toBe(0);
+    await page.locator('table.orders tr[data-order="o-ok"][data-status="FINISHED"]').waitFor({ timeout: 10_000 });
+
+    // the event strip, in order
+    const events = async () => (await page.$$eval('.event-list li[data-kind^="order"] .ev-text', (els) => els.map((e) => (e as any).firstChild?.textContent as string))).reverse();
+    await expect
+      .poll(events, { timeout: 10_000 })
+      .toEqual(['order o-ok sent', 'order o-ok started', 'order o-cut sent', 'cancel order o-cut requested', 'order o-cut failed', 'order o-ok finished']);
+    expect(await page.locator('.event-list li[data-kind="order-failed"] .ev-detail').first().textContent()).toMatch(/^cancelled before start \(action /);
+    // sessions: the planner's, and the controller obeying that one
+    const session = c.seen.find((s) => s.name === 'connection/planner' && s.json.connectionState === 'ONLINE')!.json.sessionId as string;
+    await expect.poll(() => page.getByTestId('health-planner').textContent()).toContain(`session …${session.slice(-8)}`);
+    await expect.poll(() => page.getByTestId('health-controller').textContent()).toContain(`obeys …${session.slice(-8)}`);
+    await page.mouse.move(5, 5);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'monitor-orders.png'), fullPage: true });
     expect((await monitor.child.stop('SIGTERM')).code).toBe(0);
   }, 120_000);
 });
