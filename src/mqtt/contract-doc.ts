@@ -143,6 +143,7 @@ export function renderContractDoc(): string {
   out.push('`headerId` (per topic and sender, +1 each message), `timestamp` (ISO 8601 UTC, ms), `version`, `manufacturer`, `serialNumber` (must match the topic), and `sessionId` (the sender\'s session; required on `connection/*` and `instantActions`).');
   out.push('Receivers accept the same major version only. On MQTT 5 brokers, publishers set `contentType: application/json` and (for `affect` and `state`) a message expiry;');
   out.push('on MQTT 3.1.1 brokers (e.g. the embedded aedes) staleness still works from the payload timestamps and `maxAgeMs`.');
+  out.push('Versions: 1.0.0 the first contract; 1.1.0 added sessions (`sessionId`, `state.plannerSessionId`, error references); 1.2.0 added orders (`order`, `orderActions`, `plannerState`, role `orderer`) — additive: a 1.1 receiver never subscribes to the new topics.');
   out.push('');
   out.push('| topic | direction | QoS | retained | header older than → `stale` | obeyed session from |');
   out.push('|---|---|---|---|---|---|');
