@@ -160,6 +160,10 @@ npm run check       # validate cell.yaml and the tree without connecting
   lists them (\`export default { nodes: [...] }\`).
 - \`cell.yaml\` — the cell configuration for \`affect-bt run\`.
 
+On the cell, \`npx affect-bt run --config cell.yaml\` idles until the cell orders a handover;
+\`npx affect-bt send order --config cell.yaml --order-id o-1 --param objectId=part-7 --wait\`
+sends one by hand (an orderer's credentials; see affect-bt's docs/deploy.md, Orders).
+
 Installing the estimator too (\`affect-bt/estimator\`, \`affect-bt estimate\`)? It needs two
 optional native packages: \`ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node sharp\`.
 `;
