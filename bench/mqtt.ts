@@ -48,7 +48,10 @@ function reachable(url: string): Promise<boolean> {
 async function measure(url: string, label: string, samples: number, gapMs: number): Promise<Result> {
   const robot = { manufacturer: 'bench', serialNumber: `b${process.pid}${Date.now().toString(36)}` };
   const bb = new Blackboard({ clock: new SystemClock() });
-  const link = await connectPlanner({ mqtt: { url }, robot, blackboard: bb, logger: silentLogger, controller: { checkIntervalMs: 0 } });
+  // back-to-back samples run at ~10,000 msg/s, above the planner's affect flood guard
+  // (affect.maxMessagesPerSecond, 2000): raise it so every sample is read — the guard's
+  // check itself stays on the measured path
+  const link = await connectPlanner({ mqtt: { url }, robot, blackboard: bb, logger: silentLogger, controller: { checkIntervalMs: 0 }, bridge: { maxAffectPerSecond: 1_000_000 } });
   const pub = await connectMqtt({ url });
   const rawSub = await connectMqtt({ url });
   const rawTopic = `affectbt-bench/raw/${robot.serialNumber}`;
