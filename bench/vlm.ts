@@ -110,7 +110,8 @@ async function simScenario(name: string, tree: TreeFactory, episodes: number, se
     runEpisode({ scenario: sc, tree, seed: episodeSeed(seed, sc.name, ep), estimator });
     await esc.idle();
     add(t, esc);
-    t.durationMs += last - first;
+    // a dead estimator (scenario dead_estimator) sees no frame: no time to count, nothing escalated
+    if (!Number.isNaN(first)) t.durationMs += last - first;
   }
   return t;
 }
@@ -178,7 +179,9 @@ export async function main(argv: string[]): Promise<void> {
   console.log('scenario                       min   frames  trig%   esc%    calls  cache  calls/min  $/robot-h  offer µs mean/p50/p99');
   for (const r of [...rows, total, synth]) {
     console.log(
-      `${r.scenario.padEnd(28)} ${String(r.minutes).padStart(6)} ${String(r.frames).padStart(8)} ${r.triggeredPct.toFixed(2).padStart(6)} ${r.escalationRatePct.toFixed(3).padStart(6)} ${String(r.calls).padStart(7)} ${String(r.cacheHits).padStart(6)} ${r.callsPerMin.toFixed(2).padStart(10)} ${r.usdPerRobotHour.toFixed(4).padStart(10)} ${r.offerUs.toFixed(2).padStart(9)}/${r.offerP50Us.toFixed(2)}/${r.offerP99Us.toFixed(2)}`,
+      r.frames === 0
+        ? `${r.scenario.padEnd(28)} ${'—'.padStart(6)} ${'0'.padStart(8)}   no frames (the estimator is dead in this scenario): nothing to escalate`
+        : `${r.scenario.padEnd(28)} ${String(r.minutes).padStart(6)} ${String(r.frames).padStart(8)} ${r.triggeredPct.toFixed(2).padStart(6)} ${r.escalationRatePct.toFixed(3).padStart(6)} ${String(r.calls).padStart(7)} ${String(r.cacheHits).padStart(6)} ${r.callsPerMin.toFixed(2).padStart(10)} ${r.usdPerRobotHour.toFixed(4).padStart(10)} ${r.offerUs.toFixed(2).padStart(9)}/${r.offerP50Us.toFixed(2)}/${r.offerP99Us.toFixed(2)}`,
     );
   }
   console.log(
