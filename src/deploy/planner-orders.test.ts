@@ -1,5 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { Writable } from 'node:stream';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startEmbeddedBroker } from '../mqtt/broker.ts';
 import { startControllerSim, type ControllerSim } from '../controller-sim/controller-sim.ts';
 import { silentLogger } from '../mqtt/rejections.ts';
@@ -22,13 +25,13 @@ async function until(check: () => boolean, ms: number, what: string): Promise<vo
 }
 
 /** A planner in orders mode, the reference controller, an orderer client and an observer of the cell's topics. */
-async function orderCell(o: { baseHandoverMs: number; yaml?: string; retainedOrderBeforeStart?: string; pDrop?: number }) {
+async function orderCell(o: { baseHandoverMs: number; yaml?: string; retainedOrderBeforeStart?: string; pDrop?: number; tree?: string }) {
   const broker = await startEmbeddedBroker();
   const robot = { manufacturer: 'acme', serialNumber: `o${process.pid}-${Math.random().toString(36).slice(2, 8)}` };
   const prefix = `affectbt/v1/acme/${robot.serialNumber}/`;
   const lines: any[] = [];
   const sink = new Writable({ write: (c, _e, cb) => (lines.push(JSON.parse(String(c))), cb()) });
-  const config = parseCellConfig('cells/orders-test.yaml', `tree: ../trees/handover_affect.yaml\nrobot: {manufacturer: acme, serialNumber: ${robot.serialNumber}}\ntimeouts: {controllerSilenceMs: 800}\nmetrics: {port: 0}\n${o.yaml ?? ''}`, { brokerUrl: broker.url }, {});
+  const config = parseCellConfig('cells/orders-test.yaml', `tree: ${o.tree ?? '../trees/handover_affect.yaml'}\nrobot: {manufacturer: acme, serialNumber: ${robot.serialNumber}}\ntimeouts: {controllerSilenceMs: 800}\nmetrics: {port: 0}\n${o.yaml ?? ''}`, { brokerUrl: broker.url }, {});
   const doc = await loadTreeFile(config.tree);
   const planner = new Planner({
     config,
@@ -51,11 +54,16 @@ async function orderCell(o: { baseHandoverMs: number; yaml?: string; retainedOrd
   await planner.start();
   const observer = await connectMqtt({ url: broker.url, clientId: `obs-${robot.serialNumber}` });
   const handovers: { actionId: string; objectId: string; target: string }[] = [];
+  const says: { at: number; kind?: string; text: string }[] = [];
   const states: PlannerStateMessage[] = [];
   observer.on('message', (topic, payload) => {
     if (payload.length === 0) return;
     const m = JSON.parse(payload.toString());
-    if (topic === `${prefix}instantActions`) for (const a of (m as InstantActionsMessage).actions) if (a.actionType === 'handover') handovers.push({ actionId: a.actionId, objectId: a.actionParameters.objectId, target: a.actionParameters.target });
+    if (topic === `${prefix}instantActions`)
+      for (const a of (m as InstantActionsMessage).actions) {
+        if (a.actionType === 'handover') handovers.push({ actionId: a.actionId, objectId: a.actionParameters.objectId, target: a.actionParameters.target });
+        if (a.actionType === 'say') says.push({ at: Date.now(), kind: a.actionParameters.kind, text: a.actionParameters.text });
+      }
     if (topic === `${prefix}plannerState`) states.push(m as PlannerStateMessage);
   });
   await observer.subscribeAsync([`${prefix}instantActions`, `${prefix}plannerState`], { qos: 1 });
@@ -74,6 +82,7 @@ async function orderCell(o: { baseHandoverMs: number; yaml?: string; retainedOrd
     lines,
     executions,
     handovers,
+    says,
     states,
     state,
     record,
@@ -285,6 +294,28 @@ describe('Planner orders', () => {
       await c.stop();
     }
   }, 40_000);
+
+  it('between orders only the affect branch runs: the failure that ended an order still gets its apology, and no handover starts', async () => {
+    // one attempt, so the order ends on the tick its handover fails (before the affect branch could see it)
+    const dir = mkdtempSync(join(tmpdir(), 'affect-bt-orders-'));
+    const tree = join(dir, 'tree.yaml');
+    writeFileSync(tree, readFileSync(new URL('../../trees/handover_affect.yaml', import.meta.url), 'utf8').replace('numAttempts: 3', 'numAttempts: 1'));
+    const c = await orderCell({ baseHandoverMs: 50, pDrop: 1, tree });
+    try {
+      await c.order('a-1');
+      await until(() => c.record('a-1')?.status === 'FAILED', 15_000, 'a-1 FAILED');
+      const ended = Date.now();
+      await until(() => c.says.some((s) => s.kind === 'apology'), 5000, 'an apology after the order failed');
+      expect(c.says.filter((s) => s.kind === 'apology')).toHaveLength(1);
+      expect(c.says[0]!.at).toBeGreaterThanOrEqual(ended - 50);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(c.handovers).toHaveLength(1); // the idle affect ticks never start one
+      expect(c.says.filter((s) => s.kind === 'apology')).toHaveLength(1); // and do not repeat the apology
+    } finally {
+      await c.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 
   it('a tree FAILURE fails the order with what failed, and the tree is not started again', async () => {
     const c = await orderCell({ baseHandoverMs: 50, pDrop: 1 });

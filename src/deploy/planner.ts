@@ -20,7 +20,9 @@
  *   handover at the controller); the safe state fails it and every waiting order, and
  *   refuses new ones while it lasts (nothing starts by itself after a safe stop).
  *   Without an order the planner idles: connection, safe-state logic and blackboard
- *   stay live, the tree is not ticked, no handover starts. Every change goes out in the
+ *   stay live, no task node is ticked and no handover starts; only the tree's affect
+ *   branches are ticked (perception stays warm, the last order's failure still gets its
+ *   apology — they can speak and pace, never move the arm). Every change goes out in the
  *   retained `plannerState`. `orders.loop` (`run --loop`) keeps the demo behaviour: the
  *   tree is ticked on its own and restarted whenever it ends;
  * - a crash leaves the controller safe through the last will;
@@ -106,6 +108,8 @@ export interface RunnableTree {
   halt(): void;
   /** Trace records of the last tick (node path, status, duration). */
   readonly lastTrace?: unknown;
+  /** Ticks only the affect branches (between orders); see `TreeRunner.tickAffect`. */
+  tickAffect?(): number;
   /** Clock time (epoch ms) when a timer of the tree (Timeout, Delay, Wait …) next needs a tick. */
   nextDeadline?(): number | undefined;
   /** The last error a node threw (with `path`, `kind`, `originalMessage` when it is a NodeError). */
@@ -462,7 +466,12 @@ export class Planner {
     const book = this.book!;
     if (book.current === undefined) {
       const next = book.startNext();
-      if (next === undefined) return; // idle: no order, no tick, no handover
+      if (next === undefined) {
+        // idle: no order, no task tick, no handover — only the affect branches run, so
+        // perception stays warm and the last order's failure still gets its apology
+        this.tree?.tickAffect?.();
+        return;
+      }
       const problem = this.prepareOrder(next);
       if (problem !== undefined) {
         this.endOrder('FAILED', problem);

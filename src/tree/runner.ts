@@ -108,6 +108,45 @@ export class TreeRunner {
     return s;
   }
 
+  /**
+   * Ticks only the tree's outermost `AffectBranch` nodes — no task node runs — as the
+   * planner does between orders, so perception keeps its history (a frustration that
+   * started before the order is already known when it starts) and an apology for the
+   * failure that ended the last order is still said. Safe by construction: affect
+   * branches hold only affect nodes, whose controller view can speak and pace but never
+   * start or cancel a handover, and an AffectBranch never fails or throws. Returns how
+   * many branches were ticked.
+   *
+   * @example
+   * ```ts
+   * runner.tickAffect(); // 1 for the shipped affect tree, 0 for the baseline tree
+   * ```
+   */
+  tickAffect(): number {
+    const branches = (this.affectBranches ??= this.findAffectBranches());
+    if (branches.length === 0) return 0;
+    const sh = this.shared;
+    sh.tick++;
+    sh.traceLen = 0;
+    for (let i = 0; i < branches.length; i++) branches[i]!.run(this.blackboard);
+    return branches.length;
+  }
+
+  private affectBranches: RtNode[] | undefined;
+
+  private findAffectBranches(): RtNode[] {
+    const out: RtNode[] = [];
+    const walk = (n: RtNode): void => {
+      if (n.kind === 'AffectBranch') {
+        out.push(n);
+        return;
+      }
+      for (const c of n.children) walk(c);
+    };
+    walk(this.root);
+    return out;
+  }
+
   /** Halts every running node, parents first; a throwing halt hook does not stop the others. */
   private haltQuietly(): void {
     const all = this.nodes.length > 0 ? this.nodes : [this.root];
