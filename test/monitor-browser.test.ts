@@ -210,7 +210,8 @@ describe('affect-bt monitor in a browser', () => {
   it('orders: the orders panel and the event strip follow an order from sent to FINISHED, and a cancelled one to FAILED with its reason; the pills show the sessions', async () => {
     await cell?.close();
     broker ??= await cellBroker(false);
-    cell = await startCell({ broker, loop: false, controllerArgs: ['--handover-ms', '3000'] });
+    // o-ok's handover lasts 6 s (inside Handover's 8 s timeout) so o-cut is still waiting when its cancel arrives, even on a loaded CI machine
+    cell = await startCell({ broker, loop: false, controllerArgs: ['--handover-ms', '6000'] });
     const c = cell;
     const monitor = await startMonitor(['--mqtt', broker.url, '--robot', c.robot]);
     browser ??= await launchBrowser();
