@@ -90,7 +90,7 @@ describe.each(await testBrokers())('affect-bt send drives a cell over $name', ({
     const id = `${robot.manufacturer}/${robot.serialNumber}`;
     const dir = mkdtempSync(join(tmpdir(), 'affect-bt-send-'));
     writeFileSync(join(dir, 'cell.yaml'), `tree: ${join(REPO_ROOT, 'trees/handover_affect.yaml')}\nrobot: {manufacturer: ${robot.manufacturer}, serialNumber: ${robot.serialNumber}}\nbroker: {url: '${broker.url}'}\nmetrics: {port: 0}\n`);
-    const controller = spawnCli('controller-sim', ['controller-sim', '--mqtt', broker.url, '--robot', id, '--handover-ms', '2500', '--state-interval-ms', '100']);
+    const controller = spawnCli('controller-sim', ['controller-sim', '--mqtt', broker.url, '--robot', id, '--handover-ms', '5000', '--state-interval-ms', '100']); // long enough for a cancel to arrive while it runs, on a loaded machine too
     await controller.waitFor(/^ready /, 30_000);
     const planner = spawnCli('planner', ['run', '--config', join(dir, 'cell.yaml')]);
     await planner.waitFor((l) => l.json?.msg === 'controller available; ticking', 30_000);
