@@ -193,7 +193,8 @@ export class Planner {
   private orderParamKeys: string[] = [];
   private orderErrorTick = -1;
   private orderStartedMs = 0;
-  private publishedStateKey = '';
+  /** What the last `plannerState` said (compared field by field every tick: no allocation). */
+  private published: { version: number; phase: PlannerPhase | undefined; safeReason: string | undefined } = { version: -1, phase: undefined, safeReason: undefined };
   private publishPlannerState: (() => void) | undefined;
   private treeTopicPublish: (() => void) | undefined;
 
@@ -561,9 +562,12 @@ export class Planner {
 
   /** Publishes `plannerState` when the orders, the phase or the safe reason changed. */
   private maybePublishState(): void {
-    const key = `${this.book?.version ?? -1}|${this._phase}|${this.safeReason ?? ''}`;
-    if (key === this.publishedStateKey || this.link?.client.connected !== true) return;
-    this.publishedStateKey = key;
+    const p = this.published;
+    const version = this.book?.version ?? -1;
+    if ((p.version === version && p.phase === this._phase && p.safeReason === this.safeReason) || this.link?.client.connected !== true) return;
+    p.version = version;
+    p.phase = this._phase;
+    p.safeReason = this.safeReason;
     this.publishPlannerState?.();
   }
 
@@ -682,7 +686,7 @@ export class Planner {
     if (this.book?.current !== undefined) this.endOrder('FAILED', `planner stopped (${reason})`);
     if (this.link?.connected) {
       // the last word on the orders, before OFFLINE
-      this.publishedStateKey = '';
+      this.published.phase = undefined;
       this.maybePublishState();
     }
     this.driver?.stop();
