@@ -14,14 +14,16 @@ import { Type, type Static } from '@sinclair/typebox';
  * Contract version written into every header (semver; receivers accept the same major).
  * History: 1.0.0 first contract; 1.1.0 sessions (`sessionId`, `plannerSessionId`,
  * `errors` references); 1.2.0 orders (`order`, `orderActions`, `plannerState` topics and
- * the `orderer` role) — additive, a 1.1 receiver never subscribes to them.
+ * the `orderer` role) — additive, a 1.1 receiver never subscribes to them; 1.3.0 `result`
+ * records in `trace` (nodes that finished since the previous trace) — additive, records
+ * are free-form and a 1.2 monitor applying them in order still ends with the latest status.
  *
  * @example
  * ```ts
  * isCompatibleVersion(CONTRACT_VERSION); // true
  * ```
  */
-export const CONTRACT_VERSION = '1.2.0';
+export const CONTRACT_VERSION = '1.3.0';
 
 /**
  * Pattern of a topic level / identifier (no MQTT wildcards, no slashes).
@@ -134,7 +136,7 @@ export function newSession(nowMs: number): Session {
  * @example
  * ```ts
  * const headers = new HeaderFactory({ manufacturer: 'acme', serialNumber: 'cell1' }, 'mfz1k2-3fa9c01b2d4e');
- * headers.next('affect', Date.now()); // { headerId: 0, timestamp: '2026-…Z', version: '1.2.0', …, sessionId: 'mfz1k2-3fa9c01b2d4e' }
+ * headers.next('affect', Date.now()); // { headerId: 0, timestamp: '2026-…Z', version: '1.3.0', …, sessionId: 'mfz1k2-3fa9c01b2d4e' }
  * headers.next('affect', Date.now()).headerId; // 1
  * ```
  */

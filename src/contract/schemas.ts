@@ -49,7 +49,8 @@ export type AffectMessage = Static<typeof AffectMessageSchema>;
 
 /**
  * The `trace` message (planner → observers): tick records (free-form objects: a
- * `planner` record, then one per node visited in the last tick with `path`, `status`,
+ * `planner` record, `result` records for the nodes that finished since the previous
+ * trace, then one per node visited in the last tick with `path`, `status`,
  * `durationUs` and `feedback`), optionally the `treeId` of the retained `tree`
  * description they belong to and a snapshot of the planner's blackboard.
  *
@@ -198,7 +199,7 @@ export const TOPIC_SPECS: Readonly<Record<TopicName, TopicSpec>> = {
     qos: 0,
     retain: false,
     description:
-      'Rate-limited tick traces for monitors: a `planner` record (`kind`, `phase`, `tick`, `speedScale`), then one record per node visited in the last tick (`path`, `status`, `durationUs`, `feedback`); `treeId` names the `tree` description the paths belong to, and `blackboard` is a snapshot of the planner\'s blackboard (value, source, age, stale).',
+      'Rate-limited tick traces for monitors: a `planner` record (`kind`, `phase`, `tick`, `speedScale`), then a `result` record (`kind: \'result\'`, `path`, `status` SUCCESS/FAILURE) for every node that finished in a tick since the previous trace (its last finish: a trace samples one tick, and a finish lasts one), then one record per node visited in the last tick (`path`, `status`, `durationUs`, `feedback`); receivers apply records in order; `treeId` names the `tree` description the paths belong to, and `blackboard` is a snapshot of the planner\'s blackboard (value, source, age, stale).',
     schema: TraceMessageSchema,
     publishers: ['planner'],
     subscribers: ['monitor'],

@@ -195,13 +195,61 @@ describe('Planner (in process)', () => {
       expect(validateMessage('trace', last).ok).toBe(true);
       expect(last.treeId).toBe(tree.json.treeId);
       const paths = new Set((tree.json as TreeMessage).nodes.map((n) => n.path));
-      const nodeRecords = last.records.filter((r: any) => typeof r.path === 'string') as any[];
+      const nodeRecords = last.records.filter((r: any) => typeof r.path === 'string' && r.kind !== 'result') as any[];
       expect(nodeRecords.length).toBeGreaterThan(3);
       for (const r of nodeRecords) {
         expect(paths.has(r.path)).toBe(true);
         expect(typeof r.feedback).toBe('string');
       }
       expect(last.blackboard?.find((e) => e.key === HUMAN_READY_KEY)).toMatchObject({ value: true, source: 'planner:assume', maxAgeMs: null, stale: false });
+    } finally {
+      await endClient(observer);
+      await planner.stop('test over');
+      await sim?.stop();
+      await broker.stop();
+    }
+  }, 30_000);
+
+  it('a trace carries a result record for every node that finished since the previous trace, so sampled ticks lose no handover outcome', async () => {
+    const broker = await startEmbeddedBroker();
+    const robot = { manufacturer: 'acme', serialNumber: `pr${process.pid}` };
+    // 50 Hz ticks, 2 traces/s: a trace samples one tick in 25; handovers take ~100 ms and half of them drop the object
+    const config = parseCellConfig(
+      'cells/planner-test.yaml',
+      `tree: ../trees/handover_affect.yaml\nrobot: {manufacturer: acme, serialNumber: ${robot.serialNumber}}\ntrace: {maxHz: 2}\norders: {loop: true}\n`,
+      { brokerUrl: broker.url },
+      {},
+    );
+    const doc = await loadTreeFile(config.tree);
+    const sink = new Writable({ write: (_c, _e, cb) => cb() });
+    const planner = new Planner({ config, logger: createLogger({ level: 'info', destination: sink }), buildTree: (env) => buildTree(doc, { ...env, trace: true }) });
+    let sim: Awaited<ReturnType<typeof startControllerSim>> | undefined;
+    const observer = await connectMqtt({ url: broker.url, clientId: `obs-r-${process.pid}` });
+    const leaf = 'root/task/handover_task/Retry/give_part';
+    try {
+      const traces: { records: any[]; finished: number; failed: number }[] = [];
+      observer.on('message', (_t, payload) => traces.push({ records: (JSON.parse(payload.toString()) as TraceMessage).records as any[], finished: sim?.counters.finished ?? 0, failed: sim?.counters.failed ?? 0 }));
+      await observer.subscribeAsync(`affectbt/v1/acme/${robot.serialNumber}/trace`);
+      await planner.start();
+      sim = await startControllerSim({ mqtt: { url: broker.url }, robot, baseHandoverMs: 100, stateIntervalMs: 50, pDrop: 0.5, seed: 3, logger: silentLogger });
+      await until(() => planner.phase === 'running', 5000, 'running');
+      const from = traces.length;
+      await until(() => traces.length >= from + 8, 10_000, 'eight traces');
+      const window = traces.slice(from + 1, from + 8);
+      for (const t of window) {
+        const kinds = t.records.map((r) => r.kind ?? 'visit');
+        // planner record, then results, then the sampled tick's visits
+        expect(kinds.join(' ')).toMatch(/^planner( result)*( visit)+$/);
+        const results = t.records.filter((r) => r.kind === 'result');
+        expect(new Set(results.map((r) => r.path)).size).toBe(results.length); // one per node: its last finish
+        for (const r of results) expect(['SUCCESS', 'FAILURE']).toContain(r.status);
+      }
+      // a handover ends every ~200 ms (the controller's own count says so), so every 500 ms
+      // window holds one; the traces report it although the sampled tick rarely shows it
+      expect(window[window.length - 1]!.finished + window[window.length - 1]!.failed - (traces[from]!.finished + traces[from]!.failed)).toBeGreaterThanOrEqual(7);
+      expect(window.filter((t) => t.records.some((r) => r.kind === 'result' && r.path === leaf)).length).toBeGreaterThanOrEqual(6);
+      const outcomes = new Set(window.flatMap((t) => t.records.filter((r) => r.kind === 'result' && r.path === leaf).map((r) => r.status)));
+      expect(outcomes).toEqual(new Set(['SUCCESS', 'FAILURE']));
     } finally {
       await endClient(observer);
       await planner.stop('test over');

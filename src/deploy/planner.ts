@@ -100,6 +100,10 @@ export interface FeedbackNode {
   feedback(): string;
   /** Status of the node's last tick (names what failed when an order's tree fails). */
   readonly lastStatus?: string;
+  /** How the node last finished (SUCCESS/FAILURE); sent as a `result` record when it finished since the previous trace. */
+  readonly lastResult?: string;
+  /** Finishes so far (compared with the count the previous trace reported). */
+  readonly results?: number;
 }
 
 /** What the planner needs from a built tree (the tree runtime's `TreeRunner` fits). */
@@ -185,6 +189,8 @@ export class Planner {
   private errorRepeats = 0;
   /** Node path → node, for feedback in traces (built once per tree build). */
   private readonly traceNodes = new Map<string, FeedbackNode>();
+  /** Node → its `results` count when the last trace went out (a finish since then is reported). */
+  private readonly reportedResults = new Map<FeedbackNode, number>();
   /** Built trees by name (the main tree at start, others when an order names them). */
   private readonly trees = new Map<string, RunnableTree>();
   private book: OrderBook | undefined;
@@ -502,6 +508,7 @@ export class Planner {
     if (tree !== this.tree) {
       this.tree = tree;
       this.traceNodes.clear();
+      this.reportedResults.clear();
       this.indexTraceNodes(tree.root);
       this.treeTopicPublish?.();
     }
@@ -605,7 +612,9 @@ export class Planner {
   /** Runs only when a trace goes out (rate-limited), never on the other ticks. */
   private readonly buildTrace = () => {
     const raw = this.tree?.lastTrace;
-    const records: object[] = Array.isArray(raw) ? (raw as object[]).slice(0, 1000) : raw && typeof raw === 'object' ? [raw as object] : [];
+    const results = this.resultRecords();
+    // the contract allows 1024 records: the planner record, the results, then the visits
+    const records: object[] = Array.isArray(raw) ? (raw as object[]).slice(0, 1023 - results.length) : raw && typeof raw === 'object' ? [raw as object] : [];
     if (this.traceNodes.size > 0) {
       for (const r of records as { path?: unknown; feedback?: string }[]) {
         const node = typeof r.path === 'string' ? this.traceNodes.get(r.path) : undefined;
@@ -616,10 +625,30 @@ export class Planner {
     return {
       ...this.headers.next('trace', now),
       ...(this.tree?.description ? { treeId: this.tree.description.treeId } : {}),
-      records: [{ kind: 'planner', phase: this._phase, tick: this.ticker?.ticks ?? 0, speedScale: this.controller?.speedScale, ...(this.safeReason !== undefined ? { safeReason: this.safeReason } : {}) }, ...records],
+      records: [{ kind: 'planner', phase: this._phase, tick: this.ticker?.ticks ?? 0, speedScale: this.controller?.speedScale, ...(this.safeReason !== undefined ? { safeReason: this.safeReason } : {}) }, ...results, ...records],
       blackboard: blackboardSnapshot(this.blackboard, now),
     };
   };
+
+  /**
+   * `result` records: the nodes that finished (SUCCESS/FAILURE) in some tick since the
+   * previous trace, each with its last finish. A trace samples one tick in
+   * `rateHz / trace.maxHz`, and a finish lasts one tick (a Retry re-runs its child in the
+   * same tick), so without these a monitor would almost never see a handover fail.
+   * They precede the visit records, so a receiver applying records in order ends with
+   * the latest status either way. Built only when a trace goes out.
+   */
+  private resultRecords(): { kind: 'result'; path: string; status: string }[] {
+    const out: { kind: 'result'; path: string; status: string }[] = [];
+    for (const n of this.traceNodes.values()) {
+      const count = n.results;
+      if (count === undefined || count === 0 || n.lastResult === undefined) continue;
+      if (this.reportedResults.get(n) === count) continue;
+      this.reportedResults.set(n, count);
+      if (out.length < 256) out.push({ kind: 'result', path: n.path, status: n.lastResult });
+    }
+    return out;
+  }
 
   private indexTraceNodes(n: FeedbackNode | undefined): void {
     if (n === undefined) return;

@@ -84,6 +84,7 @@ export const EXAMPLES: Readonly<Record<TopicName, object>> = {
     treeId: '3f9c2a71b0d4',
     records: [
       { kind: 'planner', phase: 'running', tick: 1520, speedScale: 0.6 },
+      { kind: 'result', path: 'root/task/handover_task/Retry/give_part', status: 'FAILURE' },
       { path: 'root', status: 'RUNNING', durationUs: 58 },
       { path: 'root/task/handover_task/Retry/give_part', status: 'RUNNING', durationUs: 41, feedback: 'handover mfz1k2-12 RUNNING (attempt 2)' },
     ],
@@ -143,7 +144,7 @@ export function renderContractDoc(): string {
   out.push('`headerId` (per topic and sender, +1 each message), `timestamp` (ISO 8601 UTC, ms), `version`, `manufacturer`, `serialNumber` (must match the topic), and `sessionId` (the sender\'s session; required on `connection/*` and `instantActions`).');
   out.push('Receivers accept the same major version only. On MQTT 5 brokers, publishers set `contentType: application/json` and (for `affect` and `state`) a message expiry;');
   out.push('on MQTT 3.1.1 brokers (e.g. the embedded aedes) staleness still works from the payload timestamps and `maxAgeMs`.');
-  out.push('Versions: 1.0.0 the first contract; 1.1.0 added sessions (`sessionId`, `state.plannerSessionId`, error references); 1.2.0 added orders (`order`, `orderActions`, `plannerState`, role `orderer`) — additive: a 1.1 receiver never subscribes to the new topics.');
+  out.push('Versions: 1.0.0 the first contract; 1.1.0 added sessions (`sessionId`, `state.plannerSessionId`, error references); 1.2.0 added orders (`order`, `orderActions`, `plannerState`, role `orderer`) — additive: a 1.1 receiver never subscribes to the new topics; 1.3.0 added `result` records to `trace` — additive: records are free-form, and a 1.2 monitor that applies them in order still ends with each node\'s latest status.');
   out.push('');
   out.push('| topic | direction | QoS | retained | header older than → `stale` | obeyed session from |');
   out.push('|---|---|---|---|---|---|');

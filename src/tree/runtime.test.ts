@@ -181,3 +181,36 @@ describe('pre- and post-conditions on running nodes', () => {
     expect(h.blackboard.get('n')).toBe(10);
   });
 });
+
+describe('last finish of a node (what rate-limited traces report)', () => {
+  it('counts SUCCESS/FAILURE finishes and keeps the last one; RUNNING, SKIPPED and halts are not finishes', () => {
+    const h = treeHarness(
+      "trees:\n  M:\n    Sequence:\n      children:\n        - AlwaysSuccess: {}\n        - Handover: { objectId: cup, target: right_hand, _skipIf: 'skip == true' }\n        - AlwaysFailure: {}\n",
+    );
+    h.ready(true);
+    const ok = h.runner.find('Sequence/AlwaysSuccess')!;
+    const give = h.runner.find('Sequence/Handover')!;
+    const fail = h.runner.find('Sequence/AlwaysFailure')!;
+    expect([give.lastResult, give.results]).toEqual(['IDLE', 0]);
+    expect(h.runner.tick()).toBe('RUNNING');
+    expect([give.lastStatus, give.lastResult, give.results]).toEqual(['RUNNING', 'IDLE', 0]);
+    h.controller.resolve(h.controller.runningHandover()!, 'success');
+    expect(h.step(10)).toBe('FAILURE');
+    expect([ok.lastResult, ok.results]).toEqual(['SUCCESS', 1]);
+    expect([give.lastResult, give.results]).toEqual(['SUCCESS', 1]);
+    expect([fail.lastResult, fail.results]).toEqual(['FAILURE', 1]);
+    expect([h.runner.root.lastResult, h.runner.root.results]).toEqual(['FAILURE', 1]);
+    // the next run: the handover fails; then one that is halted; then one that is skipped
+    expect(h.step(10)).toBe('RUNNING');
+    h.controller.resolve(h.controller.runningHandover()!, 'drop');
+    expect(h.step(10)).toBe('FAILURE');
+    expect([give.lastResult, give.results]).toEqual(['FAILURE', 2]);
+    expect(h.step(10)).toBe('RUNNING');
+    h.runner.halt();
+    expect([give.lastStatus, give.lastResult, give.results]).toEqual(['IDLE', 'FAILURE', 2]);
+    h.blackboard.set('skip', true, { source: 'test' });
+    expect(h.step(10)).toBe('FAILURE');
+    expect([give.lastStatus, give.lastResult, give.results]).toEqual(['SKIPPED', 'FAILURE', 2]);
+    expect([ok.results, fail.results]).toEqual([4, 2]); // the failed handover ended run 2 before AlwaysFailure
+  });
+});

@@ -120,6 +120,13 @@ export interface RtNode extends EngineNode {
   lastStatus: NodeStatus;
   /** Tick number when last visited. */
   lastTick: number;
+  /** How the node last finished (`SUCCESS`/`FAILURE`); `IDLE` before its first finish. */
+  lastResult: 'SUCCESS' | 'FAILURE' | 'IDLE';
+  /**
+   * Finishes (SUCCESS or FAILURE) so far. A rate-limited trace compares it with the count
+   * it last reported, so a finish between two traces is not lost (see the planner's `result` records).
+   */
+  results: number;
   /** True while the node is RUNNING (returned RUNNING and was neither finished nor halted). */
   readonly running: boolean;
   /** Human-readable note about what the node did last. */
@@ -256,6 +263,8 @@ export class RuntimeNode extends engine.Node implements RtNode {
   readonly children: readonly RtNode[];
   lastStatus: NodeStatus = 'IDLE';
   lastTick = -1;
+  lastResult: 'SUCCESS' | 'FAILURE' | 'IDLE' = 'IDLE';
+  results = 0;
   running = false;
   /** Tick state shared by the tree's nodes (trace, counters). */
   readonly shared: TickShared;
@@ -295,6 +304,10 @@ export class RuntimeNode extends engine.Node implements RtNode {
     this.running = r === RUNNING;
     const s = r === true ? 'SUCCESS' : r === false ? 'FAILURE' : r === RUNNING ? 'RUNNING' : 'SKIPPED';
     this.lastStatus = s;
+    if (r === true || r === false) {
+      this.lastResult = s as 'SUCCESS' | 'FAILURE';
+      this.results++;
+    }
     if (tr) sh.close(ti, s, t0);
     return r;
   }
