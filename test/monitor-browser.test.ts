@@ -2,11 +2,11 @@
  * The browser monitor end to end, in a real headless Chromium (Debian's `chromium`,
  * driven by playwright-core): a cell of OS processes (controller-sim dropping objects,
  * the scripted affect publisher, `affect-bt run --record`) on a broker the test can stop,
- * and `affect-bt monitor`. The live page must show the tree, change a node's colour when
- * its status changes, add points to the affect chart, show the apology that follows a
+ * and `affect-bt monitor`. The live page must show the tree, colour a node by its status
+ * and show its last finish (green and red, though traces sample one tick in ten), add points to the affect chart, show the apology that follows a
  * failed handover, and report the broker outage and the recovery. Then the planner's
  * recording is replayed with `affect-bt monitor --replay`: after seeking, every node's
- * shown status must equal the one computed from the recording's traces.
+ * shown status and last finish must equal the ones computed from the recording's traces.
  *
  * A cell without `--loop` then takes orders by `affect-bt send`: the orders panel and the
  * event strip follow them (running, waiting, cancelled, finished) and the health pills show
@@ -76,27 +76,37 @@ describe('affect-bt monitor in a browser', () => {
     await sub.click();
     await expect.poll(() => page.locator('g.node').count()).toBe(tree.nodes.length);
 
-    // a node's colour follows its status (status and colour read together, in the page)
+    // a node's colour follows its status (status and colour read together, in the page),
+    // and its last finish shows although a trace samples one tick in ten and the Retry
+    // re-runs a dropped handover in the same tick: with half the objects dropped, the
+    // leaf's result dot turns green and red within seconds
     const leaf = 'root/task/handover_task/Retry/give_part';
-    const look = (p: string) => {
-      const g = (globalThis as any).document.querySelector(`g.node[data-path="${p}"]`);
-      const status = g?.getAttribute('data-status');
-      return status && status !== 'IDLE' ? { status, stroke: (globalThis as any).getComputedStyle(g.querySelector('.node-box')).stroke as string } : undefined;
-    };
-    const first = (await (await page.waitForFunction(look, leaf, { timeout: 20_000 })).jsonValue()) as { status: string; stroke: string };
-    const second = (await (
+    const running = (await (
       await page.waitForFunction(
-        ([p, s]) => {
+        (p) => {
           const g = (globalThis as any).document.querySelector(`g.node[data-path="${p}"]`);
-          const status = g?.getAttribute('data-status');
-          return status && status !== 'IDLE' && status !== s ? { status, stroke: (globalThis as any).getComputedStyle(g.querySelector('.node-box')).stroke as string } : undefined;
+          return g?.getAttribute('data-status') === 'RUNNING' ? (globalThis as any).getComputedStyle(g.querySelector('.node-box')).stroke as string : undefined;
         },
-        [leaf, first.status] as const,
+        leaf,
         { timeout: 20_000 },
       )
-    ).jsonValue()) as { status: string; stroke: string };
-    expect(second.status).not.toBe(first.status);
-    expect(second.stroke).not.toBe(first.stroke);
+    ).jsonValue()) as string;
+    const finishes = (await (
+      await page.waitForFunction(
+        (p) => {
+          const w = globalThis as any;
+          const g = w.document.querySelector(`g.node[data-path="${p}"]`);
+          const result = g?.getAttribute('data-result');
+          const dot = g?.querySelector('.node-result');
+          const seen: Record<string, string> = (w.__finishes ??= {});
+          if ((result === 'SUCCESS' || result === 'FAILURE') && dot) seen[result] = w.getComputedStyle(dot).fill as string;
+          return seen['SUCCESS'] && seen['FAILURE'] ? seen : undefined;
+        },
+        leaf,
+        { timeout: 30_000 },
+      )
+    ).jsonValue()) as Record<'SUCCESS' | 'FAILURE', string>;
+    expect(new Set([running, finishes.SUCCESS, finishes.FAILURE]).size).toBe(3);
 
     // the affect chart gains points
     const points = async () => Number(await page.getByTestId('affect-chart').getAttribute('data-points'));
@@ -156,15 +166,24 @@ describe('affect-bt monitor in a browser', () => {
     expect(rec.meta['source']).toBe('affect-bt run');
     const traces = rec.messages.filter((m) => m.topic === 'trace');
     expect(traces.length).toBeGreaterThan(20);
+    // the planner reported handover finishes between its sampled ticks
+    expect(traces.some((m) => ((m.payload as TraceMessage).records as { kind?: string; path?: string }[]).some((r) => r.kind === 'result' && r.path === 'root/task/handover_task/Retry/give_part'))).toBe(true);
     const treeMsg = rec.messages.find((m) => m.topic === 'tree')!.payload as TreeMessage;
     // expected status at T: the status in the last trace at or before T that visited the node
+    // (records in order: `result` records, then the sampled tick's visits); the last finish
+    // from either
     const expectedAt = (T: number) => {
       const out = new Map(treeMsg.nodes.map((n) => [n.path, 'IDLE']));
+      const finish = new Map(treeMsg.nodes.map((n) => [n.path, 'IDLE']));
       for (const m of traces) {
         if (m.t > T) break;
-        for (const r of (m.payload as TraceMessage).records as { path?: string; status?: string }[]) if (r.path && out.has(r.path)) out.set(r.path, r.status!);
+        for (const r of (m.payload as TraceMessage).records as { path?: string; status?: string }[]) {
+          if (!r.path || !out.has(r.path)) continue;
+          out.set(r.path, r.status!);
+          if (r.status === 'SUCCESS' || r.status === 'FAILURE') finish.set(r.path, r.status);
+        }
       }
-      return out;
+      return { out, finish };
     };
     const monitor = await startMonitor(['--replay', plannerRecording]);
     browser ??= await launchBrowser();
@@ -182,7 +201,7 @@ describe('affect-bt monitor in a browser', () => {
       await expect.poll(async () => Number(await page.getByTestId('replay-time').getAttribute('data-t'))).toBe(T);
     };
     const check = async (T: number) => {
-      const expected = expectedAt(T);
+      const { out: expected, finish } = expectedAt(T);
       await expect
         .poll(async () => {
           const shown = new Map<string, string>();
@@ -190,6 +209,9 @@ describe('affect-bt monitor in a browser', () => {
           return Object.fromEntries(shown);
         })
         .toEqual(Object.fromEntries(expected));
+      const shownFinish = new Map<string, string>();
+      for (const path of finish.keys()) shownFinish.set(path, (await page.locator(`g.node[data-path="${path}"]`).getAttribute('data-result'))!);
+      expect(Object.fromEntries(shownFinish)).toEqual(Object.fromEntries(finish));
       return expected;
     };
     // a moment in the middle (a handover running), then back to an earlier one (rebuild)

@@ -43,6 +43,32 @@ describe('CellModel', () => {
     expect(m.blackboard).toBeUndefined();
   });
 
+  it('keeps a node\'s last finish from result records, although the sampled tick runs it again', () => {
+    const m = new CellModel();
+    m.apply({ t: 0, topic: 'tree', payload: tree });
+    const withResults = (t: number, results: Record<string, string>, statuses: Record<string, string>): CellMessage => {
+      const msg = trace(t, 'running', statuses);
+      const recs = msg.payload.records as object[];
+      recs.splice(1, 0, ...Object.entries(results).map(([path, status]) => ({ kind: 'result', path, status })));
+      return msg;
+    };
+    m.apply(trace(100, 'running', { root: 'RUNNING', 'root/give_part': 'RUNNING' }));
+    expect(m.nodes.get('root/give_part')).toMatchObject({ status: 'RUNNING', result: 'IDLE', results: 0, resultAt: -1 });
+    // failed between traces and retried in the same tick: RUNNING again, the FAILURE kept
+    m.apply(withResults(600, { 'root/give_part': 'FAILURE' }, { root: 'RUNNING', 'root/give_part': 'RUNNING' }));
+    expect(m.nodes.get('root/give_part')).toMatchObject({ status: 'RUNNING', result: 'FAILURE', resultAt: 600, results: 1, visits: 2 });
+    // finished and not visited by the sampled tick: its status is the finish
+    m.apply(withResults(1100, { 'root/give_part': 'SUCCESS' }, { root: 'RUNNING', 'root/affect': 'SUCCESS' }));
+    expect(m.nodes.get('root/give_part')).toMatchObject({ status: 'SUCCESS', result: 'SUCCESS', resultAt: 1100, results: 2, visits: 2, inLatest: false, lastChangeAt: 1100 });
+    // a finish reported as a result and seen in the sampled tick counts once; a finish only in the sampled tick counts too
+    m.apply(withResults(1600, { 'root/give_part': 'FAILURE' }, { root: 'RUNNING', 'root/give_part': 'FAILURE' }));
+    expect(m.nodes.get('root/give_part')).toMatchObject({ status: 'FAILURE', result: 'FAILURE', results: 3 });
+    expect(m.nodes.get('root/affect')).toMatchObject({ result: 'SUCCESS', results: 1, resultAt: 1100 });
+    // a result record naming a status that is not a finish is ignored
+    m.apply(withResults(2100, { 'root/give_part': 'RUNNING' }, { root: 'RUNNING' }));
+    expect(m.nodes.get('root/give_part')).toMatchObject({ status: 'FAILURE', results: 3 });
+  });
+
   it('shows a node a precondition skipped as SKIPPED (not as its previous status)', () => {
     const m = new CellModel();
     m.apply({ t: 0, topic: 'tree', payload: tree });

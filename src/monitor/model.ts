@@ -12,7 +12,10 @@
  * Design notes: every series and the event list are bounded (oldest dropped), so a
  * page left open for days stays small. A node keeps the status of the last trace that
  * visited it; `inLatest` says whether the latest trace visited it (the page dims the
- * others, as BehaviorTree.CPP's Groot does). Browser-safe: type imports only.
+ * others, as BehaviorTree.CPP's Groot does). A trace samples one tick, so it also carries
+ * `result` records (nodes that finished since the previous trace): a node keeps its last
+ * finish (`result`) even when the sampled tick already runs it again. Browser-safe: type
+ * imports only.
  */
 import type { AffectMessage, TraceMessage } from '../contract/schemas.ts';
 import type { StateMessage } from '../contract/state.ts';
@@ -42,6 +45,12 @@ export interface NodeView {
   lastChangeAt: number;
   /** Visited by the latest trace. */
   inLatest: boolean;
+  /** How the node last finished (SUCCESS/FAILURE), from `result` records or finished visits; IDLE before any. */
+  result: 'SUCCESS' | 'FAILURE' | 'IDLE';
+  /** Time of that finish's trace (ms); -1 before any. */
+  resultAt: number;
+  /** Finishes seen (at most one per trace: the planner reports a node's last finish since its previous trace). */
+  results: number;
 }
 
 /**
@@ -205,7 +214,7 @@ export class CellModel {
     this.tree = p;
     this.treeMismatch = false;
     this.nodes.clear();
-    for (const n of p.nodes) this.nodes.set(n.path, { status: 'IDLE', feedback: '', durationUs: 0, visits: 0, lastTick: -1, lastChangeAt: t, inLatest: false });
+    for (const n of p.nodes) this.nodes.set(n.path, { status: 'IDLE', feedback: '', durationUs: 0, visits: 0, lastTick: -1, lastChangeAt: t, inLatest: false, result: 'IDLE', resultAt: -1, results: 0 });
   }
 
   private onTrace(p: TraceMessage, t: number): void {
@@ -227,14 +236,25 @@ export class CellModel {
     }
     for (const v of this.nodes.values()) v.inLatest = false;
     if (!this.treeMismatch) {
+      // `result` records (finishes since the previous trace) come before the visits of the
+      // traced tick: applied in order, a node ends with its latest status, and its latest
+      // finish is kept even when the traced tick already runs it again
+      let finished: Set<string> | undefined;
       for (const r of p.records as Record<string, unknown>[]) {
         const path = r['path'];
         if (typeof path !== 'string') continue;
         const v = this.nodes.get(path);
         if (v === undefined) continue;
         const status = r['status'];
+        if (r['kind'] === 'result') {
+          if (status !== 'SUCCESS' && status !== 'FAILURE') continue;
+          (finished ??= new Set()).add(path);
+          this.finish(v, status, t);
+          continue;
+        }
         if (status === 'SUCCESS' || status === 'FAILURE' || status === 'RUNNING' || status === 'SKIPPED') {
-          if (status !== v.status) {
+          if ((status === 'SUCCESS' || status === 'FAILURE') && !finished?.has(path)) this.finish(v, status, t);
+          else if (status !== v.status) {
             v.status = status;
             v.lastChangeAt = t;
           }
@@ -247,6 +267,16 @@ export class CellModel {
       }
     }
     if (p.blackboard) this.blackboard = { entries: p.blackboard, at: t };
+  }
+
+  private finish(v: NodeView, status: 'SUCCESS' | 'FAILURE', t: number): void {
+    v.result = status;
+    v.resultAt = t;
+    v.results++;
+    if (status !== v.status) {
+      v.status = status;
+      v.lastChangeAt = t;
+    }
   }
 
   private onAffect(p: AffectMessage, t: number): void {

@@ -1,7 +1,8 @@
 /**
  * The running tree as a graph: laid out by d3-hierarchy's tidy tree (Reingold–Tilford),
  * drawn as SVG. Each node is coloured by its last status (dimmed when the latest trace
- * did not visit it); hovering shows its feedback, visits, last tick and last change;
+ * did not visit it); a second, smaller dot shows how it last finished (green/red), which
+ * stays visible while a retried or restarted node already runs again; hovering shows its feedback, visits, last tick and last change;
  * clicking a node with children collapses or expands it. The affect branch sits on a
  * violet, dashed "affect-only" backdrop; Subtree nodes carry the name of the tree they
  * expand.
@@ -173,6 +174,7 @@ export function TreeView({ model, now }: { model: CellModel; now: number }) {
                 transform={`translate(${n.x - W / 2},${n.y - H / 2})`}
                 data-path={d.path}
                 data-status={status}
+                data-result={v?.result ?? 'IDLE'}
                 onMouseEnter={(e) => setHover({ path: d.path, x: (e as MouseEvent).clientX, y: (e as MouseEvent).clientY })}
                 onMouseMove={(e) => setHover({ path: d.path, x: (e as MouseEvent).clientX, y: (e as MouseEvent).clientY })}
                 onMouseLeave={() => setHover(undefined)}
@@ -187,6 +189,7 @@ export function TreeView({ model, now }: { model: CellModel; now: number }) {
                   {d.kind === 'Subtree' ? `⤷ ${label(d.subtree ?? '', 16)}` : d.name === d.kind ? d.category : label(d.kind, 20)}
                 </text>
                 <circle class="node-dot" cx={W - 14} cy={14} r={5} style={{ fill: colour }} />
+                {v && v.result !== 'IDLE' && <circle class="node-result" cx={W - 28} cy={14} r={4} style={{ fill: STATUS_COLOURS[v.result] }} />}
                 {n.data.hidden > 0 && (
                   <text class="node-hidden" x={W - 10} y={38} text-anchor="end">
                     +{n.data.hidden}
@@ -225,6 +228,10 @@ export function TreeView({ model, now }: { model: CellModel; now: number }) {
             <tr>
               <td>last change</td>
               <td>{hvState && hvState.visits > 0 ? `${clock(hvState.lastChangeAt)} (${age(now - hvState.lastChangeAt)} ago)` : 'never ticked'}</td>
+            </tr>
+            <tr>
+              <td>last finish</td>
+              <td>{hvState && hvState.result !== 'IDLE' ? `${hvState.result} at ${clock(hvState.resultAt)} (${age(now - hvState.resultAt)} ago) · ${hvState.results} seen` : 'not finished yet'}</td>
             </tr>
             {hvState && hvState.visits > 0 && (
               <tr>
