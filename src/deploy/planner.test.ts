@@ -157,12 +157,13 @@ describe('Planner (in process)', () => {
     }
   }, 30_000);
 
-  it('publishes the tree description retained, and traces that name it with feedback and a blackboard snapshot', async () => {
+  /** A planner (not started) on the shipped affect tree with traces at `maxHz`, as `affect-bt run` builds it. */
+  async function tracingPlanner(serial: string, maxHz: number) {
     const broker = await startEmbeddedBroker();
-    const robot = { manufacturer: 'acme', serialNumber: `pt${process.pid}` };
+    const robot = { manufacturer: 'acme', serialNumber: `${serial}${process.pid}` };
     const config = parseCellConfig(
       'cells/planner-test.yaml',
-      `tree: ../trees/handover_affect.yaml\nrobot: {manufacturer: acme, serialNumber: ${robot.serialNumber}}\ntrace: {maxHz: 10}\norders: {loop: true}\n`,
+      `tree: ../trees/handover_affect.yaml\nrobot: {manufacturer: acme, serialNumber: ${robot.serialNumber}}\ntrace: {maxHz: ${maxHz}}\norders: {loop: true}\n`,
       { brokerUrl: broker.url },
       {},
     );
@@ -176,6 +177,11 @@ describe('Planner (in process)', () => {
         return Object.assign(runner, { description: describeTree(doc, runner) });
       },
     });
+    return { broker, robot, planner };
+  }
+
+  it('publishes the tree description retained, and traces that name it with feedback and a blackboard snapshot', async () => {
+    const { broker, robot, planner } = await tracingPlanner('pt', 10);
     let sim: Awaited<ReturnType<typeof startControllerSim>> | undefined;
     const observer = await connectMqtt({ url: broker.url, clientId: `obs-${process.pid}` });
     try {
@@ -211,18 +217,8 @@ describe('Planner (in process)', () => {
   }, 30_000);
 
   it('a trace carries a result record for every node that finished since the previous trace, so sampled ticks lose no handover outcome', async () => {
-    const broker = await startEmbeddedBroker();
-    const robot = { manufacturer: 'acme', serialNumber: `pr${process.pid}` };
     // 50 Hz ticks, 2 traces/s: a trace samples one tick in 25; handovers take ~100 ms and half of them drop the object
-    const config = parseCellConfig(
-      'cells/planner-test.yaml',
-      `tree: ../trees/handover_affect.yaml\nrobot: {manufacturer: acme, serialNumber: ${robot.serialNumber}}\ntrace: {maxHz: 2}\norders: {loop: true}\n`,
-      { brokerUrl: broker.url },
-      {},
-    );
-    const doc = await loadTreeFile(config.tree);
-    const sink = new Writable({ write: (_c, _e, cb) => cb() });
-    const planner = new Planner({ config, logger: createLogger({ level: 'info', destination: sink }), buildTree: (env) => buildTree(doc, { ...env, trace: true }) });
+    const { broker, robot, planner } = await tracingPlanner('pr', 2);
     let sim: Awaited<ReturnType<typeof startControllerSim>> | undefined;
     const observer = await connectMqtt({ url: broker.url, clientId: `obs-r-${process.pid}` });
     const leaf = 'root/task/handover_task/Retry/give_part';
