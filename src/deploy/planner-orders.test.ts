@@ -37,7 +37,7 @@ async function orderCell(o: { baseHandoverMs: number; yaml?: string; retainedOrd
     config,
     logger: createLogger({ level: 'info', destination: sink }),
     buildTree: (env) => {
-      const runner = buildTree(doc, env);
+      const runner = buildTree(doc, { ...env, trace: config.trace.enabled }); // as `affect-bt run` builds it
       return Object.assign(runner, { description: describeTree(doc, runner) });
     },
     trees: { main: doc.main, names: [...doc.trees.keys()] },
@@ -327,6 +327,39 @@ describe('Planner orders', () => {
       await new Promise((r) => setTimeout(r, 500));
       expect(c.handovers).toHaveLength(3);
     } finally {
+      await c.stop();
+    }
+  }, 40_000);
+
+  it('traces of a tree ordered again report only its new finishes, not those of its previous order', async () => {
+    const c = await orderCell({ baseHandoverMs: 1500, yaml: 'trace: {maxHz: 4}\n' });
+    const leaf = 'root/task/handover_task/Retry/give_part';
+    const traces: { at: number; treeId?: string; records: any[] }[] = [];
+    const observer = await connectMqtt({ url: c.broker.url, clientId: `traces-${c.robot.serialNumber}` });
+    try {
+      observer.on('message', (_t, p) => {
+        const m = JSON.parse(p.toString());
+        traces.push({ at: Date.now(), treeId: m.treeId, records: m.records });
+      });
+      await observer.subscribeAsync(`${c.prefix}trace`);
+      await c.order('t-1');
+      await until(() => c.record('t-1')?.status === 'FINISHED', 10_000, 't-1 FINISHED');
+      const mainTree = traces.at(-1)!.treeId;
+      await c.order('t-2', { tree: 'HandoverTask' });
+      await until(() => c.record('t-2')?.status === 'FINISHED', 10_000, 't-2 FINISHED');
+      await until(() => traces.at(-1)!.treeId !== mainTree, 2000, 'a trace of the other tree');
+      const from = Date.now();
+      await c.order('t-3');
+      await until(() => c.record('t-3')?.status === 'FINISHED', 10_000, 't-3 FINISHED');
+      // while t-3's handover runs (the sampled tick shows the leaf RUNNING), no trace may
+      // report a finish of the leaf: its only finish so far belongs to t-1
+      const during = traces.filter((t) => t.at > from && t.treeId === mainTree && t.records.some((r) => r.path === leaf && r.kind === undefined && r.status === 'RUNNING'));
+      expect(during.length).toBeGreaterThanOrEqual(2);
+      for (const t of during) expect(t.records.filter((r) => r.kind === 'result' && r.path === leaf)).toEqual([]);
+      // and t-3's own finish is reported
+      await until(() => traces.some((t) => t.at > from && t.records.some((r) => r.kind === 'result' && r.path === leaf && r.status === 'SUCCESS')), 3000, "t-3's finish in a trace");
+    } finally {
+      await endClient(observer);
       await c.stop();
     }
   }, 40_000);

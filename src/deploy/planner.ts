@@ -189,7 +189,7 @@ export class Planner {
   private errorRepeats = 0;
   /** Node path → node, for feedback in traces (built once per tree build). */
   private readonly traceNodes = new Map<string, FeedbackNode>();
-  /** Node → its `results` count when the last trace went out (a finish since then is reported). */
+  /** Node → its `results` count when the last trace went out (a finish since then is reported); bounded by the nodes of the cached trees. */
   private readonly reportedResults = new Map<FeedbackNode, number>();
   /** Built trees by name (the main tree at start, others when an order names them). */
   private readonly trees = new Map<string, RunnableTree>();
@@ -507,8 +507,10 @@ export class Planner {
     }
     if (tree !== this.tree) {
       this.tree = tree;
+      // the outgoing tree's finishes name paths of a tree the next traces do not describe:
+      // count them as reported, so switching back to this cached tree later reports only new ones
+      for (const n of this.traceNodes.values()) this.reportedResults.set(n, n.results ?? 0);
       this.traceNodes.clear();
-      this.reportedResults.clear();
       this.indexTraceNodes(tree.root);
       this.treeTopicPublish?.();
     }
