@@ -157,7 +157,11 @@ describe('Planner (in process)', () => {
     }
   }, 30_000);
 
-  /** A planner (not started) on the shipped affect tree with traces at `maxHz`, as `affect-bt run` builds it. */
+  /**
+   * A planner (not started) on the shipped affect tree with traces at `maxHz`, as
+   * `affect-bt run` builds it, an observer client on its broker, and `stop` for both
+   * (and the test's controller-sim).
+   */
   async function tracingPlanner(serial: string, maxHz: number) {
     const broker = await startEmbeddedBroker();
     const robot = { manufacturer: 'acme', serialNumber: `${serial}${process.pid}` };
@@ -177,13 +181,19 @@ describe('Planner (in process)', () => {
         return Object.assign(runner, { description: describeTree(doc, runner) });
       },
     });
-    return { broker, robot, planner };
+    const observer = await connectMqtt({ url: broker.url, clientId: `obs-${serial}${process.pid}` });
+    const stop = async (sim: { stop(): Promise<void> } | undefined) => {
+      await endClient(observer);
+      await planner.stop('test over');
+      await sim?.stop();
+      await broker.stop();
+    };
+    return { broker, robot, planner, observer, stop };
   }
 
   it('publishes the tree description retained, and traces that name it with feedback and a blackboard snapshot', async () => {
-    const { broker, robot, planner } = await tracingPlanner('pt', 10);
+    const { broker, robot, planner, observer, stop } = await tracingPlanner('pt', 10);
     let sim: Awaited<ReturnType<typeof startControllerSim>> | undefined;
-    const observer = await connectMqtt({ url: broker.url, clientId: `obs-${process.pid}` });
     try {
       await planner.start();
       sim = await startControllerSim({ mqtt: { url: broker.url }, robot, baseHandoverMs: 100, stateIntervalMs: 100, logger: silentLogger });
@@ -209,18 +219,14 @@ describe('Planner (in process)', () => {
       }
       expect(last.blackboard?.find((e) => e.key === HUMAN_READY_KEY)).toMatchObject({ value: true, source: 'planner:assume', maxAgeMs: null, stale: false });
     } finally {
-      await endClient(observer);
-      await planner.stop('test over');
-      await sim?.stop();
-      await broker.stop();
+      await stop(sim);
     }
   }, 30_000);
 
   it('a trace carries a result record for every node that finished since the previous trace, so sampled ticks lose no handover outcome', async () => {
     // 50 Hz ticks, 2 traces/s: a trace samples one tick in 25; handovers take ~100 ms and half of them drop the object
-    const { broker, robot, planner } = await tracingPlanner('pr', 2);
+    const { broker, robot, planner, observer, stop } = await tracingPlanner('pr', 2);
     let sim: Awaited<ReturnType<typeof startControllerSim>> | undefined;
-    const observer = await connectMqtt({ url: broker.url, clientId: `obs-r-${process.pid}` });
     const leaf = 'root/task/handover_task/Retry/give_part';
     try {
       const traces: { records: any[]; finished: number; failed: number }[] = [];
@@ -247,10 +253,7 @@ describe('Planner (in process)', () => {
       const outcomes = new Set(window.flatMap((t) => t.records.filter((r) => r.kind === 'result' && r.path === leaf).map((r) => r.status)));
       expect(outcomes).toEqual(new Set(['SUCCESS', 'FAILURE']));
     } finally {
-      await endClient(observer);
-      await planner.stop('test over');
-      await sim?.stop();
-      await broker.stop();
+      await stop(sim);
     }
   }, 30_000);
 });
