@@ -1,7 +1,9 @@
-// Resilience over real brokers: (1) the broker stops and restarts mid-run — the
-// planner reconnects and resubscribes, every QoS 1 command is executed exactly once
-// by actionId, nothing is lost; (2) the controller process is SIGKILLed — the planner
-// sees CONNECTION_BROKEN (last will) and enters its safe state within the timeout.
+// Resilience over real brokers: (1) the broker stops and restarts mid-run — both sides
+// go to their safe state at once, nothing issued before or during the outage is
+// delivered after it (a late handover could run after the tree gave up on it), the
+// planner reconnects and resubscribes, and commands after it run exactly once by
+// actionId; (2) the controller process is SIGKILLed — the planner sees
+// CONNECTION_BROKEN (last will) and enters its safe state within the timeout.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
@@ -13,40 +15,61 @@ import { startEmbeddedTestBroker, testBrokers, uniqueRobot, waitFor } from './su
 import { cliArgv } from './support/processes.ts';
 
 describe('broker stop/restart mid-run (embedded aedes on the same port)', () => {
-  it('reconnects, resubscribes and executes every command exactly once', { timeout: 30_000 }, async () => {
+  it('both sides go safe at once, nothing crosses the outage, and commands after it run exactly once', { timeout: 30_000 }, async () => {
     const broker = await startEmbeddedTestBroker();
     const robot = uniqueRobot('restart');
     const bb = new Blackboard({ clock: new SystemClock() });
     const link = await connectPlanner({ mqtt: { url: broker.url, reconnectPeriodMs: 100 }, robot, blackboard: bb, logger: silentLogger, controller: { stateTimeoutMs: 5000, resendIntervalMs: 300 } });
-    const sim = await startControllerSim({ mqtt: { url: broker.url, reconnectPeriodMs: 100 }, robot, baseHandoverMs: 20, sayMs: 10, stateIntervalMs: 100, maxQueuedHandovers: 64 });
+    // handovers of 400 ms: the first burst is still running and queued when the broker goes
+    const sim = await startControllerSim({ mqtt: { url: broker.url, reconnectPeriodMs: 100 }, robot, baseHandoverMs: 400, sayMs: 10, stateIntervalMs: 100, maxQueuedHandovers: 64 });
     try {
       await waitFor(() => link.controller.available, 3000, 'controller available');
-      const ids: string[] = [];
       const burst = (n: number) => {
+        const ids: string[] = [];
         for (let i = 0; i < n; i++) {
-          ids.push(link.controller.startHandover({ objectId: `o${ids.length}`, target: 'h1', speedScale: 1, approachWaitMs: 0, timeoutMs: 10_000 }));
-          ids.push(link.controller.say({ text: `notice ${ids.length}`, kind: 'info' }));
+          ids.push(link.controller.startHandover({ objectId: `o${i}`, target: 'h1', speedScale: 1, approachWaitMs: 0, timeoutMs: 10_000 }));
+          ids.push(link.controller.say({ text: `notice ${i}`, kind: 'info' }));
         }
+        return ids;
       };
-      burst(10);
+      // every instantActions packet the planner puts on the wire, with when it went and the header time it carries
+      const wire: { at: number; stamped: number }[] = [];
+      link.client.on('packetsend', (p: { cmd: string; topic?: string; payload?: Buffer | string }) => {
+        if (p.cmd === 'publish' && p.topic === link.bridge.topics.instantActions) wire.push({ at: Date.now(), stamped: Date.parse(JSON.parse(String(p.payload)).timestamp) });
+      });
+      const before = burst(5);
+      await waitFor(() => sim.status(before[0]!)?.actionStatus === 'RUNNING', 3000, 'the first handover running');
       await broker.pause();
       await waitFor(() => !link.connected && !sim.client.connected, 3000, 'both clients see the broker gone');
-      burst(10); // sent while the broker is down
+      const executedAtOutage = sim.executedIds.length;
+      // planner: safe at once, every open action failed; controller: its own safe stop, work cancelled
+      expect(link.controller.available).toBe(false);
+      expect(link.controller.safeReason).toBe('broker connection lost');
+      expect(before.filter((id) => link.controller.actionState(id)?.status !== 'FINISHED').map((id) => link.controller.actionState(id)?.failureKind)).toEqual(expect.arrayContaining(['controller_lost']));
+      expect(before.every((id) => ['FINISHED', 'FAILED'].includes(link.controller.actionState(id)!.status))).toBe(true);
+      expect(sim.safeState).toBe(true);
+      expect(sim.status(before[0]!)).toMatchObject({ actionStatus: 'FAILED', failureKind: 'cancelled', resultDescription: 'safe stop: broker connection lost' });
+
+      const during = burst(5); // issued while the broker is down: failed at once, never queued
+      for (const id of during) expect(link.controller.actionState(id)).toMatchObject({ status: 'FAILED', failureKind: 'controller_lost' });
       await new Promise((r) => setTimeout(r, 300));
+      const tRestart = Date.now();
       await broker.start();
       await waitFor(() => link.counters().reconnects >= 1 && link.connected, 5000, 'planner reconnected');
-      burst(10); // after the restart
-      await waitFor(() => ids.every((id) => link.controller.actionState(id)?.status === 'FINISHED'), 15_000, 'every action FINISHED');
-      expect(link.controller.available).toBe(true);
-      // the 20 actions issued while the broker was down were re-sent on reconnect …
-      expect(link.controller.counters.resends).toBeGreaterThanOrEqual(20);
-      // … and every copy beyond the first was recognised as a duplicate by actionId
-      expect(sim.counters.actions - sim.counters.duplicates).toBe(sim.counters.executed);
-      const executed = sim.executedIds.filter((id) => ids.includes(id));
-      expect(executed.length).toBe(ids.length);
-      expect(new Set(executed).size).toBe(ids.length);
+      await waitFor(() => link.controller.available, 5000, 'controller obeys the planner again');
+      expect(sim.safeState).toBe(false);
+      const after = burst(5);
+      await waitFor(() => after.every((id) => link.controller.actionState(id)?.status === 'FINISHED'), 15_000, 'every action after the outage FINISHED');
+      // nothing from before or during the outage ran after it; everything after it ran once
+      expect(sim.executedIds.slice(executedAtOutage)).toEqual(after);
+      expect(sim.executedIds.filter((id) => during.includes(id))).toEqual([]);
+      expect(new Set(sim.executedIds).size).toBe(sim.executedIds.length);
+      // the planner put no command from before the restart on the wire after it …
+      expect(wire.filter((w) => w.at >= tRestart && w.stamped < tRestart)).toEqual([]);
+      // … and no stale copy even reached the controller to be refused (the planner queued nothing for after the outage)
+      expect(sim.counters.rejected).toBe(0);
+      expect(link.controller.counters.safeStateEntered).toBe(1);
       expect(link.controller.counters.timeouts).toBe(0);
-      expect(link.controller.counters.safeStateEntered).toBe(0);
       // affect still flows after the restart: the planner resubscribed
       const { AffectPublisher, connectMqtt } = await import('../src/mqtt/index.ts');
       const est = await connectMqtt({ url: broker.url });
@@ -116,6 +139,36 @@ describe.each(cases)('controller process killed over $name', ({ start }) => {
     } finally {
       child.kill('SIGKILL');
       await link.close();
+      await broker.stop();
+    }
+  });
+});
+
+describe.each(cases)("the controller's own broker link drops while the broker runs on (a partition) over $name", ({ start }) => {
+  it('the controller stops the cell at once and obeys the planner again from its retained ONLINE after reconnecting', { timeout: 30_000 }, async () => {
+    const broker = await start();
+    const robot = uniqueRobot('partition');
+    const link = await connectPlanner({ mqtt: { url: broker.url }, robot, blackboard: new Blackboard({ clock: new SystemClock() }), logger: silentLogger, controller: { stateTimeoutMs: 2000 } });
+    const sim = await startControllerSim({ mqtt: { url: broker.url, reconnectPeriodMs: 200 }, robot, baseHandoverMs: 5000, stateIntervalMs: 100 });
+    try {
+      await waitFor(() => link.controller.available, 5000, 'controller available');
+      const id = link.controller.startHandover({ objectId: 'cup', target: 'h1', speedScale: 1, approachWaitMs: 0, timeoutMs: 20_000 });
+      await waitFor(() => sim.status(id)?.actionStatus === 'RUNNING', 3000, 'handover RUNNING at the controller');
+      (sim.client.stream as unknown as { destroy(): void }).destroy(); // the controller's network link breaks; the planner's does not
+      await waitFor(() => sim.safeState, 1000, 'controller safe stop');
+      expect(sim.status(id)).toMatchObject({ actionStatus: 'FAILED', failureKind: 'cancelled', resultDescription: 'safe stop: broker connection lost' });
+      expect(sim.speedScale).toBe(0.3);
+      await waitFor(() => !link.controller.available, 3000, 'planner safe state');
+      expect(link.controller.actionState(id)).toMatchObject({ status: 'FAILED', failureKind: 'controller_lost' });
+      // reconnected, the controller reads the planner's retained ONLINE again — the same message it accepted before — and obeys
+      await waitFor(() => !sim.safeState && link.controller.available, 8000, 'the cell back under the same planner session');
+      expect(sim.plannerSessionId).toBe(link.session.sessionId);
+      const next = link.controller.startHandover({ objectId: 'cup', target: 'h1', speedScale: 1, approachWaitMs: 0, timeoutMs: 20_000 });
+      await waitFor(() => sim.status(next)?.actionStatus === 'RUNNING', 3000, 'a new handover runs');
+      expect(sim.executedIds.filter((x) => x === id || x === next)).toEqual([id, next]);
+    } finally {
+      await link.close();
+      await sim.stop();
       await broker.stop();
     }
   });

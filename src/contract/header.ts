@@ -16,14 +16,18 @@ import { Type, type Static } from '@sinclair/typebox';
  * `errors` references); 1.2.0 orders (`order`, `orderActions`, `plannerState` topics and
  * the `orderer` role) — additive, a 1.1 receiver never subscribes to them; 1.3.0 `result`
  * records in `trace` (nodes that finished since the previous trace) — additive, records
- * are free-form and a 1.2 monitor applying them in order still ends with the latest status.
+ * are free-form and a 1.2 monitor applying them in order still ends with the latest status;
+ * 1.4.0 the broker link is part of the safe state (a controller treats losing its broker
+ * as losing its planner; a planner never carries commands across an outage; the broker's
+ * retained copy of the last accepted message is accepted again after a reconnect) —
+ * behaviour only, no payload changes.
  *
  * @example
  * ```ts
  * isCompatibleVersion(CONTRACT_VERSION); // true
  * ```
  */
-export const CONTRACT_VERSION = '1.3.0';
+export const CONTRACT_VERSION = '1.4.0';
 
 /**
  * Pattern of a topic level / identifier (no MQTT wildcards, no slashes).
@@ -136,7 +140,7 @@ export function newSession(nowMs: number): Session {
  * @example
  * ```ts
  * const headers = new HeaderFactory({ manufacturer: 'acme', serialNumber: 'cell1' }, 'mfz1k2-3fa9c01b2d4e');
- * headers.next('affect', Date.now()); // { headerId: 0, timestamp: '2026-…Z', version: '1.3.0', …, sessionId: 'mfz1k2-3fa9c01b2d4e' }
+ * headers.next('affect', Date.now()); // { headerId: 0, timestamp: '2026-…Z', version: '1.4.0', …, sessionId: 'mfz1k2-3fa9c01b2d4e' }
  * headers.next('affect', Date.now()).headerId; // 1
  * ```
  */

@@ -7,7 +7,7 @@ const estimate = () => ({ humanId: 'h1', expression: 'focused', valence: 0.1, ar
 describe('HeaderFactory', () => {
   it('counts headerId per topic and writes ISO ms UTC timestamps', () => {
     const h = new HeaderFactory(robot);
-    expect(h.next('affect', 0)).toEqual({ headerId: 0, timestamp: '1970-01-01T00:00:00.000Z', version: '1.3.0', manufacturer: 'acme', serialNumber: 'c1' });
+    expect(h.next('affect', 0)).toEqual({ headerId: 0, timestamp: '1970-01-01T00:00:00.000Z', version: '1.4.0', manufacturer: 'acme', serialNumber: 'c1' });
     expect(h.next('affect', 1).headerId).toBe(1);
     expect(h.next('state', 1).headerId).toBe(0);
   });
@@ -81,7 +81,7 @@ describe('validateMessage', () => {
     expect(TOPIC_SPECS.plannerState).toMatchObject({ qos: 1, retain: true, publishers: ['planner'] });
   });
   it('checks orders: ids, parameter names and values, counts', () => {
-    const h = { headerId: 0, timestamp: '2026-11-21T10:15:30.123Z', version: '1.3.0', manufacturer: 'acme', serialNumber: 'c1' };
+    const h = { headerId: 0, timestamp: '2026-11-21T10:15:30.123Z', version: '1.4.0', manufacturer: 'acme', serialNumber: 'c1' };
     expect(validateMessage('order', { ...h, orderId: 'o1', tree: 'HandoverTask', parameters: { objectId: 'part-7', n: 2, fast: true } }).ok).toBe(true);
     expect(validateMessage('order', { ...h, orderId: 'o1' }).ok).toBe(true);
     const bad = (m: object) => validateMessage('order', { ...h, ...m });

@@ -35,7 +35,12 @@
  *   {@link ControllerSim.stop}, CONNECTION_BROKEN as last will — all with its session;
  * - planner loss (holder's `connection/planner` CONNECTION_BROKEN/OFFLINE): safe stop —
  *   running and queued actions are cancelled, speed goes to the minimum,
- *   `safeState: true` until a planner session is ONLINE again.
+ *   `safeState: true` until a planner session is ONLINE again;
+ * - broker loss is planner loss: without a broker nobody supervises the cell, so the
+ *   same safe stop happens at once. After the reconnect it obeys the holder again only
+ *   once that session's ONLINE arrives through the new subscription (the broker's
+ *   retained copy, or the planner's own re-announcement) — so every `state` naming a
+ *   planner session is sent while the command subscription is already in place.
  */
 import type { MqttClient } from 'mqtt';
 import { SystemClock, type Clock } from '../core/clock.ts';
@@ -217,6 +222,7 @@ export class ControllerSim {
   private stopped = false;
   private readonly onMessage = (topic: string, payload: Buffer, packet: { retain?: boolean }) => this.handle(topic, payload, packet.retain === true);
   private readonly onConnect = () => this.announce();
+  private readonly onClose = () => this.brokerLost();
 
   constructor(options: ControllerSimOptions) {
     this.client = options.client;
@@ -251,6 +257,7 @@ export class ControllerSim {
     this.speed = lo; // starts in the safe stop
     this.client.on('message', this.onMessage);
     this.client.on('connect', this.onConnect);
+    this.client.on('close', this.onClose);
     this.announce();
     this.heartbeat = setInterval(() => this.publishState(), this.b.stateIntervalMs);
   }
@@ -299,6 +306,7 @@ export class ControllerSim {
     this.abortAll('cancelled', 'controller shutting down');
     this.client.off('message', this.onMessage);
     this.client.off('connect', this.onConnect);
+    this.client.off('close', this.onClose);
     if (this.client.connected) {
       this.publishState();
       await Promise.race([
@@ -416,14 +424,26 @@ export class ControllerSim {
       this.guard.reject(topic, 'session', `${m.connectionState} of planner session ${m.sessionId} ignored: the cell is held by ${h.sessionId}`);
       return;
     }
-    if (!h.online) return;
+    if (this.safeStop(`planner ${m.connectionState}`)) this.logger.warn({ reason: 'planner_lost', detail: `${m.connectionState} (session ${m.sessionId})` }, 'controller-sim: planner lost, safe stop');
+  }
+
+  /** The broker link dropped: nobody can supervise the cell, so the planner counts as lost. */
+  private brokerLost(): void {
+    if (this.stopped) return;
+    if (this.safeStop('broker connection lost')) this.logger.warn({ reason: 'broker_lost', detail: `planner session ${this.holder!.sessionId} unreachable` }, 'controller-sim: broker connection lost, safe stop');
+  }
+
+  /** Enters the safe stop (holder no longer obeyed, work cancelled, minimum speed); false when already in it. */
+  private safeStop(cause: string): boolean {
+    const h = this.holder;
+    if (!h?.online) return false;
     h.online = false;
     this.guard.setSession('connection/planner', undefined);
     this.counters.safeStops++;
     this.speed = this.b.speedRange[0];
-    this.abortAll('cancelled', `safe stop: planner ${m.connectionState}`);
-    this.logger.warn({ reason: 'planner_lost', detail: `${m.connectionState} (session ${m.sessionId})` }, 'controller-sim: planner lost, safe stop');
+    this.abortAll('cancelled', `safe stop: ${cause}`);
     this.publishState();
+    return true;
   }
 
   /** Why a schema-valid action is not plausible for this cell, or undefined. */

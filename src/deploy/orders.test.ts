@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { OrderBook } from './orders.ts';
 import type { OrderMessage } from '../contract/orders.ts';
 
-const header = { headerId: 0, timestamp: '2026-11-21T10:00:00.000Z', version: '1.3.0', manufacturer: 'acme', serialNumber: 'c1' };
+const header = { headerId: 0, timestamp: '2026-11-21T10:00:00.000Z', version: '1.4.0', manufacturer: 'acme', serialNumber: 'c1' };
 const order = (orderId: string, extra: Partial<OrderMessage> = {}): OrderMessage => ({ ...header, orderId, ...extra });
 const cancel = (orderId: string, actionId = `c-${orderId}`) => ({ actionId, actionType: 'cancelOrder' as const, actionParameters: { orderId } });
 

@@ -6,8 +6,11 @@
  * caller learns the result from {@link isMqtt5} and uses {@link publishOptions} so
  * MQTT 5 properties (message expiry, content type) are only sent where understood.
  *
- * Reconnects are automatic (`reconnectPeriodMs`); QoS 1 messages published while
- * disconnected are queued by mqtt.js and sent on reconnect.
+ * Reconnects are automatic (`reconnectPeriodMs`). QoS 0 messages published while
+ * disconnected are dropped, not queued (`queueQoSZero: false`): every contract message
+ * is timestamped, so a heartbeat or an estimate delivered after an outage would only be
+ * stale. QoS 1 messages are kept by mqtt.js and sent on reconnect; the planner takes its
+ * commands back out of that store when the link drops (`MqttController`).
  */
 import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
 import { redactUrl } from './credentials.ts';
@@ -104,6 +107,7 @@ function attempt(url: string, version: 4 | 5, o: MqttConnectOptions): Promise<Mq
     connectTimeout: timeoutMs,
     clean: o.clean ?? true,
     resubscribe: true,
+    queueQoSZero: false,
     will: o.will ? { topic: o.will.topic, payload: Buffer.from(o.will.payload), qos: o.will.qos, retain: o.will.retain } : undefined,
   };
   if (version === 5) opts.properties = { sessionExpiryInterval: o.clean === false ? 3600 : 0 };

@@ -7,8 +7,14 @@
  *
  * Robustness:
  * - speed scales are clamped to `speedRange` before anything is published;
- * - an action not yet seen in `state` is re-sent every `resendIntervalMs` and on each
- *   reconnect (the controller ignores duplicate `actionId`s → exactly once);
+ * - an action not yet seen in `state` is re-sent every `resendIntervalMs` while the
+ *   broker link is up (the controller ignores duplicate `actionId`s → exactly once);
+ * - nothing is carried across a broker outage: when the link drops, the planner is in
+ *   its safe state at once (`broker connection lost`), every open action fails with
+ *   `controller_lost`, commands still in flight are taken back out of the MQTT client's
+ *   store (an old handover delivered after the outage could run after the tree gave up
+ *   on it and retried), and nothing is published until the link is back — the
+ *   controller holds its own safe stop while it has no broker, so no cancel is needed;
  * - an action without a final status by its deadline fails locally with `timeout`
  *   (and a cancel is sent);
  * - safe state ({@link SafeStateMonitor}): while the controller's connection is
@@ -151,6 +157,8 @@ export class MqttController implements Controller {
   private lastResendAt = 0;
   private speedPending = false;
   private lastScanAt = -Infinity;
+  /** MQTT packet ids of `instantActions` publishes not yet acknowledged by the broker. */
+  private readonly inFlight = new Set<number>();
 
   constructor(options: MqttControllerOptions) {
     this.client = options.client;
@@ -171,9 +179,18 @@ export class MqttController implements Controller {
     this._reason = this.monitor.reason();
     this.unsubscribe.push(options.bridge.onState((m) => this.onState(m)));
     this.unsubscribe.push(options.bridge.onConnection((m) => this.onConnection(m)));
-    const onConnect = () => this.resendUnacked(true);
+    const onConnect = () => {
+      this.monitor.brokerLink(true);
+      this.update();
+    };
+    const onClose = () => {
+      this.monitor.brokerLink(false);
+      this.update();
+      this.takeBackInFlight();
+    };
     this.client.on('connect', onConnect);
-    this.unsubscribe.push(() => void this.client.off('connect', onConnect));
+    this.client.on('close', onClose);
+    this.unsubscribe.push(() => void this.client.off('connect', onConnect), () => void this.client.off('close', onClose));
     const every = options.checkIntervalMs ?? 50;
     if (every > 0) {
       this.timer = setInterval(() => this.update(), every);
@@ -311,7 +328,7 @@ export class MqttController implements Controller {
         if (t.action.actionType !== 'cancel') this.send({ actionId: this.newId(), actionType: 'cancel', actionParameters: { targetActionId: id } }, this.shortMs);
       }
     }
-    if (now - this.lastResendAt >= this.resendMs) this.resendUnacked(false);
+    if (now - this.lastResendAt >= this.resendMs) this.resendUnacked();
   }
 
   /** Stops the timer and detaches from the bridge and client (does not end the client). */
@@ -323,10 +340,12 @@ export class MqttController implements Controller {
 
   private enterSafeState(reason: string): void {
     this.counters.safeStateEntered++;
+    const reachable = this.client.connected;
     for (const [id, t] of this.tracked) {
       if (FINAL(t.state.status) || t.action.actionType === 'cancel') continue;
       this.finish(id, 'FAILED', 'controller_lost', `safe state: ${reason}`);
-      if (t.action.actionType === 'handover' || t.action.actionType === 'say') {
+      // without a broker the controller is in its own safe stop (it lost its planner): nothing to cancel, nothing to queue
+      if (reachable && t.sent && (t.action.actionType === 'handover' || t.action.actionType === 'say')) {
         this.send({ actionId: this.newId(), actionType: 'cancel', actionParameters: { targetActionId: id } }, this.shortMs);
       }
     }
@@ -400,6 +419,11 @@ export class MqttController implements Controller {
       this.finish(action.actionId, 'FAILED', 'error', `not sent: ${action.actionType} violates the contract: ${check.message.replace('/actions/0', '')}`);
       return;
     }
+    if (!this.client.connected) {
+      // never queued in the MQTT client: it would arrive after the outage, stale, when the tree has moved on
+      this.finish(action.actionId, 'FAILED', 'controller_lost', 'not sent: broker connection lost');
+      return;
+    }
     this.counters.actionsSent++;
     t.sent = true;
     this.publish([action]);
@@ -407,16 +431,29 @@ export class MqttController implements Controller {
 
   private publish(actions: InstantAction[]): void {
     const msg: InstantActionsMessage = { ...this.headers.next('instantActions', this.clock.now()), sessionId: this.sessionId, actions };
-    this.client.publish(this.topic, JSON.stringify(msg), publishOptions(this.client, 1, false));
+    let id = -1;
+    const done = () => void this.inFlight.delete(id);
+    this.client.publish(this.topic, JSON.stringify(msg), publishOptions(this.client, 1, false), done);
+    // the packet id mqtt.js just gave this publish (it assigns it synchronously unless it is
+    // still re-sending its store after a reconnect — then the entry is not ours and is skipped)
+    const last = this.client.getLastMessageId();
+    if (this.client.outgoing[last]?.cb === done) this.inFlight.add((id = last));
   }
 
-  private resendUnacked(force: boolean): void {
+  /** Removes this planner's unacknowledged commands from the MQTT client's store (broker link lost). */
+  private takeBackInFlight(): void {
+    for (const id of this.inFlight) this.client.removeOutgoingMessage(id);
+    this.inFlight.clear();
+  }
+
+  private resendUnacked(): void {
+    if (!this.client.connected) return;
     this.lastResendAt = this.clock.now();
     const now = this.lastResendAt;
     let batch: InstantAction[] | undefined;
     for (const t of this.tracked.values()) {
       if (t.acked || FINAL(t.state.status)) continue;
-      if (!force && now - t.sentAt < this.resendMs) continue;
+      if (now - t.sentAt < this.resendMs) continue;
       (batch ??= []).push(t.action);
       if (batch.length === 32) {
         this.counters.resends += batch.length;

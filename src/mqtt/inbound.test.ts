@@ -36,6 +36,21 @@ describe('InboundGuard', () => {
     expect(guard.rejections.counts).toMatchObject({ retained: 1, clock_skew: 1, stale: 1 });
   });
 
+  it("accepts the broker's retained copy of the last accepted message again (a resubscribe), but no live duplicate or older copy", () => {
+    const { guard, session, clock } = setup();
+    const h = new HeaderFactory(robot, session.sessionId);
+    const conn = (state: string) => JSON.stringify({ ...h.next('connection/planner', clock.now()), sessionId: session.sessionId, sessionStartedAt: new Date(session.startedAt).toISOString(), connectionState: state });
+    const older = conn('ONLINE');
+    clock.advance(10);
+    const online = conn('ONLINE');
+    const topic = guard.topics['connection/planner'];
+    expect(guard.check(topic, online, true).ok).toBe(true); // first subscription: the retained copy
+    expect(guard.check(topic, online, true).ok).toBe(true); // after a reconnect: the same retained copy again
+    expect(guard.check(topic, online)).toMatchObject({ ok: false, reason: 'duplicate' }); // a live copy of it: a replay
+    expect(guard.check(topic, older, true)).toMatchObject({ ok: false, reason: 'out_of_order' }); // an older one, even retained
+    expect(guard.rejections.counts).toMatchObject({ duplicate: 1, out_of_order: 1 });
+  });
+
   it('keeps at most MAX_SESSIONS_PER_TOPIC ordering slots, whatever the number of sender sessions', () => {
     const { guard, clock } = setup();
     for (let i = 0; i < 500; i++) {

@@ -16,8 +16,10 @@
  *    skew — so one message dated year 9999 or 1970 cannot poison ordering or be obeyed;
  * 5. `session` — on topics with a `sessionFrom`, the header's `sessionId` must be the
  *    session the receiver currently obeys ({@link InboundGuard.setSession});
- * 6. ordering **per sender session**: `duplicate` (same headerId and timestamp),
- *    `out_of_order` (older headerId and not newer timestamp). A restarted sender has a
+ * 6. ordering **per sender session**: `duplicate` (same headerId and timestamp — except
+ *    the broker's retained copy of the last accepted message, which a new subscription
+ *    delivers again after a reconnect), `out_of_order` (older headerId and not newer
+ *    timestamp). A restarted sender has a
  *    new session, so it starts afresh; a forged header in another session cannot block
  *    the genuine one. A `CONNECTION_BROKEN` last will, composed when the sender
  *    connected, is exempt (it only makes the receiver safer).
@@ -207,7 +209,12 @@ export class InboundGuard {
     const last = slots.get(session);
     const isWill = (name === 'connection/controller' || name === 'connection/planner') && (msg as unknown as { connectionState: string }).connectionState === 'CONNECTION_BROKEN';
     if (last !== undefined) {
-      if (msg.headerId === last.headerId && ts === last.ts) return this.fail(topic, name, 'duplicate', `headerId ${msg.headerId} at ${msg.timestamp} was already received`, value);
+      if (msg.headerId === last.headerId && ts === last.ts) {
+        // the broker's retained copy of what was last accepted, delivered again by a new
+        // subscription (the receiver reconnected): the current value, not a replay
+        if (retained && spec.retain) return { ok: true, name, msg };
+        return this.fail(topic, name, 'duplicate', `headerId ${msg.headerId} at ${msg.timestamp} was already received`, value);
+      }
       if (!isWill && msg.headerId <= last.headerId && ts <= last.ts) {
         return this.fail(topic, name, 'out_of_order', `headerId ${msg.headerId} at ${msg.timestamp} is older than the last accepted headerId ${last.headerId} of session ${session || '(none)'}`, value);
       }

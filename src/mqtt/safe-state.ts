@@ -6,7 +6,10 @@
  * state says the controller obeys *this* planner session (`plannerSessionId`).
  * Otherwise the planner is in its safe state and {@link SafeStateMonitor.reason} says
  * why, in words the runner can print. A refusal by the controller (a second planner)
- * is sticky: {@link SafeStateMonitor.refused}.
+ * is sticky: {@link SafeStateMonitor.refused}. The planner's own broker link comes
+ * first: while it is down nothing can reach the controller, and after it is back a
+ * `state` from before the outage does not count (the controller went to its own safe
+ * stop when it lost the broker; only a state received since says it obeys again).
  */
 import type { Clock } from '../core/clock.ts';
 import type { ConnectionState } from '../contract/connection.ts';
@@ -20,6 +23,7 @@ import type { ConnectionState } from '../contract/connection.ts';
  * m.reason(); // 'no controller state received yet'
  * m.stateSeen(); m.reason(); // undefined → available
  * m.connection('CONNECTION_BROKEN'); m.reason(); // 'controller connection is CONNECTION_BROKEN'
+ * m.brokerLink(false); m.reason(); // 'broker connection lost'
  * ```
  */
 export class SafeStateMonitor {
@@ -27,6 +31,7 @@ export class SafeStateMonitor {
   private conn: ConnectionState | undefined;
   private holder: string | undefined;
   private refusal: string | undefined;
+  private linkUp = true;
   private readonly clock: Clock;
   readonly stateTimeoutMs: number;
   /** This planner's session (when set, the controller must report it as `plannerSessionId`). */
@@ -37,6 +42,17 @@ export class SafeStateMonitor {
     this.clock = options.clock;
     this.stateTimeoutMs = options.stateTimeoutMs;
     this.ownSession = options.ownSession;
+  }
+
+  /**
+   * The planner's broker link went down (`false`) or came back (`true`). Down: safe,
+   * reason `broker connection lost`; either way every state seen before no longer
+   * counts, so after the outage only a state received on the new link makes the
+   * controller available again.
+   */
+  brokerLink(up: boolean): void {
+    this.lastStateAt = -Infinity;
+    this.linkUp = up;
   }
 
   /** A `state` message arrived now, naming the planner session the controller obeys. */
@@ -73,6 +89,7 @@ export class SafeStateMonitor {
 
   /** Why the planner must be safe now, or `undefined` when the controller is available. */
   reason(): string | undefined {
+    if (!this.linkUp) return 'broker connection lost';
     if (this.conn === 'CONNECTION_BROKEN' || this.conn === 'OFFLINE') return `controller connection is ${this.conn}`;
     if (this.lastStateAt === -Infinity) return 'no controller state received yet';
     const age = this.clock.now() - this.lastStateAt;

@@ -312,14 +312,15 @@ export async function freePort(): Promise<number> {
  * @example
  * ```ts
  * await until(() => sim.find(/FINISHED/).length >= 2, 10_000, 'two handovers');
+ * await until(() => missing().length === 0, 5000, () => `nothing missing (still: ${missing().join(', ')})`);
  * ```
  */
-export async function until<T>(check: () => T | Promise<T>, timeoutMs: number, what: string, intervalMs = 50): Promise<NonNullable<T>> {
+export async function until<T>(check: () => T | Promise<T>, timeoutMs: number, what: string | (() => string), intervalMs = 50): Promise<NonNullable<T>> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
     if (v) return v as NonNullable<T>;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'function' ? what() : what}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
