@@ -199,7 +199,7 @@ export function renderContractDoc(): string {
   out.push('MQTT_URL=mqtt://127.0.0.1:1883 npm run bench -- mqtt                # publish → blackboard latency vs raw mqtt.js');
   out.push('```');
   out.push('');
-  out.push('In code, `connectPlanner()` from `src/mqtt/index.ts` gives the planner side (bridge + `MqttController`), `startControllerSim()` from `src/controller-sim/index.ts` the reference controller — the template for a real controller adapter: validate `instantActions`, remember executed `actionId`s, report every status change in `state`, heartbeat `state`, publish `connection/controller` ONLINE/OFFLINE with a CONNECTION_BROKEN will, and hold a safe stop while `connection/planner` is not ONLINE.');
+  out.push('In code, `connectPlanner()` from `src/mqtt/index.ts` gives the planner side (bridge + `MqttController`), `startControllerSim()` from `src/controller-sim/index.ts` the reference controller — the template for a real controller adapter: validate `instantActions`, remember executed `actionId`s, report every status change in `state`, heartbeat `state`, publish `connection/controller` ONLINE/OFFLINE with a CONNECTION_BROKEN will, and hold a safe stop while `connection/planner` is not ONLINE or its own broker link is down.');
   for (const s of Object.values(TOPIC_SPECS)) {
     out.push('');
     out.push(`## \`${s.name}\``);
